@@ -1,0 +1,76 @@
+#pragma once
+// A backend is one programming model (CPU now, CUDA beside it). Each benchmark is one
+// interface with an implementation per backend, in the manner of BabelStream's Stream<T>;
+// the timing loop, statistics and result shape live once, in the generic benchmark.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bench/comm/comm.hpp"
+#include "bench/comm/deadline.hpp"
+#include "common/results.hpp"
+#include "common/suite.hpp"
+
+namespace capbench {
+
+// Whether a case can run here, and why not (nvbandwidth's filter()).
+struct Support {
+  bool ok = true;
+  std::string reason;
+  static Support yes() { return {}; }
+  static Support no(std::string why) { return {false, std::move(why)}; }
+};
+
+// Thrown by a benchmark when its case ran past the deadline.
+struct CaseTimeout : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Everything one rank knows while it runs one case.
+struct CaseContext {
+  const PlannedCase& spec;
+  Comm& comm;
+  std::uint64_t seed;       // derived from the suite seed, the rank and the case
+  std::uint64_t case_seed;  // the same on every rank: for inputs one rank must predict of another
+  Deadline deadline;
+};
+
+class Benchmark {
+ public:
+  virtual ~Benchmark() = default;
+  virtual std::string key() const = 0;
+  virtual std::string description() const = 0;
+  virtual Support filter(const PlannedCase& spec) const = 0;
+  // Measures and verifies; throws on failure (the runner records the message).
+  virtual RankResult run(const CaseContext& ctx) = 0;
+};
+
+struct BackendOptions {
+  int threads = 0;  // CPU threads per rank; 0: the node's cores shared among its ranks
+  int device = -1;  // GPU ordinal; -1: the node-local rank modulo the visible GPUs
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;  // "cpu" | "cuda"
+  virtual DeviceIdentity identity() const = 0;
+  // nullptr when this backend has no implementation of that benchmark.
+  virtual std::unique_ptr<Benchmark> make_benchmark(const std::string& benchmark) = 0;
+  // Per-case hooks for telemetry; the returned object lands in the rank's info.telemetry.
+  virtual void begin_case(const PlannedCase&) {}
+  virtual json end_case() { return nullptr; }
+  // False once the device hit an unrecoverable (sticky) error: later cases are skipped on
+  // this rank while it still takes part in every exchange.
+  virtual bool healthy() const { return true; }
+  virtual std::string health_reason() const { return {}; }
+};
+
+std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& opts, const Comm& comm);
+
+// CUDA: compiled only where nvcc was found (bench/cuda/). `cuda_backend_status` says
+// whether a CUDA backend can run here, and why not.
+Support cuda_backend_status();
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& opts, const Comm& comm);
+
+}  // namespace capbench

@@ -1,0 +1,91 @@
+// CPU GEMM through cblas (OpenBLAS): FP64 (dgemm) and FP32 (sgemm).
+#include <cblas.h>
+
+#include <chrono>
+#include <vector>
+
+#include "bench/cpu/cpu_backend.hpp"
+#include "bench/cpu/cpu_freivalds.hpp"
+#include "common/random.hpp"
+
+namespace capbench {
+
+namespace {
+
+class CpuGemm final : public GemmImpl {
+ public:
+  explicit CpuGemm(int threads) : threads_(threads) {}
+
+  Support supports(Precision p) const override {
+    if (p == Precision::fp64 || p == Precision::fp32) return Support::yes();
+    return Support::no(std::string("the CPU backend measures fp64 and fp32 only, not ") +
+                       std::string(precision_info(p).key));
+  }
+
+  void prepare(const GemmProblem& problem) override {
+    pr_ = problem;
+    openblas_set_num_threads(threads_);
+    const auto sa = std::size_t(pr_.m * pr_.k), sb = std::size_t(pr_.k * pr_.n), sc = std::size_t(pr_.m * pr_.n);
+    if (pr_.precision == Precision::fp64) {
+      fill(a64_, sa, 1);
+      fill(b64_, sb, 2);
+      c64_.assign(sc, 0.0);
+    } else {
+      fill(a32_, sa, 1);
+      fill(b32_, sb, 2);
+      c32_.assign(sc, 0.0f);
+    }
+  }
+
+  int default_batch() const override { return 1; }
+
+  double time_batch(int reps) override {
+    const auto m = int(pr_.m), n = int(pr_.n), k = int(pr_.k);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < reps; ++r) {
+      if (pr_.precision == Precision::fp64)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a64_.data(), m, b64_.data(), k, 0.0,
+                    c64_.data(), m);
+      else
+        cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a32_.data(), m, b32_.data(), k, 0.0f,
+                    c32_.data(), m);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  Verification verify(std::uint64_t check_seed) override {
+    const auto& info = precision_info(pr_.precision);
+    if (pr_.precision == Precision::fp64)
+      return freivalds_verify_host(a64_.data(), b64_.data(), c64_.data(), pr_.m, pr_.n, pr_.k, info, check_seed);
+    return freivalds_verify_host(a32_.data(), b32_.data(), c32_.data(), pr_.m, pr_.n, pr_.k, info, check_seed);
+  }
+
+  json info() const override {
+    return {{"library", "OpenBLAS"}, {"routine", pr_.precision == Precision::fp64 ? "cblas_dgemm" : "cblas_sgemm"},
+            {"threads", threads_}, {"openblas_config", openblas_get_config()}};
+  }
+
+  void release() override {
+    a64_ = {}; b64_ = {}; c64_ = {};
+    a32_ = {}; b32_ = {}; c32_ = {};
+  }
+
+ private:
+  template <class T>
+  void fill(std::vector<T>& v, std::size_t count, std::uint64_t which) {
+    v.resize(count);
+    const auto seed = derive_seed(pr_.seed, which);
+    for (std::size_t i = 0; i < count; ++i) v[i] = static_cast<T>(uniform_pm1(seed, i));
+  }
+
+  int threads_;
+  GemmProblem pr_;
+  std::vector<double> a64_, b64_, c64_;
+  std::vector<float> a32_, b32_, c32_;
+};
+
+}  // namespace
+
+std::unique_ptr<GemmImpl> make_cpu_gemm(int threads) { return std::make_unique<CpuGemm>(threads); }
+
+}  // namespace capbench

@@ -1,0 +1,41 @@
+#include "bench/runner/results_writer.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace capbench {
+
+std::string utc_now_iso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", buf, ms);
+}
+
+ResultsWriter::ResultsWriter(std::string path, ResultsFile initial)
+    : path_(std::move(path)), results_(std::move(initial)) {
+  write();
+}
+
+void ResultsWriter::add_case(CaseResult c) {
+  c.status = derive_case_status(c.ranks);
+  results_.cases.push_back(std::move(c));
+  write();
+}
+
+void ResultsWriter::finish(const std::string& status, const std::string& reason) {
+  results_.run.status = status;
+  results_.run.status_reason = reason;
+  results_.run.finished_at = utc_now_iso8601();
+  write();
+}
+
+void ResultsWriter::write() { write_json_atomic(path_, results_to_json(results_)); }
+
+}  // namespace capbench

@@ -1,0 +1,390 @@
+#include "bench/runner/runner.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "bench/backend.hpp"
+#include "bench/runner/exit_codes.hpp"
+#include "bench/runner/progress.hpp"
+#include "bench/runner/results_writer.hpp"
+#include "bench/runner/signals.hpp"
+#include "common/random.hpp"
+#include "common/suite.hpp"
+#include "capbench/version.hpp"
+
+namespace capbench {
+
+namespace {
+
+constexpr double kStartupTimeout_s = 300;  // identity and setup exchanges before any case
+constexpr int kTagStartup = 1000;
+constexpr int kTagCaseBase = 2000;
+
+// Stands in for a backend that could not start on this rank: the rank keeps taking part in
+// every exchange and reports every case as failed, so a GPU that never started is never OK.
+class FailedBackend final : public Backend {
+ public:
+  FailedBackend(std::string name, std::string why) : name_(std::move(name)), why_(std::move(why)) {}
+  std::string name() const override { return name_; }
+  DeviceIdentity identity() const override {
+    DeviceIdentity d;
+    d.kind = name_;
+    d.name = "unavailable";
+    d.details = {{"error", why_}};
+    return d;
+  }
+  std::unique_ptr<Benchmark> make_benchmark(const std::string&) override { return nullptr; }
+  bool healthy() const override { return false; }
+  std::string health_reason() const override { return why_; }
+
+ private:
+  std::string name_, why_;
+};
+
+std::string make_run_id() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  std::random_device rd;
+  return fmt::format("{}-{:06x}", buf, rd() & 0xFFFFFFu);
+}
+
+json run_environment() {
+  json env = json::object();
+  for (const char* var : {"SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_JOB_NODELIST", "SLURM_NTASKS", "PBS_JOBID",
+                          "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NCCL_ALGO",
+                          "NCCL_PROTO", "NCCL_IB_HCA"}) {
+    if (const char* v = std::getenv(var)) env[var] = v;
+  }
+  return env;
+}
+
+// Rank 0 ends the job after writing what it knows. MPI_Abort reaches every rank, hung ones too.
+[[noreturn]] void abort_job(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+// A non-root rank that stopped hearing from rank 0 gives rank 0 time to write and abort
+// first, then leaves.
+[[noreturn]] void leave_after_rank0(int code, double wait_s) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(wait_s));
+  abort_job(code);
+}
+
+std::string describe_rank(const RankIdentity& r) {
+  std::string dev = r.device.pci_bus_id.empty() ? r.device.name : r.device.pci_bus_id;
+  if (!r.device.serial.empty()) dev += " serial " + r.device.serial;
+  return fmt::format("rank {} (host {}, device {})", r.rank, r.host, dev);
+}
+
+RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& ctx) {
+  RankResult r;
+  r.rank = ctx.comm.rank();
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!backend.healthy()) {
+    r.status = "failed";
+    r.error = "device unavailable: " + backend.health_reason();
+  } else if (!bench) {
+    r.status = "skipped";
+    r.error = fmt::format("the {} backend has no {} benchmark", backend.name(), ctx.spec.benchmark);
+  } else if (auto s = bench->filter(ctx.spec); !s.ok) {
+    r.status = "skipped";
+    r.error = s.reason;
+  } else {
+    backend.begin_case(ctx.spec);
+    try {
+      r = bench->run(ctx);
+      r.rank = ctx.comm.rank();
+      if (r.verification.status == "failed") {
+        r.status = "failed";
+        r.error = "verification failed: " + r.verification.detail;
+      } else {
+        r.status = "ok";
+      }
+    } catch (const CaseTimeout& e) {
+      r.status = "timeout";
+      r.error = e.what();
+    } catch (const std::exception& e) {
+      r.status = "failed";
+      r.error = e.what();
+    }
+    json telemetry = backend.end_case();
+    if (!telemetry.is_null()) r.info["telemetry"] = std::move(telemetry);
+  }
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace
+
+int run_capbench(const RunOptions& opts, Comm& comm) {
+  install_stop_handlers();
+  comm.set_stop_check([] { return stop_requested(); });
+  const bool root = comm.rank() == 0;
+  const auto startup = Deadline::after_seconds(kStartupTimeout_s);
+
+  // 1. Configuration: rank 0 reads the suite and broadcasts its bytes, so every rank plans
+  //    from exactly what rank 0 read and hashed.
+  std::string message;  // "ok\n<text>" or "error\n<message>"
+  if (root) {
+    try {
+      const Suite s = load_suite_file(opts.suite_path);
+      message = "ok\n" + s.text;
+    } catch (const std::exception& e) {
+      message = std::string("error\n") + e.what();
+    }
+  }
+  if (!comm.broadcast(&message, startup).complete) {
+    if (root) fmt::print(stderr, "capbench: ranks did not start together within {} s\n", kStartupTimeout_s);
+    abort_job(kExitFailed);
+  }
+  if (message.rfind("error\n", 0) == 0) {
+    if (root) fmt::print(stderr, "capbench: {}\n", message.substr(6));
+    return kExitUsage;
+  }
+  const Suite suite = parse_suite(message.substr(3), opts.suite_path);
+
+  // 2. Backend: every rank must agree; auto means CUDA only where every rank can use it.
+  const Support cuda = cuda_backend_status();
+  int cuda_ok = cuda.ok ? 1 : 0, all_cuda_ok = 0;
+  MPI_Allreduce(&cuda_ok, &all_cuda_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  std::string backend_name = opts.backend;
+  if (backend_name == "auto") backend_name = all_cuda_ok ? "cuda" : "cpu";
+  if (backend_name == "cuda" && !all_cuda_ok) {
+    std::vector<std::string> reasons;
+    comm.gather(cuda.ok ? "" : fmt::format("rank {} on {}: {}", comm.rank(), comm.host(), cuda.reason), &reasons,
+                startup, kTagStartup);
+    if (root) {
+      for (const auto& r : reasons)
+        if (!r.empty()) {
+          fmt::print(stderr, "capbench: --backend cuda cannot run: {}\n", r);
+          break;
+        }
+    }
+    return kExitEnvironment;
+  }
+  BackendOptions bopts;
+  bopts.threads = opts.threads;
+  bopts.device = opts.device;
+  std::unique_ptr<Backend> backend;
+  try {
+    backend = backend_name == "cuda" ? make_cuda_backend(bopts, comm) : make_cpu_backend(bopts, comm);
+  } catch (const std::exception& e) {
+    backend = std::make_unique<FailedBackend>(backend_name, e.what());
+  }
+
+  // 3. Who is where: every rank's host and device identity reaches rank 0.
+  RankIdentity me;
+  me.rank = comm.rank();
+  me.local_rank = comm.local_rank();
+  me.node_index = comm.node_index();
+  me.host = comm.host();
+  me.device = backend->identity();
+  std::vector<std::string> identities;
+  const json me_json = {{"local_rank", me.local_rank}, {"node_index", me.node_index}, {"host", me.host},
+                        {"device", {{"kind", me.device.kind}, {"name", me.device.name},
+                                    {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
+                                    {"uuid", me.device.uuid}, {"serial", me.device.serial},
+                                    {"details", me.device.details}}}};
+  if (!comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1).complete) {
+    if (root) fmt::print(stderr, "capbench: not every rank reported its identity within {} s\n", kStartupTimeout_s);
+    if (root) abort_job(kExitFailed);
+    leave_after_rank0(kExitFailed, opts.grace_s);
+  }
+
+  // 4. Rank 0 opens the results file.
+  std::unique_ptr<ResultsWriter> writer;
+  std::string run_id = opts.run_id;
+  if (root) {
+    if (run_id.empty()) run_id = make_run_id();
+    ResultsFile rf;
+    rf.run.id = run_id;
+    rf.run.started_at = utc_now_iso8601();
+    rf.run.tool_name = kToolName;
+    rf.run.tool_version = kVersion;
+    rf.run.git_commit = kGitCommit;
+    rf.run.command_line = opts.command_line;
+    rf.run.backend = backend_name;
+    rf.run.nranks = comm.size();
+    rf.run.nnodes = comm.node_count();
+    rf.run.mpi_library = Comm::library_version();
+    rf.run.environment = run_environment();
+    rf.suite.name = suite.name;
+    rf.suite.path = opts.suite_path;
+    rf.suite.sha256 = suite.sha256;
+    rf.suite.content = suite.content;
+    for (int r = 0; r < comm.size(); ++r) {
+      const json j = json::parse(identities[static_cast<std::size_t>(r)]);
+      RankIdentity id;
+      id.rank = r;
+      id.local_rank = j.at("local_rank").get<int>();
+      id.node_index = j.at("node_index").get<int>();
+      id.host = j.at("host").get<std::string>();
+      const auto& d = j.at("device");
+      id.device.kind = d.at("kind").get<std::string>();
+      id.device.name = d.at("name").get<std::string>();
+      id.device.pci_bus_id = d.at("pci_bus_id").get<std::string>();
+      id.device.pci_device_id = d.at("pci_device_id").get<std::string>();
+      id.device.uuid = d.at("uuid").get<std::string>();
+      id.device.serial = d.at("serial").get<std::string>();
+      id.device.details = d.at("details");
+      rf.ranks.push_back(std::move(id));
+    }
+    std::string path = opts.results_path;
+    try {
+      if (path.empty()) {
+        std::filesystem::create_directories(opts.out_dir);
+        path = (std::filesystem::path(opts.out_dir) / ("capbench-" + run_id + ".json")).string();
+      }
+      writer = std::make_unique<ResultsWriter>(path, std::move(rf));
+    } catch (const std::exception& e) {
+      message = std::string("error\n") + e.what();
+    }
+    if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", message.substr(6));
+    else fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
+                    kVersion, kGitCommit, comm.size(), comm.node_count(), backend_name, suite.name, suite.plan.size(),
+                    writer->path());
+  }
+  int writer_ok = root ? (writer ? 1 : 0) : 1;
+  MPI_Bcast(&writer_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!writer_ok) return kExitUsage;
+
+  // 5. The cases, one after another, every rank at once.
+  Progress progress(static_cast<int>(suite.plan.size()), stderr);
+  bool any_failed = false;
+  std::string stop_reason;
+  for (const auto& spec : suite.plan) {
+    if (stop_requested()) {
+      stop_reason = fmt::format("stopped by signal {} before case {} of {}", stop_signal(), spec.index + 1,
+                                suite.plan.size());
+      break;
+    }
+    const auto start_deadline = Deadline::after_seconds(spec.timeout_s + opts.grace_s);
+    const auto started = comm.barrier(start_deadline);
+    if (!started.complete) {
+      stop_reason = started.interrupted ? fmt::format("stopped by signal {} at the start of case {}", stop_signal(),
+                                                      spec.index + 1)
+                                        : fmt::format("ranks did not reach the start of case {} ({})",
+                                                      spec.index + 1, spec.id);
+      if (!root) leave_after_rank0(kExitFailed, opts.grace_s);
+      break;
+    }
+    if (root) progress.start_case(spec.index, spec.id);
+    CaseResult cr;
+    cr.index = spec.index;
+    cr.id = spec.id;
+    cr.benchmark = spec.benchmark;
+    cr.params = spec.params;
+    cr.warmup = spec.warmup;
+    cr.iterations = spec.iterations;
+    cr.timeout_s = spec.timeout_s;
+    cr.started_at = utc_now_iso8601();
+    const auto t0 = std::chrono::steady_clock::now();
+
+    std::unique_ptr<Benchmark> bench = backend->healthy() ? backend->make_benchmark(spec.benchmark) : nullptr;
+    CaseContext ctx{spec, comm, derive_seed(suite.seed, std::uint64_t(comm.rank()), std::uint64_t(spec.index)),
+                    derive_seed(suite.seed, 0xC0FFEEull, std::uint64_t(spec.index)),
+                    Deadline::after_seconds(spec.timeout_s)};
+    RankResult mine = run_case_here(*backend, bench.get(), ctx);
+
+    // Rank 0 waits the case's timeout plus a grace for slow ranks; the others wait longer, so
+    // that rank 0 is the one that names a silent rank, writes the file and ends the job.
+    const double wait_s = spec.timeout_s + opts.grace_s + (root ? 0.0 : opts.grace_s);
+    const auto gather_deadline = Deadline::after_seconds(
+        std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+    std::vector<std::string> payloads;
+    const auto g = comm.gather(rank_result_to_json(mine).dump(), &payloads, gather_deadline,
+                               kTagCaseBase + spec.index);
+    cr.finished_at = utc_now_iso8601();
+    cr.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!root) {
+      if (!g.complete) leave_after_rank0(kExitFailed, g.interrupted ? opts.grace_s : 2 * opts.grace_s);
+      continue;
+    }
+    if (!g.complete) {
+      // Name every silent rank; ranks that did report keep their results.
+      std::vector<bool> silent(static_cast<std::size_t>(comm.size()), false);
+      for (int r : g.missing_ranks) silent[static_cast<std::size_t>(r)] = true;
+      std::vector<std::string> names;
+      for (int r = 0; r < comm.size(); ++r) {
+        RankResult rr;
+        rr.rank = r;
+        if (r == 0) {
+          rr = mine;
+        } else {
+          rr.status = silent[static_cast<std::size_t>(r)] ? "timeout" : "missing";
+          rr.error = silent[static_cast<std::size_t>(r)]
+                         ? fmt::format("no result within {:.0f} s (timeout {:.0f} s + grace {:.0f} s): hung or dead",
+                                       wait_s, spec.timeout_s, opts.grace_s)
+                         : "result not collected: the gather was abandoned";
+          if (silent[static_cast<std::size_t>(r)]) names.push_back(describe_rank(writer->results().ranks[std::size_t(r)]));
+        }
+        cr.ranks.push_back(std::move(rr));
+      }
+      writer->add_case(std::move(cr));
+      const std::string who = names.empty() ? std::string("unknown ranks") : fmt::format("{}", fmt::join(names, "; "));
+      stop_reason = g.interrupted
+                        ? fmt::format("stopped by signal {} in case {} ({}) while waiting for {}", stop_signal(),
+                                      spec.index + 1, spec.id, who)
+                        : fmt::format("case {} ({}): {} did not report within {:.0f} s", spec.index + 1, spec.id, who,
+                                      wait_s);
+      writer->finish("incomplete", stop_reason);
+      fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
+      abort_job(kExitFailed);
+    }
+    for (int r = 0; r < comm.size(); ++r) {
+      const std::string& text = payloads[static_cast<std::size_t>(r)];
+      const std::string where = fmt::format("rank {} result of case {}", r, spec.id);
+      try {
+        cr.ranks.push_back(rank_result_from_json(json::parse(text), where, ""));
+        cr.ranks.back().rank = r;
+      } catch (const std::exception& e) {
+        RankResult bad;
+        bad.rank = r;
+        bad.status = "failed";
+        bad.error = std::string("unreadable result: ") + e.what();
+        cr.ranks.push_back(std::move(bad));
+      }
+    }
+    const std::string status = derive_case_status(cr.ranks);
+    if (status == "failed") {
+      any_failed = true;
+      for (const auto& rr : cr.ranks)
+        if (rr.status != "ok" && rr.status != "skipped")
+          fmt::print(stderr, "  FAILED {}: {}\n", describe_rank(writer->results().ranks[std::size_t(rr.rank)]),
+                     rr.error);
+    }
+    progress.end_case(spec.index, spec.id, status, cr.wall_s);
+    writer->add_case(std::move(cr));
+  }
+
+  // 6. The end: complete, or incomplete with the reason. Non-zero whenever anything failed.
+  if (!root) {
+    if (!stop_reason.empty()) leave_after_rank0(kExitFailed, opts.grace_s);
+    return kExitOk;  // rank 0 decides the job's exit code
+  }
+  if (!stop_reason.empty()) {
+    writer->finish("incomplete", stop_reason);
+    fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
+    abort_job(kExitFailed);
+  }
+  writer->finish("complete", any_failed ? "one or more cases failed" : "");
+  fmt::print(stderr, "capbench: {} cases, {}; results: {}\n", suite.plan.size(),
+             any_failed ? "SOME FAILED" : "all passed or skipped", writer->path());
+  return any_failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace capbench

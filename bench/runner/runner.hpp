@@ -1,0 +1,27 @@
+#pragma once
+// The run: configuration → plan of cases → every rank runs each case at the same time →
+// rank 0 gathers → results file. One function, in that order.
+#include <string>
+#include <vector>
+
+#include "bench/comm/comm.hpp"
+
+namespace capbench {
+
+struct RunOptions {
+  std::string suite_path;
+  std::string out_dir = "runs";
+  std::string results_path;  // overrides out_dir/capbench-<run id>.json
+  std::string backend = "auto";
+  std::string run_id;        // generated when empty
+  int threads = 0;
+  int device = -1;
+  double grace_s = 30;       // waited past a case's timeout before a silent rank is declared hung
+  std::vector<std::string> command_line;
+};
+
+// Returns the process exit code (bench/runner/exit_codes.hpp). When a rank hangs or dies,
+// rank 0 writes what it has and ends the whole job with MPI_Abort.
+int run_capbench(const RunOptions& opts, Comm& comm);
+
+}  // namespace capbench

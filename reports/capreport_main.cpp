@@ -1,0 +1,22 @@
+// capreport: reads capbench results files and reports on them. No MPI and no CUDA.
+#include <CLI/CLI.hpp>
+
+#include "reports/cli.hpp"
+
+int main(int argc, char** argv) {
+  using namespace capbench;
+  CLI::App app{"capreport: summaries, reports, history and comparisons from capbench results files"};
+  app.require_subcommand(1);
+  std::vector<ReportCommand> commands;
+  add_summary_command(app, commands);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kReportOk : kReportBadInput;
+  }
+  for (const auto& c : commands)
+    if (c.app->parsed()) return c.run();
+  return kReportBadInput;
+}

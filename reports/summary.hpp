@@ -1,0 +1,30 @@
+#pragma once
+// The summary of one results file: one row per case with its headline figure.
+#include <string>
+#include <vector>
+
+#include "common/results.hpp"
+
+namespace capbench {
+
+struct CaseSummaryRow {
+  std::string id, benchmark, status;
+  int ranks_ok = 0, ranks_total = 0;
+  std::string metric;  // which metric the figures are of
+  std::string unit;
+  double total = 0;          // sum over ranks of each rank's median (a per-GPU quantity summed)
+  double slowest = 0;        // the lowest rank median
+  double median = 0;         // median of the rank medians
+  bool has_figures = false;  // false when no rank produced a verified figure
+};
+
+std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r);
+
+// "12.3 TFLOP/s", "45.6 GB/s", "1.20 ms": SI prefixes, three significant digits.
+std::string format_si(double value, const std::string& unit);
+
+std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows);
+std::string render_summary_markdown(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows,
+                                    const std::string& results_sha256);
+
+}  // namespace capbench
