@@ -1,0 +1,66 @@
+#include "common/config_node.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace capbench;
+
+namespace {
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(ConfigNode, CommentsAreAllowed) {
+  const json j = parse_jsonc("// a suite\n{ /* inline */ \"a\": 1 }", "x.json");
+  EXPECT_EQ(j.at("a"), 1);
+}
+
+TEST(ConfigNode, SyntaxErrorNamesFileLineAndColumn) {
+  const auto msg = error_of([] { parse_jsonc("{\n  \"a\": 1,\n  \"b\" 2\n}", "bad.json"); });
+  EXPECT_NE(msg.find("bad.json"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("line 3"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, ErrorsNameTheKeyPathAndExpectation) {
+  const json j = json::parse(R"({"cases": [{"sizes": [1, -2]}]})");
+  ConfigNode root(j, "s.json");
+  const auto msg = error_of([&] { root.at("cases")[0].at("sizes")[1].as_positive_int(); });
+  EXPECT_NE(msg.find("s.json"), std::string::npos);
+  EXPECT_NE(msg.find("cases[0].sizes[1]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("positive integer"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("-2"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, UnknownKeyIsAnErrorListingAllowedKeys) {
+  const json j = json::parse(R"({"name": "x", "nmae": "y"})");
+  ConfigNode root(j, "s.json");
+  const auto msg = error_of([&] { root.allow_only({"name", "description"}); });
+  EXPECT_NE(msg.find("'nmae'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("description"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, MissingKeyIsNamed) {
+  const json j = json::parse(R"({"a": {}})");
+  ConfigNode root(j, "s.json");
+  const auto msg = error_of([&] { root.at("a").at("b"); });
+  EXPECT_NE(msg.find("a.b"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, TypeChecks) {
+  const json j = json::parse(R"({"s": "x", "n": 1.5, "i": 3, "b": true, "f": 1.5})");
+  ConfigNode root(j, "s.json");
+  EXPECT_EQ(root.at("s").as_string(), "x");
+  EXPECT_THROW(root.at("s").as_number(), ConfigError);
+  EXPECT_THROW(root.at("n").as_int(), ConfigError);
+  EXPECT_EQ(root.at("i").as_positive_int(), 3);
+  EXPECT_TRUE(root.at("b").as_bool());
+  EXPECT_THROW(root.at("i").as_bool(), ConfigError);
+  EXPECT_THROW(root.at("f").as_fraction(), ConfigError);
+  EXPECT_THROW(root.at("s").as_enum({"a", "b"}), ConfigError);
+}
