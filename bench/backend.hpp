@@ -33,6 +33,9 @@ struct CaseContext {
   std::uint64_t seed;       // derived from the suite seed, the rank and the case
   std::uint64_t case_seed;  // the same on every rank: for inputs one rank must predict of another
   Deadline deadline;
+  // Fault injection (tests only, CAPBENCH_FAULT kind=wrong): corrupt one output element after
+  // the timed loop and before the benchmark's own check, which must then fail.
+  bool corrupt_result = false;
 };
 
 class Benchmark {

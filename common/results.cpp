@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -77,8 +79,19 @@ Metric metric_from(const ConfigNode& n) {
     l->expect_object();
     m.labels = l->raw();
   }
-  if (auto s = n.find("samples"))
-    for (const auto& v : s->items()) m.samples.push_back(finite_non_negative(v));
+  if (auto s = n.find("samples")) {
+    // Millions of samples at scale: check the raw values, and build a node (with its path)
+    // only for the one that fails.
+    s->expect_array();
+    const json& raw = s->raw();
+    m.samples.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const json& v = raw[i];
+      const double x = v.is_number() ? v.get<double>() : -1.0;
+      if (!(std::isfinite(x) && x >= 0)) finite_non_negative((*s)[i]);  // throws, naming samples[i]
+      m.samples.push_back(x);
+    }
+  }
   m.stats = stats_from(n.at("stats"));
   return m;
 }
@@ -187,7 +200,13 @@ json results_to_json(const ResultsFile& r) {
           {"cases", std::move(cases)}};
 }
 
-ResultsFile results_from_json(const json& j, const std::string& file) {
+namespace {
+
+// The strict reader over a document. `preread`, when given, holds the rank results of each
+// case, already read (read_results_file converts them while parsing, so that the document of
+// a large run never exists whole); the document's "ranks" arrays of cases are then empty.
+ResultsFile results_from_dom(const json& j, const std::string& file,
+                             std::vector<std::vector<RankResult>>* preread) {
   ConfigNode root(j, file);
   root.expect_object();
   ResultsFile out;
@@ -264,33 +283,192 @@ ResultsFile results_from_json(const json& j, const std::string& file) {
     cr.wall_s = finite_non_negative(c.at("wall_s"));
     cr.status = c.at("status").as_enum({"passed", "failed", "skipped"});
     std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
-    for (const auto& r : c.at("ranks").items()) {
-      auto rr = rank_result_from(r);
-      if (rr.rank >= u.nranks) r.at("rank").fail(fmt::format("a rank below {}", u.nranks));
-      if (in_case[static_cast<std::size_t>(rr.rank)]) r.at("rank").fail("a rank not already listed (duplicated rank)");
+    auto admit = [&](RankResult rr, const std::string& path) {
+      if (rr.rank >= u.nranks) throw ConfigError(file, path + ".rank", fmt::format("a rank below {}", u.nranks));
+      if (in_case[static_cast<std::size_t>(rr.rank)])
+        throw ConfigError(file, path + ".rank", "a rank not already listed (duplicated rank)");
       in_case[static_cast<std::size_t>(rr.rank)] = true;
       cr.ranks.push_back(std::move(rr));
+    };
+    const auto ranks_node = c.at("ranks");
+    ranks_node.expect_array();
+    const std::size_t case_pos = out.cases.size();
+    if (preread && case_pos < preread->size()) {
+      auto& list = (*preread)[case_pos];
+      cr.ranks.reserve(list.size());
+      for (std::size_t i = 0; i < list.size(); ++i)
+        admit(std::move(list[i]), fmt::format("{}[{}]", ranks_node.path(), i));
+      list = {};
     }
+    // Whatever the parser left in the document: everything without `preread`, and entries
+    // that were not objects (which fail here, naming their place).
+    for (const auto& r : ranks_node.items()) admit(rank_result_from(r), r.path());
     out.cases.push_back(std::move(cr));
   }
   return out;
 }
 
-ResultsFile read_results_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", "cannot open the results file for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  if (text.empty()) throw ConfigError(path, "", "the results file is empty");
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path, "",
-                      fmt::format("not valid JSON (truncated or corrupt) near byte {}: {}", e.byte, e.what()));
+// Builds the document as nlohmann's own DOM parser does, except that each object at
+// cases[i].ranks[j] is read into a RankResult as soon as it closes and then dropped: peak
+// memory is the skeleton, one rank's document and the RankResults, never the whole DOM.
+class ResultsSaxReader {
+ public:
+  explicit ResultsSaxReader(std::shared_ptr<const std::string> file) : file_(std::move(file)) {}
+
+  json root;
+  std::vector<std::vector<RankResult>> case_ranks;
+
+  bool null() { return put(nullptr); }
+  bool boolean(bool v) { return put(v); }
+  bool number_integer(json::number_integer_t v) { return put(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+  bool number_float(json::number_float_t v, const std::string&) { return put(v); }
+  bool string(json::string_t& v) { return put(std::move(v)); }
+  bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool key(json::string_t& k) {
+    key_ = std::move(k);
+    return true;
   }
-  return results_from_json(j, path);
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    throw ConfigError(*file_, "", fmt::format("not valid JSON (truncated or corrupt) near byte {}: {}", position,
+                                              e.what()));
+  }
+
+ private:
+  struct Level {
+    json* value;
+    std::string name;           // key in the parent object (empty in arrays)
+    std::size_t children = 0;   // elements so far, for arrays
+    bool rank_result = false;   // the object at cases[i].ranks[j]
+  };
+
+  // Where the next value goes: the current object's key, or the end of the current array.
+  json* slot(json&& v) {
+    Level& top = levels_.back();
+    if (top.value->is_array()) {
+      ++top.children;
+      top.value->push_back(std::move(v));
+      return &top.value->back();
+    }
+    json& dst = (*top.value)[key_];
+    dst = std::move(v);
+    return &dst;
+  }
+
+  bool put(json&& v) {
+    if (levels_.empty())
+      root = std::move(v);
+    else
+      slot(std::move(v));
+    return true;
+  }
+
+  bool at_rank_result() const {
+    return levels_.size() == 4 && levels_[1].name == "cases" && levels_[1].value->is_array() &&
+           levels_[3].name == "ranks" && levels_[3].value->is_array();
+  }
+
+  bool open(json::value_t type) {
+    Level l{nullptr, levels_.empty() || levels_.back().value->is_array() ? std::string() : key_};
+    if (levels_.empty()) {
+      root = json(type);
+      l.value = &root;
+    } else if (type == json::value_t::object && at_rank_result()) {
+      rank_case_ = levels_[1].children - 1;
+      rank_index_ = levels_[3].children++;
+      rank_doc_ = json(type);
+      l.value = &rank_doc_;
+      l.rank_result = true;
+    } else {
+      l.value = slot(json(type));
+    }
+    levels_.push_back(std::move(l));
+    return true;
+  }
+
+  bool close() {
+    const bool rank_result = levels_.back().rank_result;
+    levels_.pop_back();
+    if (rank_result) {
+      if (case_ranks.size() <= rank_case_) case_ranks.resize(rank_case_ + 1);
+      case_ranks[rank_case_].push_back(
+          rank_result_from(ConfigNode(&rank_doc_, file_, fmt::format("cases[{}].ranks[{}]", rank_case_, rank_index_))));
+      rank_doc_ = json();
+    }
+    return true;
+  }
+
+  std::shared_ptr<const std::string> file_;
+  std::vector<Level> levels_;
+  std::string key_;
+  json rank_doc_;
+  std::size_t rank_case_ = 0, rank_index_ = 0;
+};
+
+// The file's characters in 1 MiB blocks, as an input iterator for nlohmann's parser: the
+// text of a large results file is never held whole.
+class FileBlocks {
+ public:
+  explicit FileBlocks(std::FILE* f) : f_(f), buf_(std::size_t(1) << 20) { refill(); }
+  bool at_end() const { return pos_ == len_; }
+  char current() const { return buf_[pos_]; }
+  void advance() {
+    if (++pos_ == len_) refill();
+  }
+  bool failed() const { return std::ferror(f_) != 0; }
+
+ private:
+  void refill() {
+    len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+    pos_ = 0;
+  }
+  std::FILE* f_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, len_ = 0;
+};
+
+struct FileBlockIterator {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = char;
+  FileBlocks* src = nullptr;  // nullptr: the end
+  char operator*() const { return src->current(); }
+  FileBlockIterator& operator++() {
+    src->advance();
+    return *this;
+  }
+  FileBlockIterator operator++(int) {
+    auto old = *this;
+    src->advance();
+    return old;
+  }
+  bool done() const { return src == nullptr || src->at_end(); }
+  bool operator==(const FileBlockIterator& o) const { return done() == o.done(); }
+  bool operator!=(const FileBlockIterator& o) const { return !(*this == o); }
+};
+
+}  // namespace
+
+ResultsFile results_from_json(const json& j, const std::string& file) { return results_from_dom(j, file, nullptr); }
+
+ResultsFile read_results_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw ConfigError(path, "", "cannot open the results file for reading");
+  FileBlocks blocks(f.get());
+  if (blocks.at_end()) {
+    if (blocks.failed()) throw ConfigError(path, "", "cannot read the results file");
+    throw ConfigError(path, "", "the results file is empty");
+  }
+  ResultsSaxReader reader(std::make_shared<const std::string>(path));
+  json::sax_parse(FileBlockIterator{&blocks}, FileBlockIterator{}, &reader);
+  if (blocks.failed()) throw ConfigError(path, "", "read error in the results file");
+  return results_from_dom(reader.root, path, &reader.case_ranks);
 }
 
 void write_text_atomic(const std::string& path, const std::string& text) {
@@ -321,6 +499,105 @@ void write_text_atomic(const std::string& path, const std::string& text) {
   }
 }
 
-void write_json_atomic(const std::string& path, const json& j) { write_text_atomic(path, j.dump(1) + "\n"); }
+namespace {
+void dump_layered(const json& j, int depth, std::string& out) {
+  constexpr int kExpandedDepth = 4;  // root, cases, a case, its ranks: each rank result on one line
+  const bool container = j.is_object() || j.is_array();
+  if (!container || j.empty() || depth >= kExpandedDepth) {
+    out += j.dump(-1, ' ', false, json::error_handler_t::strict);
+    return;
+  }
+  const std::string indent(std::size_t(depth + 1), ' ');
+  out += j.is_object() ? "{\n" : "[\n";
+  bool first = true;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out += indent;
+    if (j.is_object()) {
+      out += json(it.key()).dump();
+      out += ": ";
+    }
+    dump_layered(*it, depth + 1, out);
+  }
+  out += '\n';
+  out.append(std::size_t(depth), ' ');
+  out += j.is_object() ? '}' : ']';
+}
+}  // namespace
+
+std::string dump_results_text(const json& j) {
+  std::string out;
+  dump_layered(j, 0, out);
+  out += '\n';
+  return out;
+}
+
+void write_json_atomic(const std::string& path, const json& j) { write_text_atomic(path, dump_results_text(j)); }
+
+std::string results_file_text(const ResultsFile& r) {
+  if (r.cases.empty()) return dump_results_text(results_to_json(r));
+  // Everything but the cases, through the document: small (identities, suite, run).
+  ResultsFile head;
+  head.schema = r.schema;
+  head.run = r.run;
+  head.suite = r.suite;
+  head.ranks = r.ranks;
+  json hj = results_to_json(head);
+  hj.erase("cases");
+  const std::string rest = dump_results_text(hj);  // "{\n \"ranks\": ...}\n"
+  // "cases" sorts first among the root's keys, as nlohmann writes them: the same text as
+  // dump_results_text(results_to_json(r)), one rank result at a time.
+  std::string out = "{\n \"cases\": [\n";
+  for (std::size_t ci = 0; ci < r.cases.size(); ++ci) {
+    const CaseResult& c = r.cases[ci];
+    CaseResult shell;
+    shell.index = c.index;
+    shell.id = c.id;
+    shell.benchmark = c.benchmark;
+    shell.params = c.params;
+    shell.warmup = c.warmup;
+    shell.iterations = c.iterations;
+    shell.timeout_s = c.timeout_s;
+    shell.started_at = c.started_at;
+    shell.finished_at = c.finished_at;
+    shell.wall_s = c.wall_s;
+    shell.status = c.status.empty() ? derive_case_status(c.ranks) : c.status;
+    const json cj = case_to_json(shell);
+    if (ci) out += ",\n";
+    out += "  {\n";
+    bool first = true;
+    for (auto it = cj.begin(); it != cj.end(); ++it) {
+      if (!first) out += ",\n";
+      first = false;
+      out += "   ";
+      out += json(it.key()).dump();
+      out += ": ";
+      if (it.key() != "ranks") {
+        dump_layered(*it, 3, out);
+        continue;
+      }
+      if (c.ranks.empty()) {
+        out += "[]";
+        continue;
+      }
+      out += "[\n";
+      for (std::size_t i = 0; i < c.ranks.size(); ++i) {
+        if (i) out += ",\n";
+        out += "    ";
+        out += rank_result_to_json(c.ranks[i]).dump();
+      }
+      out += "\n   ]";
+    }
+    out += "\n  }";
+  }
+  out += "\n ],\n";
+  out.append(rest, 2, std::string::npos);  // the head's members, after its "{\n"
+  return out;
+}
+
+void write_results_file_atomic(const std::string& path, const ResultsFile& r) {
+  write_text_atomic(path, results_file_text(r));
+}
 
 }  // namespace capbench

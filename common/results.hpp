@@ -107,5 +107,12 @@ ResultsFile read_results_file(const std::string& path);
 // the old file or the new one, never half of one.
 void write_text_atomic(const std::string& path, const std::string& text);
 void write_json_atomic(const std::string& path, const json& j);
+// The text write_json_atomic writes: indented down to each rank result, which takes one
+// line (a large run's file stays greppable by rank and about a third smaller than dump(1)).
+std::string dump_results_text(const json& j);
+// The same text as dump_results_text(results_to_json(r)), made one rank result at a time:
+// the document of the whole run (about ten times the text's size) never exists.
+std::string results_file_text(const ResultsFile& r);
+void write_results_file_atomic(const std::string& path, const ResultsFile& r);
 
 }  // namespace capbench

@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<ReportCommand> commands;
   add_summary_command(app, commands);
+  add_report_command(app, commands);
+  add_history_commands(app, commands);
+  add_compare_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -16,5 +16,8 @@ struct ReportCommand {
 };
 
 void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out);
+void add_report_command(CLI::App& app, std::vector<ReportCommand>& out);
+void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out);
+void add_compare_command(CLI::App& app, std::vector<ReportCommand>& out);
 
 }  // namespace capbench

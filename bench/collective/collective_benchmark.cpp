@@ -76,12 +76,18 @@ RankResult CollectiveBenchmark::run(const CaseContext& ctx) {
   for (const auto& requested : p.at("sizes")) {
     const auto shape = collective_shape(op, requested.get<std::int64_t>(), n, elem_bytes);
     impl_->prepare(op, dtype, shape, in_place, ctx.case_seed);
+    // Every blocking collective below is entered only after a bounded barrier, so a peer that
+    // hung or failed before it is detected at the deadline instead of blocking this rank.
+    auto meet_peers = [&] {
+      const auto w = ctx.comm.barrier(ctx.deadline);
+      if (!w.complete) throw CaseTimeout(w.interrupted ? "stopped by a signal" : "deadline passed waiting for peers");
+    };
+    meet_peers();
     for (int i = 0; i < ctx.spec.warmup; ++i) impl_->time_batch(batch);
     std::vector<double> time, algbw, busbw;
     for (int i = 0; i < ctx.spec.iterations; ++i) {
       // Start every sample together, so a sample measures the collective, not a late peer.
-      const auto w = ctx.comm.barrier(ctx.deadline);
-      if (!w.complete) throw CaseTimeout(w.interrupted ? "stopped by a signal" : "deadline passed waiting for peers");
+      meet_peers();
       const double t = slow.apply(ctx.comm.rank(), impl_->time_batch(batch)) / batch;
       time.push_back(t);
       algbw.push_back(algbw_bytes_per_s(double(shape.size_bytes), t));
@@ -91,6 +97,7 @@ RankResult CollectiveBenchmark::run(const CaseContext& ctx) {
     r.metrics.push_back(make_metric("time", "s", std::move(time), labels));
     r.metrics.push_back(make_metric("algbw", "B/s", std::move(algbw), labels));
     r.metrics.push_back(make_metric("busbw", "B/s", std::move(busbw), labels));
+    meet_peers();
     const Verification vs = impl_->verify();
     v.mismatches += vs.mismatches;
     v.max_error = std::max(v.max_error, vs.max_error);

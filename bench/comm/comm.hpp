@@ -1,6 +1,13 @@
 #pragma once
 // The runner's view of MPI: who this rank is, where it runs, and the few exchanges the
 // runner needs, each bounded by a deadline (non-blocking MPI calls polled with MPI_Test).
+//
+// Traffic is kept apart on three communicators, so that an operation one rank abandons
+// (a deadline passed, a peer threw) can never be matched by a later, unrelated one:
+//  - the runner's own exchanges (gathers, broadcasts, case start) use a private duplicate
+//    of MPI_COMM_WORLD;
+//  - barrier() inside a case uses a fresh duplicate made for that case (begin_case);
+//  - world() stays MPI_COMM_WORLD for long-lived sessions (NCCL bootstrap).
 #include <mpi.h>
 
 #include <functional>
@@ -22,6 +29,8 @@ class Comm {
  public:
   // Call after MPI_Init_thread.
   Comm();
+  Comm(const Comm&) = delete;
+  Comm& operator=(const Comm&) = delete;
   int rank() const { return rank_; }
   int size() const { return size_; }
   int local_rank() const { return local_rank_; }
@@ -33,8 +42,16 @@ class Comm {
   MPI_Comm node() const { return node_comm_; }
   static std::string library_version();
 
-  // A barrier that gives up at the deadline (MPI_Ibarrier polled).
+  // A barrier that gives up at the deadline (MPI_Ibarrier polled). Inside a case it runs on
+  // that case's own communicator; outside, on the runner's.
   WaitResult barrier(const Deadline& deadline);
+
+  // Starts a case: every rank makes the case's communicator together (MPI_Comm_idup, polled),
+  // which is also the case's start line. Incomplete when a rank did not arrive in time.
+  WaitResult begin_case(const Deadline& deadline);
+  // Ends it. A communicator with an abandoned operation is left alone (never freed), since
+  // freeing it could block on the peer that went away.
+  void end_case();
 
   // Every rank sends `payload`; rank 0 receives all of them in rank order. Sizes travel
   // point-to-point so rank 0 can name the ranks that never reported; the payloads then
@@ -45,6 +62,9 @@ class Comm {
   // Rank 0's string to everyone (MPI_Ibcast polled against the deadline).
   WaitResult broadcast(std::string* s, const Deadline& deadline);
 
+  // The smallest of every rank's value, on every rank (MPI_Iallreduce polled).
+  WaitResult all_min(int* value, const Deadline& deadline);
+
   // Polled while waiting; returns true when the wait should stop early (signal received).
   void set_stop_check(std::function<bool()> f) { stop_check_ = std::move(f); }
 
@@ -53,6 +73,9 @@ class Comm {
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1, node_index_ = 0, node_count_ = 1;
   std::string host_;
   MPI_Comm node_comm_ = MPI_COMM_NULL;
+  MPI_Comm runner_comm_ = MPI_COMM_NULL;
+  MPI_Comm case_comm_ = MPI_COMM_NULL;
+  bool case_comm_clean_ = true;  // false once an operation on it was abandoned
   std::function<bool()> stop_check_;
 };
 

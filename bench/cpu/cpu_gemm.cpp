@@ -60,6 +60,12 @@ class CpuGemm final : public GemmImpl {
     return freivalds_verify_host(a32_.data(), b32_.data(), c32_.data(), pr_.m, pr_.n, pr_.k, info, check_seed);
   }
 
+  void corrupt_one_output_element() override {
+    // A wrong answer well above rounding: the element doubled, plus one.
+    if (pr_.precision == Precision::fp64) c64_.at(0) = 2 * c64_.at(0) + 1;
+    else c32_.at(0) = 2 * c32_.at(0) + 1;
+  }
+
   json info() const override {
     return {{"library", "OpenBLAS"}, {"routine", pr_.precision == Precision::fp64 ? "cblas_dgemm" : "cblas_sgemm"},
             {"threads", threads_}, {"openblas_config", openblas_get_config()}};

@@ -10,6 +10,7 @@
 
 #include "bench/cpu/cpu_backend.hpp"
 #include "common/random.hpp"
+#include "common/stream_data.hpp"
 
 namespace capbench {
 
@@ -28,17 +29,17 @@ class CpuStream {
     T* a = a_.get();
     T* b = b_.get();
     T* c = c_.get();
-    const auto sa = derive_seed(seed, 1), sb = derive_seed(seed, 2), sc = derive_seed(seed, 3);
+    const auto sa = stream_seed_a(seed), sb = stream_seed_b(seed), sc = stream_seed_c(seed);
 #pragma omp parallel for schedule(static) num_threads(threads_)
     for (std::int64_t i = 0; i < n; ++i) {
       a[i] = initial_a(sa, i);
-      b[i] = static_cast<T>(0.5 + uniform01(sb, std::uint64_t(i)));
-      c[i] = static_cast<T>(0.5 + uniform01(sc, std::uint64_t(i)));
+      b[i] = static_cast<T>(stream_initial_value(sb, i));
+      c[i] = static_cast<T>(stream_initial_value(sc, i));
     }
   }
 
   static T initial_a(std::uint64_t seed_a, std::int64_t i) {
-    return static_cast<T>(0.5 + uniform01(seed_a, std::uint64_t(i)));  // in [0.5, 1.5): no zeros
+    return static_cast<T>(stream_initial_value(seed_a, i));
   }
 
   void run(StreamKernel k) {
@@ -83,7 +84,7 @@ class CpuStream {
 
   StreamCheck check(const StreamExpectation& e) const {
     StreamCheck out;
-    const auto sa = derive_seed(seed_, 1);
+    const auto sa = stream_seed_a(seed_);
     std::int64_t bad = 0;
     double worst = 0, dot = 0;
     const T* a = a_.get();

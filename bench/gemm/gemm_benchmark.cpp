@@ -76,6 +76,7 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
   }
   r.metrics.push_back(make_metric("throughput", unit, std::move(throughput)));
   r.metrics.push_back(make_metric("time_per_gemm", "s", std::move(per_gemm)));
+  if (ctx.corrupt_result) impl_->corrupt_one_output_element();
   r.verification = impl_->verify(derive_seed(ctx.seed, 0xF4E1));
   json info = impl_->info();
   info["batch"] = batch;

@@ -1,6 +1,7 @@
 #pragma once
 // GEMM behind one interface: C = A·B, column-major, A m×k, B k×n, C m×n, inputs random.
 #include <cstdint>
+#include <stdexcept>
 
 #include "bench/backend.hpp"
 #include "common/precision.hpp"
@@ -26,6 +27,10 @@ class GemmImpl {
   virtual double time_batch(int reps) = 0;
   // Freivalds' check of the C left by the last GEMM.
   virtual Verification verify(std::uint64_t check_seed) = 0;
+  // Fault injection (tests only): change one element of C so that verify() must fail.
+  virtual void corrupt_one_output_element() {
+    throw std::logic_error("fault injection kind=wrong is not implemented by this GEMM implementation");
+  }
   virtual json info() const = 0;
   virtual void release() = 0;
 };

@@ -24,18 +24,40 @@ ResultsWriter::ResultsWriter(std::string path, ResultsFile initial)
 }
 
 void ResultsWriter::add_case(CaseResult c) {
+  std::lock_guard<std::mutex> lock(mu_);
   c.status = derive_case_status(c.ranks);
   results_.cases.push_back(std::move(c));
-  write();
+  write_locked();
 }
 
 void ResultsWriter::finish(const std::string& status, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
   results_.run.status = status;
   results_.run.status_reason = reason;
   results_.run.finished_at = utc_now_iso8601();
-  write();
+  write_locked();
 }
 
-void ResultsWriter::write() { write_json_atomic(path_, results_to_json(results_)); }
+bool ResultsWriter::mark_incomplete_if_running(const std::string& reason, const CaseResult* in_progress) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (results_.run.status != "running") return false;
+  if (in_progress) {
+    CaseResult c = *in_progress;
+    c.status = derive_case_status(c.ranks);
+    results_.cases.push_back(std::move(c));
+  }
+  results_.run.status = "incomplete";
+  results_.run.status_reason = reason;
+  results_.run.finished_at = utc_now_iso8601();
+  write_locked();
+  return true;
+}
+
+void ResultsWriter::write() {
+  std::lock_guard<std::mutex> lock(mu_);
+  write_locked();
+}
+
+void ResultsWriter::write_locked() { write_json_atomic(path_, results_to_json(results_)); }
 
 }  // namespace capbench

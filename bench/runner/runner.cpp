@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -12,9 +14,11 @@
 
 #include "bench/backend.hpp"
 #include "bench/runner/exit_codes.hpp"
+#include "bench/runner/fault_injection.hpp"
 #include "bench/runner/progress.hpp"
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
+#include "bench/runner/watchdog.hpp"
 #include "common/random.hpp"
 #include "common/suite.hpp"
 #include "capbench/version.hpp"
@@ -90,7 +94,7 @@ std::string describe_rank(const RankIdentity& r) {
   return fmt::format("rank {} (host {}, device {})", r.rank, r.host, dev);
 }
 
-RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& ctx) {
+RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& ctx, const FaultSpec* fault) {
   RankResult r;
   r.rank = ctx.comm.rank();
   const auto t0 = std::chrono::steady_clock::now();
@@ -106,6 +110,7 @@ RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& 
   } else {
     backend.begin_case(ctx.spec);
     try {
+      if (fault) act_out_fault_before_case(*fault, ctx.spec, &stop_requested);
       r = bench->run(ctx);
       r.rank = ctx.comm.rank();
       if (r.verification.status == "failed") {
@@ -120,9 +125,16 @@ RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& 
     } catch (const std::exception& e) {
       r.status = "failed";
       r.error = e.what();
+    } catch (...) {
+      r.status = "failed";
+      r.error = "the case threw an exception that is not a std::exception";
     }
-    json telemetry = backend.end_case();
-    if (!telemetry.is_null()) r.info["telemetry"] = std::move(telemetry);
+    try {
+      json telemetry = backend.end_case();
+      if (!telemetry.is_null()) r.info["telemetry"] = std::move(telemetry);
+    } catch (const std::exception& e) {
+      r.info["telemetry_error"] = e.what();
+    }
   }
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -135,32 +147,47 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   comm.set_stop_check([] { return stop_requested(); });
   const bool root = comm.rank() == 0;
   const auto startup = Deadline::after_seconds(kStartupTimeout_s);
+  // Leaves when a startup exchange did not complete: rank 0 first, the others after a grace.
+  auto startup_failed = [&](const WaitResult& w, const char* what) {
+    if (root)
+      fmt::print(stderr, "capbench: {} {}\n", what,
+                 w.interrupted ? fmt::format("(stopped by signal {})", stop_signal())
+                               : fmt::format("within {} s", kStartupTimeout_s));
+    if (root) abort_job(kExitFailed);
+    leave_after_rank0(kExitFailed, opts.grace_s);
+  };
 
-  // 1. Configuration: rank 0 reads the suite and broadcasts its bytes, so every rank plans
-  //    from exactly what rank 0 read and hashed.
-  std::string message;  // "ok\n<text>" or "error\n<message>"
+  // 1. Configuration: rank 0 reads the suite and any planted fault (CAPBENCH_FAULT) and
+  //    broadcasts them, so every rank plans from exactly what rank 0 read and hashed.
+  std::string message;  // JSON: {"suite": text, "fault": text} or {"error": message}
   if (root) {
     try {
       const Suite s = load_suite_file(opts.suite_path);
-      message = "ok\n" + s.text;
+      const char* fault_env = std::getenv(kFaultVariable);
+      std::string fault_text = fault_env ? fault_env : "";
+      if (fault_env) check_fault_against_plan(parse_fault_spec(fault_text), comm.size(), s.plan);
+      message = json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)}}.dump();
     } catch (const std::exception& e) {
-      message = std::string("error\n") + e.what();
+      message = json{{"error", e.what()}}.dump();
     }
   }
-  if (!comm.broadcast(&message, startup).complete) {
-    if (root) fmt::print(stderr, "capbench: ranks did not start together within {} s\n", kStartupTimeout_s);
-    abort_job(kExitFailed);
-  }
-  if (message.rfind("error\n", 0) == 0) {
-    if (root) fmt::print(stderr, "capbench: {}\n", message.substr(6));
+  if (auto w = comm.broadcast(&message, startup); !w.complete) startup_failed(w, "ranks did not start together");
+  const json config = json::parse(message);
+  if (config.contains("error")) {
+    if (root) fmt::print(stderr, "capbench: {}\n", config.at("error").get<std::string>());
     return kExitUsage;
   }
-  const Suite suite = parse_suite(message.substr(3), opts.suite_path);
+  const Suite suite = parse_suite(config.at("suite").get<std::string>(), opts.suite_path);
+  std::optional<FaultSpec> fault;
+  if (!config.at("fault").is_null()) fault = parse_fault_spec(config.at("fault").get<std::string>());
+  if (fault && root)
+    fmt::print(stderr, "capbench: FAULT INJECTION ACTIVE ({}={}): these results are a test, not a measurement\n",
+               kFaultVariable, fault->text);
 
   // 2. Backend: every rank must agree; auto means CUDA only where every rank can use it.
   const Support cuda = cuda_backend_status();
-  int cuda_ok = cuda.ok ? 1 : 0, all_cuda_ok = 0;
-  MPI_Allreduce(&cuda_ok, &all_cuda_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  int all_cuda_ok = cuda.ok ? 1 : 0;
+  if (auto w = comm.all_min(&all_cuda_ok, startup); !w.complete) startup_failed(w, "ranks did not agree on a backend");
   std::string backend_name = opts.backend;
   if (backend_name == "auto") backend_name = all_cuda_ok ? "cuda" : "cpu";
   if (backend_name == "cuda" && !all_cuda_ok) {
@@ -192,22 +219,29 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   me.local_rank = comm.local_rank();
   me.node_index = comm.node_index();
   me.host = comm.host();
-  me.device = backend->identity();
+  try {
+    me.device = backend->identity();
+  } catch (const std::exception& e) {
+    me.device.kind = backend_name;
+    me.device.name = "unidentified";
+    me.device.details = {{"error", e.what()}};
+  }
   std::vector<std::string> identities;
   const json me_json = {{"local_rank", me.local_rank}, {"node_index", me.node_index}, {"host", me.host},
                         {"device", {{"kind", me.device.kind}, {"name", me.device.name},
                                     {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
                                     {"uuid", me.device.uuid}, {"serial", me.device.serial},
                                     {"details", me.device.details}}}};
-  if (!comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1).complete) {
-    if (root) fmt::print(stderr, "capbench: not every rank reported its identity within {} s\n", kStartupTimeout_s);
-    if (root) abort_job(kExitFailed);
-    leave_after_rank0(kExitFailed, opts.grace_s);
+  if (auto w = comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1); !w.complete) {
+    if (root && !w.missing_ranks.empty())
+      fmt::print(stderr, "capbench: ranks {} never reported their identity\n", fmt::join(w.missing_ranks, ", "));
+    startup_failed(w, "not every rank reported its identity");
   }
 
   // 4. Rank 0 opens the results file.
   std::unique_ptr<ResultsWriter> writer;
   std::string run_id = opts.run_id;
+  std::string open_error;
   if (root) {
     if (run_id.empty()) run_id = make_run_id();
     ResultsFile rf;
@@ -222,6 +256,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     rf.run.nnodes = comm.node_count();
     rf.run.mpi_library = Comm::library_version();
     rf.run.environment = run_environment();
+    // A planted fault is part of the record: a report can never take this run for a real one.
+    if (fault) rf.run.environment[kFaultVariable] = fault->text;
     rf.suite.name = suite.name;
     rf.suite.path = opts.suite_path;
     rf.suite.sha256 = suite.sha256;
@@ -248,19 +284,83 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       if (path.empty()) {
         std::filesystem::create_directories(opts.out_dir);
         path = (std::filesystem::path(opts.out_dir) / ("capbench-" + run_id + ".json")).string();
+      } else if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+        std::filesystem::create_directories(parent);
       }
       writer = std::make_unique<ResultsWriter>(path, std::move(rf));
     } catch (const std::exception& e) {
-      message = std::string("error\n") + e.what();
+      open_error = e.what();
     }
-    if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", message.substr(6));
+    if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
     else fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
                     kVersion, kGitCommit, comm.size(), comm.node_count(), backend_name, suite.name, suite.plan.size(),
                     writer->path());
   }
   int writer_ok = root ? (writer ? 1 : 0) : 1;
-  MPI_Bcast(&writer_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (auto w = comm.all_min(&writer_ok, startup); !w.complete) startup_failed(w, "ranks did not start the cases");
   if (!writer_ok) return kExitUsage;
+
+  auto describe = [&](int r) {
+    return root ? describe_rank(writer->results().ranks[static_cast<std::size_t>(r)])
+                : fmt::format("rank {} (host {})", r, comm.host());
+  };
+
+  // The case under way, for the watchdog: what rank 0 would record if it got stuck in it.
+  const PlannedCase* current = nullptr;
+  std::mutex current_mu;
+  auto in_progress_case = [&](const std::string& rank0_status, const std::string& rank0_error,
+                              const std::string& others_error) {
+    CaseResult cr;
+    cr.index = current->index;
+    cr.id = current->id;
+    cr.benchmark = current->benchmark;
+    cr.params = current->params;
+    cr.warmup = current->warmup;
+    cr.iterations = current->iterations;
+    cr.timeout_s = current->timeout_s;
+    cr.started_at = utc_now_iso8601();
+    for (int r = 0; r < comm.size(); ++r) {
+      RankResult rr;
+      rr.rank = r;
+      rr.status = r == 0 ? rank0_status : "missing";
+      rr.error = r == 0 ? rank0_error : others_error;
+      cr.ranks.push_back(std::move(rr));
+    }
+    return cr;
+  };
+  Watchdog watchdog(
+      [&](const std::string& phase, double limit_s) {
+        const std::string reason =
+            fmt::format("{} did not finish {} within {:.0f} s: stuck in a call no deadline reaches (a blocking "
+                        "collective waiting for a hung or dead peer, a kernel or driver call that never returns)",
+                        describe(comm.rank()), phase, limit_s);
+        fmt::print(stderr, "capbench: {}\n", reason);
+        if (!root) return;
+        std::lock_guard<std::mutex> lock(current_mu);
+        std::optional<CaseResult> cr;
+        if (current)
+          cr = in_progress_case("timeout", reason, "not collected: rank 0 was stuck in the case");
+        try {
+          writer->mark_incomplete_if_running(reason, cr ? &*cr : nullptr);
+          fmt::print(stderr, "capbench: results so far: {}\n", writer->path());
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "capbench: could not write results: {}\n", e.what());
+        }
+      },
+      [&](int sig) {
+        if (!root) return;
+        std::lock_guard<std::mutex> lock(current_mu);
+        const std::string reason =
+            current ? fmt::format("stopped by signal {} during case {} ({}); results of that case are lost", sig,
+                                  current->index + 1, current->id)
+                    : fmt::format("stopped by signal {}", sig);
+        try {
+          if (writer->mark_incomplete_if_running(reason))
+            fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", reason, writer->path());
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "capbench: could not write results: {}\n", e.what());
+        }
+      });
 
   // 5. The cases, one after another, every rank at once.
   Progress progress(static_cast<int>(suite.plan.size()), stderr);
@@ -272,16 +372,26 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                                 suite.plan.size());
       break;
     }
-    const auto start_deadline = Deadline::after_seconds(spec.timeout_s + opts.grace_s);
-    const auto started = comm.barrier(start_deadline);
+    // Rank 0 gives up on a silent rank at timeout + grace after the start; the others wait
+    // longer, so that rank 0 is the one that names it, writes the file and ends the job. The
+    // watchdog ends a rank stuck beyond any of these (rank 0 first).
+    const double root_wait_s = spec.timeout_s + opts.grace_s;
+    const double wait_s = root ? root_wait_s : spec.timeout_s + 2 * opts.grace_s;
+    const double stuck_s = root ? spec.timeout_s + 1.5 * opts.grace_s : spec.timeout_s + 4 * opts.grace_s;
+    const auto started = comm.begin_case(Deadline::after_seconds(wait_s));
     if (!started.complete) {
       stop_reason = started.interrupted ? fmt::format("stopped by signal {} at the start of case {}", stop_signal(),
                                                       spec.index + 1)
-                                        : fmt::format("ranks did not reach the start of case {} ({})",
-                                                      spec.index + 1, spec.id);
+                                        : fmt::format("ranks did not reach the start of case {} ({}) within {:.0f} s",
+                                                      spec.index + 1, spec.id, wait_s);
       if (!root) leave_after_rank0(kExitFailed, opts.grace_s);
       break;
     }
+    {
+      std::lock_guard<std::mutex> lock(current_mu);
+      current = &spec;
+    }
+    watchdog.arm(fmt::format("case {} ({})", spec.index + 1, spec.id), stuck_s);
     if (root) progress.start_case(spec.index, spec.id);
     CaseResult cr;
     cr.index = spec.index;
@@ -294,24 +404,39 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     cr.started_at = utc_now_iso8601();
     const auto t0 = std::chrono::steady_clock::now();
 
-    std::unique_ptr<Benchmark> bench = backend->healthy() ? backend->make_benchmark(spec.benchmark) : nullptr;
-    CaseContext ctx{spec, comm, derive_seed(suite.seed, std::uint64_t(comm.rank()), std::uint64_t(spec.index)),
-                    derive_seed(suite.seed, 0xC0FFEEull, std::uint64_t(spec.index)),
-                    Deadline::after_seconds(spec.timeout_s)};
-    RankResult mine = run_case_here(*backend, bench.get(), ctx);
+    const bool fault_here = fault && fault->applies(comm.rank(), spec);
+    std::unique_ptr<Benchmark> bench;
+    RankResult mine;
+    try {
+      bench = backend->healthy() ? backend->make_benchmark(spec.benchmark) : nullptr;
+      CaseContext ctx{spec, comm, derive_seed(suite.seed, std::uint64_t(comm.rank()), std::uint64_t(spec.index)),
+                      derive_seed(suite.seed, 0xC0FFEEull, std::uint64_t(spec.index)),
+                      Deadline::after_seconds(spec.timeout_s)};
+      ctx.corrupt_result = fault_here && fault->kind == FaultKind::wrong;
+      mine = run_case_here(*backend, bench.get(), ctx, fault_here ? &*fault : nullptr);
+    } catch (const std::exception& e) {
+      mine.rank = comm.rank();
+      mine.status = "failed";
+      mine.error = std::string("the case could not be set up: ") + e.what();
+    }
+    if (fault_here) mine.info["fault_injection"] = fault->text;
 
-    // Rank 0 waits the case's timeout plus a grace for slow ranks; the others wait longer, so
-    // that rank 0 is the one that names a silent rank, writes the file and ends the job.
-    const double wait_s = spec.timeout_s + opts.grace_s + (root ? 0.0 : opts.grace_s);
     const auto gather_deadline = Deadline::after_seconds(
         std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     std::vector<std::string> payloads;
     const auto g = comm.gather(rank_result_to_json(mine).dump(), &payloads, gather_deadline,
                                kTagCaseBase + spec.index);
+    comm.end_case();
     cr.finished_at = utc_now_iso8601();
     cr.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!root) {
-      if (!g.complete) leave_after_rank0(kExitFailed, g.interrupted ? opts.grace_s : 2 * opts.grace_s);
+      if (!g.complete) {
+        if (!g.interrupted)
+          fmt::print(stderr, "capbench: rank {} (host {}): rank 0 did not collect case {} within {:.0f} s\n",
+                     comm.rank(), comm.host(), spec.index + 1, wait_s);
+        leave_after_rank0(kExitFailed, g.interrupted ? opts.grace_s : 2 * opts.grace_s);
+      }
+      watchdog.disarm();
       continue;
     }
     if (!g.complete) {
@@ -324,24 +449,33 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         rr.rank = r;
         if (r == 0) {
           rr = mine;
+        } else if (silent[static_cast<std::size_t>(r)]) {
+          rr.status = "timeout";
+          rr.error = g.interrupted
+                         ? fmt::format("no result when the run was stopped by signal {} ({:.1f} s into the case): "
+                                       "still measuring, hung or dead",
+                                       stop_signal(), cr.wall_s)
+                         : fmt::format("no result within {:.0f} s (timeout {:.0f} s + grace {:.0f} s): hung or dead",
+                                       root_wait_s, spec.timeout_s, opts.grace_s);
+          names.push_back(describe(r));
         } else {
-          rr.status = silent[static_cast<std::size_t>(r)] ? "timeout" : "missing";
-          rr.error = silent[static_cast<std::size_t>(r)]
-                         ? fmt::format("no result within {:.0f} s (timeout {:.0f} s + grace {:.0f} s): hung or dead",
-                                       wait_s, spec.timeout_s, opts.grace_s)
-                         : "result not collected: the gather was abandoned";
-          if (silent[static_cast<std::size_t>(r)]) names.push_back(describe_rank(writer->results().ranks[std::size_t(r)]));
+          rr.status = "missing";
+          rr.error = "reported its result's size, but the result itself was not collected: the gather was abandoned";
         }
         cr.ranks.push_back(std::move(rr));
       }
-      writer->add_case(std::move(cr));
-      const std::string who = names.empty() ? std::string("unknown ranks") : fmt::format("{}", fmt::join(names, "; "));
+      const std::string who = names.empty() ? std::string("some ranks") : fmt::format("{}", fmt::join(names, "; "));
       stop_reason = g.interrupted
-                        ? fmt::format("stopped by signal {} in case {} ({}) while waiting for {}", stop_signal(),
+                        ? fmt::format("stopped by signal {} in case {} ({}); not reported: {}", stop_signal(),
                                       spec.index + 1, spec.id, who)
                         : fmt::format("case {} ({}): {} did not report within {:.0f} s", spec.index + 1, spec.id, who,
-                                      wait_s);
-      writer->finish("incomplete", stop_reason);
+                                      root_wait_s);
+      {
+        std::lock_guard<std::mutex> lock(current_mu);
+        current = nullptr;
+        writer->add_case(std::move(cr));
+        writer->finish("incomplete", stop_reason);
+      }
       fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
       abort_job(kExitFailed);
     }
@@ -363,12 +497,16 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     if (status == "failed") {
       any_failed = true;
       for (const auto& rr : cr.ranks)
-        if (rr.status != "ok" && rr.status != "skipped")
-          fmt::print(stderr, "  FAILED {}: {}\n", describe_rank(writer->results().ranks[std::size_t(rr.rank)]),
-                     rr.error);
+        if (rr.status != "ok" || rr.verification.status == "failed")
+          fmt::print(stderr, "  FAILED {}: {}\n", describe(rr.rank), rr.error);
     }
     progress.end_case(spec.index, spec.id, status, cr.wall_s);
-    writer->add_case(std::move(cr));
+    {
+      std::lock_guard<std::mutex> lock(current_mu);
+      current = nullptr;
+      writer->add_case(std::move(cr));
+    }
+    watchdog.disarm();
   }
 
   // 6. The end: complete, or incomplete with the reason. Non-zero whenever anything failed.
@@ -376,12 +514,13 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     if (!stop_reason.empty()) leave_after_rank0(kExitFailed, opts.grace_s);
     return kExitOk;  // rank 0 decides the job's exit code
   }
+  const std::string fault_note = fault ? fmt::format("; fault injection active ({}={})", kFaultVariable, fault->text) : "";
   if (!stop_reason.empty()) {
-    writer->finish("incomplete", stop_reason);
+    writer->finish("incomplete", stop_reason + fault_note);
     fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
     abort_job(kExitFailed);
   }
-  writer->finish("complete", any_failed ? "one or more cases failed" : "");
+  writer->finish("complete", (any_failed ? std::string("one or more cases failed") : std::string()) + fault_note);
   fmt::print(stderr, "capbench: {} cases, {}; results: {}\n", suite.plan.size(),
              any_failed ? "SOME FAILED" : "all passed or skipped", writer->path());
   return any_failed ? kExitFailed : kExitOk;

@@ -94,6 +94,10 @@ RankResult StreamBenchmark::run(const CaseContext& ctx) {
   r.info["elements"] = n;
   r.info["array_bytes"] = double(n) * elem_bytes;
   r.info["batch"] = batch_;
+  // STREAM's rule: arrays at least 4x the last-level cache, or the figure is a cache bandwidth.
+  const std::int64_t rule_elements = impl_->auto_elements(precision, 4.0);
+  r.info["llc_rule_elements"] = rule_elements;
+  r.info["meets_llc_rule"] = n >= rule_elements;
   return r;
 }
 

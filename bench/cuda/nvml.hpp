@@ -1,0 +1,35 @@
+#pragma once
+// NVML, loaded at run time with dlopen so capbench builds and runs without it. Only the few
+// calls capbench needs are declared here; each returns std::nullopt when NVML cannot answer.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bench/cuda/telemetry_summary.hpp"
+
+namespace capbench {
+
+class Nvml {
+ public:
+  // Loads libnvidia-ml.so.1 and initialises it once per process; null when that fails
+  // (then unavailable_reason() says why).
+  static Nvml* get();
+  static std::string unavailable_reason();
+
+  using Device = void*;
+  std::optional<Device> device_by_pci_bus_id(const std::string& bus_id) const;
+  std::optional<std::string> serial(Device d) const;
+  std::optional<std::string> driver_version() const;
+  std::optional<unsigned> max_clock_mhz(Device d, int clock_type) const;  // 1: SM, 2: memory
+  TelemetrySample sample(Device d) const;
+  EccCounts volatile_ecc(Device d) const;
+
+  struct Api;
+
+ private:
+  explicit Nvml(std::unique_ptr<Api> api);
+  std::unique_ptr<Api> api_;
+};
+
+}  // namespace capbench

@@ -1,0 +1,43 @@
+#pragma once
+// A thread beside the runner that does not depend on the main thread making progress. A case
+// can block where no deadline reaches (a blocking MPI or NCCL collective waiting for a dead
+// peer, a kernel that never ends); MPI progress then stops with it. The watchdog:
+//  - ends this rank when the armed phase outlives its limit (rank 0 first writes the results
+//    file, marked incomplete, through `on_stuck`), so the launcher tears the job down;
+//  - on rank 0, marks the results file incomplete shortly after a stop signal if the main
+//    thread has not done so (it may be inside a long measurement), through `on_stop`.
+// It never calls MPI (the runner initialises MPI_THREAD_FUNNELED).
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace capbench {
+
+class Watchdog {
+ public:
+  Watchdog(std::function<void(const std::string& phase, double limit_s)> on_stuck,
+           std::function<void(int signal)> on_stop);
+  ~Watchdog();
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  void arm(std::string phase, double limit_s);
+  void disarm();
+
+ private:
+  void loop();
+  std::function<void(const std::string&, double)> on_stuck_;
+  std::function<void(int)> on_stop_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool quit_ = false, armed_ = false, stop_handled_ = false;
+  std::string phase_;
+  double limit_s_ = 0;
+  std::chrono::steady_clock::time_point until_{}, stop_seen_{};
+  std::thread thread_;
+};
+
+}  // namespace capbench

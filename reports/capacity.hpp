@@ -1,0 +1,143 @@
+#pragma once
+// What a results file says about capacity: per GPU, per model and per precision, measured,
+// projected to the declared fleet, datasheet peak and owner-declared figures, each kept
+// apart, and the comparison with the target in the target's precision and basis only.
+// docs/methodology.md states every rule used here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/results.hpp"
+#include "reports/gpu_database.hpp"
+#include "reports/system_config.hpp"
+
+namespace capbench {
+
+struct GpuIdentity {
+  int rank = 0, node_index = 0;
+  std::string host, bus_id, serial, uuid, name, pci_device_id, kind;
+  const GpuModel* model = nullptr;  // nullptr: peak unknown
+  std::string model_key;            // database key, or "unknown:<device name>"
+  std::string model_label;
+};
+
+// One GPU's figure in one family (GEMM in a precision, or STREAM triad in a precision).
+struct GpuFigure {
+  int rank = 0;
+  std::optional<double> value;  // base units; empty when the GPU has no verified figure
+  std::string best_case;        // the case (shape) the value is from
+  std::string problem;          // why there is no value
+  std::optional<double> peak;   // the datasheet bound for this GPU, same unit
+  std::optional<double> model_median;
+  double z = 0;                 // modified z-score within its model (0 when too few GPUs)
+  bool outlier = false;
+};
+
+struct ModelRow {
+  std::string model_key, label;
+  int gpus = 0, measured = 0;  // GPUs of this model in the cases / with a verified figure
+  double median = 0, min = 0, max = 0, sum = 0;
+  std::optional<double> peak_per_gpu;
+  std::string peak_figure, peak_source, peak_note;
+  std::optional<std::int64_t> declared_count;  // from the system's inventory
+  std::optional<double> projected;             // median x declared count
+};
+
+struct FamilyFigures {
+  std::string benchmark;  // "gemm" | "stream"
+  std::string precision, unit;
+  std::vector<std::string> cases;
+  std::vector<GpuFigure> gpus;  // every rank that took part (not skipped), by rank
+  std::vector<ModelRow> models;
+  int measured = 0;
+  double measured_sum = 0, slowest = 0, n_times_slowest = 0;
+  int slowest_rank = -1;
+  // Efficiency over the measured GPUs whose peak is known.
+  double peak_sum_known = 0, measured_sum_known = 0;
+  int gpus_peak_known = 0;
+  std::optional<double> efficiency;
+  // Fleet (only with a system description, GEMM only).
+  bool projection_made = false;
+  double projected = 0;
+  std::vector<std::string> projection_notes;
+  std::optional<double> fleet_peak;  // datasheet peak of the declared CUDA inventory
+  bool fleet_peak_complete = false;
+  std::vector<std::string> fleet_peak_notes;
+};
+
+struct CollectivePoint {
+  double size_bytes = 0;
+  double busbw_min = 0, busbw_median = 0;  // over ranks' medians, B/s
+  int slowest_rank = -1, ranks = 0;
+};
+
+struct CollectiveSeries {
+  std::string case_id, operation, dtype, status;
+  bool in_place = false;
+  int ranks_ok = 0, ranks_total = 0;
+  std::vector<CollectivePoint> points;  // verified ranks only; empty when none
+};
+
+struct Outlier {
+  std::string family;  // e.g. "GEMM bf16"
+  std::string model_label;
+  int rank = 0;
+  double value = 0, model_median = 0, z = 0;
+  std::string unit;
+};
+
+struct DeclaredRow {
+  std::string model;
+  std::int64_t count = 0;
+  bool measurable = false;
+  std::string reason;  // why it is declared only
+  std::vector<DeclaredFigure> figures;
+  std::string note;
+};
+
+struct TargetComparison {
+  bool evaluated = false;
+  std::string reason;  // when not evaluated
+  std::string precision, basis, unit;
+  double target = 0;   // base units
+  int gpus_measured = 0;
+  std::int64_t gpus_declared_cuda = 0;
+  std::optional<double> measured, projected, fleet_peak, peak_of_measured;
+  std::optional<double> measured_fraction, projected_fraction;            // sustained basis
+  std::optional<double> fleet_peak_fraction, measured_of_peak, projected_of_fleet_peak;  // peak basis
+  std::vector<std::string> notes;
+};
+
+struct RunProblem {
+  std::string case_id;
+  int rank = -1;
+  std::string status, verification, detail;
+};
+
+struct Analysis {
+  const ResultsFile* results = nullptr;
+  std::string results_path, results_sha256;
+  const GpuDatabase* db = nullptr;
+  const SystemConfig* system = nullptr;
+  bool cpu_backend = false;
+  std::vector<GpuIdentity> gpus;           // indexed by rank
+  std::vector<FamilyFigures> gemm;         // one per precision measured, in capbench's order
+  std::vector<FamilyFigures> stream;       // triad bandwidth per precision
+  std::vector<CollectiveSeries> collectives;
+  std::vector<Outlier> outliers;
+  std::vector<DeclaredRow> declared;
+  TargetComparison target;
+  std::vector<RunProblem> problems;        // failed, timed out, missing, unverified ranks
+  std::vector<std::string> models_in_run;  // labels, with counts
+};
+
+Analysis analyze(const ResultsFile& results, const std::string& results_path, const std::string& results_sha256,
+                 const GpuDatabase& db, const SystemConfig* system);
+
+const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std::string& precision);
+
+inline constexpr double kOutlierZ = 3.5;
+inline constexpr int kOutlierMinGpus = 3;
+
+}  // namespace capbench

@@ -1,0 +1,161 @@
+// Side-by-side comparison of two results files; see compare.hpp.
+#include "reports/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/config_node.hpp"
+#include "common/results.hpp"
+#include "common/stats.hpp"
+#include "reports/mann_whitney.hpp"
+#include "reports/summary.hpp"
+
+namespace capbench {
+
+namespace {
+
+struct Series {
+  std::string unit;
+  bool higher_better = true;
+  std::vector<double> samples;
+};
+using SeriesMap = std::map<std::string, Series>;
+
+json read_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, "", "a readable JSON file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j = json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded()) throw ConfigError(path, "", "valid JSON (a capbench results file or Google Benchmark output)");
+  return j;
+}
+
+bool is_google_benchmark(const json& j) { return j.is_object() && j.contains("context") && j.contains("benchmarks"); }
+
+double seconds_per_unit(const std::string& unit, const std::string& file, const std::string& key) {
+  if (unit == "ns") return 1e-9;
+  if (unit == "us") return 1e-6;
+  if (unit == "ms") return 1e-3;
+  if (unit == "s") return 1.0;
+  throw ConfigError(file, key, "a time_unit of ns, us, ms or s");
+}
+
+// Google Benchmark: each repetition of a benchmark is one sample of its real time; the
+// aggregates it adds (mean, median, stddev, cv) are not samples and are skipped.
+SeriesMap google_benchmark_series(const json& j, const std::string& file) {
+  const json& list = j.at("benchmarks");
+  if (!list.is_array()) throw ConfigError(file, "benchmarks", "an array");
+  SeriesMap out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json& b = list[i];
+    const std::string at = fmt::format("benchmarks[{}]", i);
+    if (!b.is_object()) throw ConfigError(file, at, "an object");
+    if (b.value("run_type", std::string("iteration")) == "aggregate") continue;
+    if (b.contains("error_occurred") && b["error_occurred"].is_boolean() && b["error_occurred"].get<bool>()) continue;
+    const std::string name = b.contains("run_name") && b["run_name"].is_string() ? b["run_name"].get<std::string>()
+                             : b.contains("name") && b["name"].is_string()    ? b["name"].get<std::string>()
+                                                                              : "";
+    if (name.empty()) throw ConfigError(file, at + ".name", "a benchmark name");
+    if (!b.contains("real_time") || !b["real_time"].is_number())
+      throw ConfigError(file, at + ".real_time", "a number (the repetition's real time)");
+    const double t = b["real_time"].get<double>();
+    if (!std::isfinite(t) || t < 0) throw ConfigError(file, at + ".real_time", "a finite time >= 0");
+    const std::string unit = b.value("time_unit", std::string("ns"));
+    Series& s = out[name];
+    s.unit = "s";
+    s.higher_better = false;
+    s.samples.push_back(t * seconds_per_unit(unit, file, at + ".time_unit"));
+  }
+  return out;
+}
+
+// capbench: per case, metric and label set, the samples of every rank that ran and verified.
+SeriesMap capbench_series(const std::string& path) {
+  const ResultsFile r = read_results_file(path);
+  SeriesMap out;
+  for (const auto& c : r.cases)
+    for (const auto& rr : c.ranks) {
+      if (rr.status != "ok" || rr.verification.status == "failed") continue;
+      for (const auto& m : rr.metrics) {
+        std::string key = c.id + " " + m.name;
+        if (!m.labels.empty()) key += " " + m.labels.dump();
+        Series& s = out[key];
+        s.unit = m.unit;
+        s.higher_better = m.unit != "s";
+        s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
+CompareReport compare_files(const std::string& path_a, const std::string& path_b, double alpha, double min_effect) {
+  const json a = read_json(path_a), b = read_json(path_b);
+  const bool gb_a = is_google_benchmark(a), gb_b = is_google_benchmark(b);
+  if (gb_a != gb_b)
+    throw ConfigError(gb_a ? path_b : path_a, "",
+                      "the same kind of file as the other (one is Google Benchmark output, the other is not)");
+  CompareReport report;
+  report.kind = gb_a ? "google-benchmark" : "capbench";
+  const SeriesMap sa = gb_a ? google_benchmark_series(a, path_a) : capbench_series(path_a);
+  const SeriesMap sb = gb_b ? google_benchmark_series(b, path_b) : capbench_series(path_b);
+  for (const auto& [name, x] : sa) {
+    auto it = sb.find(name);
+    if (it == sb.end()) {
+      report.only_a.push_back(name);
+      continue;
+    }
+    const Series& y = it->second;
+    CompareRow row;
+    row.name = name;
+    row.unit = x.unit;
+    row.higher_better = x.higher_better;
+    row.n_a = x.samples.size();
+    row.n_b = y.samples.size();
+    if (x.samples.empty() || y.samples.empty()) {
+      row.verdict = "no samples";
+      report.rows.push_back(std::move(row));
+      continue;
+    }
+    row.median_a = median(x.samples);
+    row.median_b = median(y.samples);
+    row.ratio = row.median_a != 0 ? row.median_b / row.median_a : 0;
+    row.p = mann_whitney(y.samples, x.samples, Alternative::kTwoSided).p;
+    const double change = row.ratio > 0 ? row.ratio - 1.0 : 0.0;
+    const bool b_better = row.higher_better ? change > 0 : change < 0;
+    if (row.p < alpha && std::abs(change) >= min_effect)
+      row.verdict = b_better ? "B faster" : "B slower";
+    else
+      row.verdict = "same";
+    report.rows.push_back(std::move(row));
+  }
+  for (const auto& [name, y] : sb)
+    if (!sa.count(name)) report.only_b.push_back(name);
+  return report;
+}
+
+std::string render_compare_table(const CompareReport& r, const std::string& path_a, const std::string& path_b) {
+  std::string out = fmt::format("compare ({}): A = {}\n                          B = {}\n", r.kind, path_a, path_b);
+  out += fmt::format("{:<56} {:>13} {:>13} {:>8} {:>9} {:>9}  {}\n", "case / metric", "A median", "B median", "B/A",
+                     "p", "n A/B", "verdict");
+  for (const auto& row : r.rows) {
+    const bool figures = row.n_a > 0 && row.n_b > 0;
+    out += fmt::format("{:<56} {:>13} {:>13} {:>8} {:>9} {:>9}  {}\n", row.name,
+                       figures ? format_si(row.median_a, row.unit) : "-",
+                       figures ? format_si(row.median_b, row.unit) : "-",
+                       figures && row.ratio > 0 ? fmt::format("{:.3f}", row.ratio) : "-",
+                       figures ? fmt::format("{:.2g}", row.p) : "-", fmt::format("{}/{}", row.n_a, row.n_b),
+                       row.verdict);
+  }
+  for (const auto& n : r.only_a) out += fmt::format("only in A: {}\n", n);
+  for (const auto& n : r.only_b) out += fmt::format("only in B: {}\n", n);
+  return out;
+}
+
+}  // namespace capbench

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Nightly regression run, for cron or a Slurm batch job: runs the nightly suite on every rank,
+# adds the results to the history database, checks them against the baseline, writes the
+# report and the trend page, and exits with the check's code (0 no regression, 1 regression or
+# failure, 2 bad input), so the scheduler's alerting sees a drop.
+#
+#   scripts/nightly.sh [options] [-- extra capbench run arguments]
+#
+# Options (each also settable by the environment variable in brackets):
+#   --suite FILE         suite to run [CAPBENCH_SUITE] (default: configs/suites/nightly.json)
+#   --backend B          auto | cpu | cuda [CAPBENCH_BACKEND] (default: auto)
+#   --launcher L         mpirun | srun | none [CAPBENCH_LAUNCHER] (default: srun inside a Slurm
+#                        allocation, mpirun otherwise)
+#   --np N               ranks for mpirun [CAPBENCH_NP] (default: mpirun's own choice)
+#   --launcher-arg ARG   one extra launcher argument, repeatable [CAPBENCH_LAUNCHER_ARGS, split
+#                        on spaces], e.g. --launcher-arg --oversubscribe or --launcher-arg --mpi=pmix
+#   --build DIR          build directory holding bench/capbench and reports/capreport
+#                        [CAPBENCH_BUILD] (default: build next to this script's repository)
+#   --db FILE            history database [CAPBENCH_HISTORY_DB] (default: ./history.sqlite)
+#   --out DIR            where results and reports go [CAPBENCH_OUT] (default: ./nightly)
+#   --system FILE        system description for `capreport report` [CAPBENCH_SYSTEM]
+#   --baseline SPEC      last:Nd | last:N | RUN_ID (default: last:14d)
+#   --alpha A            significance level (default: 0.05)
+#   --min-effect F       smallest relative drop that counts (default: 0.03)
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_dir="$(cd "${script_dir}/.." && pwd)"
+
+suite="${CAPBENCH_SUITE:-${repo_dir}/configs/suites/nightly.json}"
+backend="${CAPBENCH_BACKEND:-auto}"
+launcher="${CAPBENCH_LAUNCHER:-}"
+np="${CAPBENCH_NP:-}"
+build_dir="${CAPBENCH_BUILD:-${repo_dir}/build}"
+db="${CAPBENCH_HISTORY_DB:-${PWD}/history.sqlite}"
+out_dir="${CAPBENCH_OUT:-${PWD}/nightly}"
+system_file="${CAPBENCH_SYSTEM:-}"
+baseline="last:14d"
+alpha="0.05"
+min_effect="0.03"
+launcher_args=()
+if [[ -n "${CAPBENCH_LAUNCHER_ARGS:-}" ]]; then
+  read -r -a launcher_args <<<"${CAPBENCH_LAUNCHER_ARGS}"
+fi
+extra_args=()
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+die_usage() {
+  echo "nightly.sh: $*" >&2
+  exit 2
+}
+
+need_value() {
+  [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --suite) need_value "$@"; suite="$2"; shift 2 ;;
+    --backend) need_value "$@"; backend="$2"; shift 2 ;;
+    --launcher) need_value "$@"; launcher="$2"; shift 2 ;;
+    --np) need_value "$@"; np="$2"; shift 2 ;;
+    --launcher-arg) need_value "$@"; launcher_args+=("$2"); shift 2 ;;
+    --build) need_value "$@"; build_dir="$2"; shift 2 ;;
+    --db) need_value "$@"; db="$2"; shift 2 ;;
+    --out) need_value "$@"; out_dir="$2"; shift 2 ;;
+    --system) need_value "$@"; system_file="$2"; shift 2 ;;
+    --baseline) need_value "$@"; baseline="$2"; shift 2 ;;
+    --alpha) need_value "$@"; alpha="$2"; shift 2 ;;
+    --min-effect) need_value "$@"; min_effect="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; extra_args=("$@"); break ;;
+    *) die_usage "unknown argument '$1' (see --help)" ;;
+  esac
+done
+
+case "${backend}" in auto|cpu|cuda) ;; *) die_usage "--backend '${backend}': expected auto, cpu or cuda" ;; esac
+if [[ -z "${launcher}" ]]; then
+  if [[ -n "${SLURM_JOB_ID:-}" ]]; then launcher=srun; else launcher=mpirun; fi
+fi
+case "${launcher}" in mpirun|srun|none) ;; *) die_usage "--launcher '${launcher}': expected mpirun, srun or none" ;; esac
+if [[ -n "${np}" && ! "${np}" =~ ^[1-9][0-9]*$ ]]; then
+  die_usage "--np '${np}': expected a positive integer"
+fi
+[[ -f "${suite}" ]] || die_usage "suite file '${suite}' not found"
+
+capbench="${build_dir}/bench/capbench"
+capreport="${build_dir}/reports/capreport"
+[[ -x "${capbench}" ]] || die_usage "'${capbench}' not found or not executable (set --build or CAPBENCH_BUILD)"
+[[ -x "${capreport}" ]] || die_usage "'${capreport}' not found or not executable (set --build or CAPBENCH_BUILD)"
+
+mkdir -p "${out_dir}"
+run_id="nightly-$(date -u +%Y%m%dT%H%M%SZ)-$$"
+results="${out_dir}/capbench-${run_id}.json"
+report_dir="${out_dir}/report-${run_id}"
+
+bench_cmd=("${capbench}" run --suite "${suite}" --backend "${backend}" --results "${results}" --run-id "${run_id}")
+bench_cmd+=("${extra_args[@]}")
+case "${launcher}" in
+  mpirun)
+    launch=(mpirun)
+    if [[ -n "${np}" ]]; then launch+=(-np "${np}"); fi
+    launch+=("${launcher_args[@]}")
+    ;;
+  srun) launch=(srun "${launcher_args[@]}") ;;
+  none) launch=() ;;
+esac
+
+echo "nightly.sh: run ${run_id}: ${launch[*]} ${bench_cmd[*]}"
+bench_rc=0
+"${launch[@]}" "${bench_cmd[@]}" || bench_rc=$?
+if [[ ! -s "${results}" ]]; then
+  echo "nightly.sh: capbench exited ${bench_rc} and wrote no results file (${results})" >&2
+  if [[ "${bench_rc}" -eq 0 ]]; then exit 2; fi
+  exit "${bench_rc}"
+fi
+if [[ "${bench_rc}" -ne 0 ]]; then
+  echo "nightly.sh: capbench exited ${bench_rc}; its results are checked all the same (failed cases count as failures)" >&2
+fi
+
+"${capreport}" history add "${results}" --db "${db}"
+
+check_rc=0
+"${capreport}" history check --db "${db}" --run "${run_id}" --baseline "${baseline}" --alpha "${alpha}" \
+  --min-effect "${min_effect}" || check_rc=$?
+
+# The report is for people; its exit code does not change the night's verdict.
+mkdir -p "${report_dir}"
+if "${capreport}" report --help >/dev/null 2>&1; then
+  report_cmd=("${capreport}" report "${results}" -o "${report_dir}")
+  if [[ -n "${system_file}" ]]; then report_cmd+=(--system "${system_file}"); fi
+  "${report_cmd[@]}" >"${report_dir}/report.log" 2>&1 ||
+    echo "nightly.sh: capreport report exited non-zero; see ${report_dir}/report.log" >&2
+else
+  "${capreport}" summary "${results}" --md "${report_dir}/summary.md" >"${report_dir}/summary.log" 2>&1 ||
+    echo "nightly.sh: capreport summary exited non-zero; see ${report_dir}/summary.log" >&2
+fi
+"${capreport}" history trend --db "${db}" -o "${report_dir}" --baseline "${baseline}" --alpha "${alpha}" \
+  --min-effect "${min_effect}" >/dev/null ||
+  echo "nightly.sh: capreport history trend failed" >&2
+
+echo "nightly.sh: run ${run_id}: check exit ${check_rc}; report in ${report_dir}"
+exit "${check_rc}"

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Writes the golden results files the report tests read (schema capbench.results/1).
+
+The figures are chosen by hand so that the tests can state the expected capacity as
+arithmetic (tests/reports/capacity_test.cpp). Re-run after changing a figure:
+    python3 tests/data/results/generate.py
+Each metric's samples are spread +-1 % around the chosen median, so the stored median is
+exactly the chosen figure.
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+T = 1e12
+G = 1e9
+
+
+def stats(samples):
+    s = sorted(samples)
+    n = len(s)
+
+    def pct(p):
+        pos = p / 100 * (n - 1)
+        lo = int(pos)
+        hi = min(lo + 1, n - 1)
+        return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+    med = pct(50)
+    mean = sum(s) / n
+    var = sum((x - mean) ** 2 for x in s) / (n - 1) if n > 1 else 0.0
+    dev = sorted(abs(x - med) for x in s)
+    mad = dev[n // 2] if n % 2 else (dev[n // 2 - 1] + dev[n // 2]) / 2
+    return {"n": n, "median": med, "mean": mean, "stddev": var ** 0.5, "min": s[0], "max": s[-1], "mad": mad,
+            "p05": pct(5), "p95": pct(95)}
+
+
+def metric(name, unit, median, labels=None):
+    samples = [median * f for f in (0.99, 0.995, 1.0, 1.005, 1.01)]
+    return {"name": name, "unit": unit, "labels": labels or {}, "samples": samples, "stats": stats(samples)}
+
+
+def rank_result(rank, metrics, verification="passed", status="ok", error="", detail="", info=None):
+    return {"rank": rank, "status": status, "error": error,
+            "verification": {"status": verification, "method": "freivalds-fp64", "detail": detail,
+                             "max_error": 0.0, "tolerance": 1e-9, "mismatches": 0},
+            "metrics": metrics, "info": info or {}, "wall_s": 1.0}
+
+
+def identity(rank, host, node, local, name, device_id, bus, serial):
+    return {"rank": rank, "local_rank": local, "node_index": node, "host": host,
+            "device": {"kind": "cuda", "name": name, "pci_bus_id": bus, "pci_device_id": device_id,
+                       "uuid": f"GPU-{rank:08x}-0000-0000-0000-000000000000", "serial": serial,
+                       "details": {}}}
+
+
+def gemm_case(index, precision, shape, per_rank, failed=(), telemetry=None):
+    m, n, k = shape
+    ranks = []
+    for r, tflops in per_rank.items():
+        info = {"batch": 4, "ops_per_gemm": 2.0 * m * n * k}
+        if telemetry is not None:
+            info["telemetry"] = {"throttled_fraction": telemetry.get(r, 0.0)}
+        unit = "OP/s" if precision == "int8" else "FLOP/s"
+        ranks.append(rank_result(r, [metric("throughput", unit, tflops * T)],
+                                 verification="failed" if r in failed else "passed",
+                                 detail="row 17: |Cx - A(Bx)| = 3.1e+02 > tolerance 4.2e-03" if r in failed else "",
+                                 info=info))
+    status = "failed" if failed else "passed"
+    return {"index": index, "id": f"gemm/{precision}/{m}x{n}x{k}", "benchmark": "gemm",
+            "params": {"precision": precision, "m": m, "n": n, "k": k, "batch": 0, "algorithms": 8,
+                       "duration_s": 0.0, "window_s": 1.0},
+            "warmup": 5, "iterations": 5, "timeout_s": 600, "started_at": "2026-11-20T01:00:00Z",
+            "finished_at": "2026-11-20T01:01:00Z", "wall_s": 60.0, "status": status, "ranks": ranks}
+
+
+def stream_case(index, per_rank_tbs, telemetry=None):
+    ranks = []
+    for r, tbs in per_rank_tbs.items():
+        info = {"elements": 1 << 28}
+        if telemetry is not None:
+            info["telemetry"] = {"throttled_fraction": telemetry.get(r, 0.0)}
+        ranks.append(rank_result(r, [metric("triad_bandwidth", "B/s", tbs * T)], info=info))
+    return {"index": index, "id": "stream/fp64", "benchmark": "stream",
+            "params": {"precision": "fp64", "elements": "auto", "llc_multiple": 4.0},
+            "warmup": 2, "iterations": 5, "timeout_s": 600, "started_at": "2026-11-20T01:05:00Z",
+            "finished_at": "2026-11-20T01:05:30Z", "wall_s": 30.0, "status": "passed", "ranks": ranks}
+
+
+def allreduce_case(index, sizes_gbs, ranks_):
+    ranks = []
+    for r in ranks_:
+        metrics = []
+        for size, gbs in sizes_gbs.items():
+            labels = {"size_bytes": size}
+            bw = gbs(r) * G
+            metrics.append(metric("time", "s", size / bw, labels))
+            metrics.append(metric("algbw", "B/s", bw / (2 * (len(ranks_) - 1) / len(ranks_)), labels))
+            metrics.append(metric("busbw", "B/s", bw, labels))
+        ranks.append(rank_result(r, metrics, info={"bus_factor": 2 * (len(ranks_) - 1) / len(ranks_)}))
+    return {"index": index, "id": "collective/all_reduce/fp32/out_of_place", "benchmark": "collective",
+            "params": {"operation": "all_reduce", "dtype": "fp32", "sizes": list(sizes_gbs), "in_place": False,
+                       "batch": 1},
+            "warmup": 2, "iterations": 5, "timeout_s": 600, "started_at": "2026-11-20T01:10:00Z",
+            "finished_at": "2026-11-20T01:11:00Z", "wall_s": 60.0, "status": "passed", "ranks": ranks}
+
+
+def results(run_id, ranks, cases, nnodes):
+    return {"schema": "capbench.results/1",
+            "run": {"id": run_id, "started_at": "2026-11-20T01:00:00Z", "finished_at": "2026-11-20T01:12:00Z",
+                    "status": "complete", "status_reason": "",
+                    "tool": {"name": "capbench", "version": "0.1.0", "git_commit": "0123456789abcdef"},
+                    "command_line": ["capbench", "run", "--suite", "acceptance.json"], "backend": "cuda",
+                    "nranks": len(ranks), "nnodes": nnodes, "mpi_library": "Open MPI v4.1.4", "environment": {}},
+            "suite": {"name": "acceptance", "path": "configs/suites/acceptance.json",
+                      "sha256": "5" * 64, "content": {}},
+            "ranks": ranks, "cases": [dict(c, index=i) for i, c in enumerate(cases)]}
+
+
+def write(name, doc):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+H100 = ("NVIDIA H100 80GB HBM3", "0x2330")
+A100 = ("NVIDIA A100-SXM4-80GB", "0x20B2")
+
+# (a) One H100, cuda backend. No telemetry: the telemetry criterion cannot be evaluated.
+one = [identity(0, "gpu-solo", 0, 0, *H100, "00000000:19:00.0", "1650923000001")]
+write("one-h100.json", results("20261120T010000Z-one", one, [
+    gemm_case(0, "fp64", (8192, 8192, 8192), {0: 60.0}),
+    gemm_case(0, "bf16", (8192, 8192, 8192), {0: 800.0}),
+    stream_case(0, {0: 2.95}),
+], 1))
+
+# (b) Mixed fleet: 4 H100 on gpu-node-01 (ranks 0-3), 4 A100 on gpu-node-02 (ranks 4-7).
+# Rank 2 (H100, bus 0000:3B:00.0) is slow in FP64; rank 5 (A100, bus 0000:4F:00.0) fails
+# the BF16 verification.
+hosts = [("gpu-node-01", H100, ["00000000:18:00.0", "00000000:2A:00.0", "00000000:3B:00.0", "00000000:4D:00.0"]),
+         ("gpu-node-02", A100, ["00000000:07:00.0", "00000000:4F:00.0", "00000000:87:00.0", "00000000:BD:00.0"])]
+mixed = []
+for node, (host, model, buses) in enumerate(hosts):
+    for local, bus in enumerate(buses):
+        r = node * 4 + local
+        mixed.append(identity(r, host, node, local, *model, bus, f"16509230{r:05d}"))
+throttle = {r: 0.01 for r in range(8)}
+write("mixed-fleet.json", results("20261120T010000Z-mixed", mixed, [
+    gemm_case(0, "fp64", (8192, 8192, 8192),
+              {0: 55.0, 1: 54.0, 2: 40.0, 3: 56.0, 4: 18.0, 5: 18.2, 6: 17.8, 7: 18.4}, telemetry=throttle),
+    gemm_case(0, "fp64", (4096, 4096, 4096),
+              {0: 52.0, 1: 54.5, 2: 39.0, 3: 53.0, 4: 17.5, 5: 18.5, 6: 17.0, 7: 18.0}, telemetry=throttle),
+    gemm_case(0, "bf16", (8192, 8192, 8192),
+              {0: 780.0, 1: 790.0, 2: 770.0, 3: 785.0, 4: 262.0, 5: 300.0, 6: 268.0, 7: 270.0}, failed=(5,),
+              telemetry=throttle),
+    stream_case(0, {0: 2.95, 1: 2.97, 2: 2.96, 3: 2.98, 4: 1.80, 5: 1.82, 6: 1.81, 7: 1.83}, telemetry=throttle),
+    allreduce_case(0, {64 << 20: lambda r: 150.0 - r, 256 << 20: lambda r: 180.0 - r, 1 << 30: lambda r: 190.0 - r},
+                   range(8)),
+], 2))
+
+# (c) No FP64 at all (the target's precision): two H100 matched by name only (no device id)
+# and one GPU the database does not know, which is still measured ("peak unknown").
+no_fp64 = [identity(0, "gpu-lab", 0, 0, "NVIDIA H100 80GB HBM3", "", "00000000:18:00.0", "S-A"),
+           identity(1, "gpu-lab", 0, 1, "NVIDIA H100 80GB HBM3", "", "00000000:2A:00.0", "S-B"),
+           identity(2, "gpu-lab", 0, 2, "NVIDIA Future GPU X", "0xffff", "00000000:3B:00.0", "S-C")]
+write("no-target-precision.json", results("20261120T010000Z-nofp64", no_fp64, [
+    gemm_case(0, "bf16", (8192, 8192, 8192), {0: 795.0, 1: 785.0, 2: 1500.0}),
+    gemm_case(0, "fp32", (8192, 8192, 8192), {0: 50.0, 1: 51.0, 2: 90.0}),
+], 1))
+
+# (d) Like (a) with a hostile hostname: the report must show it as text.
+xss = [identity(0, "<script>alert(1)</script>", 0, 0, *H100, "00000000:19:00.0", "<b>serial</b>")]
+write("hostile-hostname.json", results("20261120T010000Z-xss", xss, [
+    gemm_case(0, "fp64", (8192, 8192, 8192), {0: 60.0}),
+], 1))

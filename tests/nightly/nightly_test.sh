@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# scripts/nightly.sh end to end on the CPU backend: two clean runs must pass (exit 0, 0) and a
+# run with a planted slowdown on rank 1 must fail (exit 1) naming that rank and its host.
+#
+#   tests/nightly/nightly_test.sh BUILD_DIR
+#
+# Thresholds: this runs on 2 oversubscribed cores shared with builds and other tests, where
+# consecutive clean runs were measured to differ by up to ~37 % on one metric (docs/nightly.md).
+# So the planted slowdown is 4x (a 75 % drop) and --min-effect is 0.5: clean noise stays
+# below the threshold, the planted drop stays well above it. The benchmark runs at real-time
+# priority where allowed (else raised nice), which keeps other processes out of its samples.
+set -euo pipefail
+
+build_dir="${1:?usage: nightly_test.sh BUILD_DIR}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "${here}/../.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-nightly-test.XXXXXX")"
+cleanup() { rm -rf "${work}"; }
+trap cleanup EXIT
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+
+priority=()
+if chrt -f 1 true 2>/dev/null; then
+  priority=(chrt -f 1)
+elif nice -n -10 true 2>/dev/null && [[ "$(nice -n -10 nice)" -lt 0 ]]; then
+  priority=(nice -n -10)
+fi
+
+nightly() {
+  local suite="$1" log="$2"
+  local rc=0
+  "${priority[@]}" "${repo}/scripts/nightly.sh" --suite "${suite}" --backend cpu --launcher mpirun --np 2 \
+    --launcher-arg --oversubscribe --build "${build_dir}" --db "${work}/history.sqlite" --out "${work}/out" \
+    --baseline last:14d --min-effect 0.5 >"${log}" 2>&1 || rc=$?
+  echo "${rc}"
+}
+
+fail() {
+  echo "nightly_test: FAIL: $*" >&2
+  for f in "${work}"/run*.log; do
+    echo "---- ${f}" >&2
+    cat "${f}" >&2
+  done
+  exit 1
+}
+
+rc1="$(nightly "${here}/nightly_clean_suite.json" "${work}/run1.log")"
+rc2="$(nightly "${here}/nightly_clean_suite.json" "${work}/run2.log")"
+rc3="$(nightly "${here}/nightly_slow_suite.json" "${work}/run3.log")"
+echo "nightly_test: exit codes ${rc1} ${rc2} ${rc3} (expected 0 0 1)"
+[[ "${rc1}" == 0 ]] || fail "first clean run exited ${rc1}, expected 0"
+[[ "${rc2}" == 0 ]] || fail "second clean run exited ${rc2}, expected 0"
+[[ "${rc3}" == 1 ]] || fail "slowed run exited ${rc3}, expected 1"
+
+# The slowed rank is named with its host; GEMM is per rank, so it must be rank 1's GEMM.
+line="$(grep -E '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 ' "${work}/run3.log" || true)"
+[[ -n "${line}" ]] || fail "no GEMM regression line naming rank 1 in the slowed run's output"
+echo "nightly_test: ${line}"
+grep -qE "[1-9][0-9]* without baseline" "${work}/run1.log" || fail "the first run should count comparisons without baseline"
+if grep -qE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 0 ' "${work}/run3.log"; then
+  fail "rank 0's GEMM was not slowed but was flagged"
+fi
+trend="$(find "${work}/out" -name trend.html | head -n 1)"
+[[ -n "${trend}" ]] || fail "no trend.html written"
+grep -q "<svg" "${trend}" || fail "trend.html has no chart"
+echo "nightly_test: PASS"

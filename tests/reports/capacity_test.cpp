@@ -1,0 +1,169 @@
+// Capacity figures from the golden results files, checked against sums written out by hand
+// from the figures chosen in tests/data/results/generate.py.
+#include "reports/capacity.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/reports/report_test_util.hpp"
+
+namespace capbench {
+namespace {
+
+using testing::Loaded;
+using testing::P;
+using testing::T;
+
+const FamilyFigures& gemm(const Analysis& a, const std::string& p) {
+  const auto* f = find_family(a.gemm, p);
+  EXPECT_NE(f, nullptr) << p;
+  return *f;
+}
+
+const ModelRow& model(const FamilyFigures& f, const std::string& key) {
+  for (const auto& m : f.models)
+    if (m.model_key == key) return m;
+  ADD_FAILURE() << "no model " << key;
+  return f.models.front();
+}
+
+TEST(Capacity, MixedFleetFp64TakesEachGpusBestVerifiedShape) {
+  Loaded l("mixed-fleet.json", testing::kGwangju);
+  const auto& f = gemm(l.analysis, "fp64");
+  // Best of the 8192^3 and 4096^3 medians per GPU.
+  const double h100[] = {55.0, 54.5, 40.0, 56.0};  // ranks 0-3
+  const double a100[] = {18.0, 18.5, 17.8, 18.4};  // ranks 4-7
+  EXPECT_EQ(f.measured, 8);
+  EXPECT_NEAR(f.measured_sum, (55.0 + 54.5 + 40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) * T, 1e-3 * T);
+  EXPECT_EQ(f.slowest_rank, 6);
+  EXPECT_NEAR(f.n_times_slowest, 8 * 17.8 * T, 1e-3 * T);
+  // FP64 GEMM is held to the FP64 tensor-core peak: 66.9 (H100 SXM5), 19.5 (A100).
+  EXPECT_NEAR(f.peak_sum_known, (4 * 66.9 + 4 * 19.5) * T, 1e-3 * T);
+  ASSERT_TRUE(f.efficiency);
+  EXPECT_NEAR(*f.efficiency, (55.0 + 54.5 + 40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) / (4 * 66.9 + 4 * 19.5), 1e-9);
+  // Model medians of four values: the mean of the middle two.
+  EXPECT_NEAR(model(f, "h100-sxm5-80gb").median, (54.5 + 55.0) / 2 * T, 1e-3 * T);
+  EXPECT_NEAR(model(f, "a100-sxm4-80gb").median, (18.0 + 18.4) / 2 * T, 1e-3 * T);
+  (void)h100;
+  (void)a100;
+  // Projection: median per model x declared count (880 H100, 796 A100; the T4s are not in the run).
+  ASSERT_TRUE(f.projection_made);
+  EXPECT_NEAR(f.projected, (880 * (54.5 + 55.0) / 2 + 796 * (18.0 + 18.4) / 2) * T, 1e-2 * T);
+  ASSERT_EQ(f.projection_notes.size(), 1u);
+  EXPECT_NE(f.projection_notes[0].find("384 x NVIDIA T4"), std::string::npos);
+  // Datasheet peak of the declared fleet: the T4 FP64 peak is unconfirmed, so it is left out and said so.
+  ASSERT_TRUE(f.fleet_peak);
+  EXPECT_NEAR(*f.fleet_peak, (880 * 66.9 + 796 * 19.5) * T, 1e-2 * T);
+  EXPECT_FALSE(f.fleet_peak_complete);
+}
+
+TEST(Capacity, FailedVerificationContributesNothing) {
+  Loaded l("mixed-fleet.json", testing::kGwangju);
+  const auto& f = gemm(l.analysis, "bf16");
+  EXPECT_EQ(f.gpus.size(), 8u);
+  EXPECT_EQ(f.measured, 7);  // rank 5 failed its verification (its 300 TFLOP/s must not count)
+  EXPECT_NEAR(f.measured_sum, (780.0 + 790.0 + 770.0 + 785.0 + 262.0 + 268.0 + 270.0) * T, 1e-2 * T);
+  EXPECT_NEAR(f.n_times_slowest, 7 * 262.0 * T, 1e-2 * T);
+  EXPECT_EQ(f.slowest_rank, 4);
+  EXPECT_FALSE(f.gpus[5].value);
+  EXPECT_NE(f.gpus[5].problem.find("verification failed"), std::string::npos);
+  EXPECT_NEAR(model(f, "a100-sxm4-80gb").median, 268.0 * T, 1e-3 * T);  // of 262, 268, 270
+}
+
+TEST(Capacity, SlowGpuIsAnOutlierWithinItsModel) {
+  Loaded l("mixed-fleet.json", testing::kGwangju);
+  ASSERT_EQ(l.analysis.outliers.size(), 1u);
+  const auto& o = l.analysis.outliers[0];
+  EXPECT_EQ(o.rank, 2);
+  EXPECT_EQ(l.analysis.gpus[2].bus_id, "00000000:3B:00.0");
+  // median 54.75; |deviations| 0.25 0.25 14.75 1.25 -> MAD 0.75.
+  EXPECT_NEAR(o.z, 0.6745 * (40.0 - 54.75) / 0.75, 1e-6);
+}
+
+TEST(Capacity, PeakTargetIsComparedWithDatasheetPeakOnly) {
+  Loaded l("mixed-fleet.json", testing::kGwangju);
+  const auto& t = l.analysis.target;
+  ASSERT_TRUE(t.evaluated) << t.reason;
+  EXPECT_EQ(t.basis, "peak");
+  EXPECT_FALSE(t.measured_fraction);  // a sustained figure is never divided by a peak target
+  EXPECT_FALSE(t.projected_fraction);
+  ASSERT_TRUE(t.fleet_peak_fraction);
+  EXPECT_NEAR(*t.fleet_peak_fraction, (880 * 66.9 + 796 * 19.5) * T / (88.5 * P), 1e-9);
+  ASSERT_TRUE(t.measured_of_peak);
+  EXPECT_NEAR(*t.measured_of_peak, (55.0 + 54.5 + 40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) / (4 * 66.9 + 4 * 19.5), 1e-9);
+  // The IPUs and T4s are declared, not measured.
+  ASSERT_EQ(l.analysis.declared.size(), 2u);
+  EXPECT_EQ(l.analysis.declared[0].count, 384);
+  EXPECT_EQ(l.analysis.declared[1].count, 128);
+  EXPECT_FALSE(l.analysis.declared[1].measurable);
+}
+
+TEST(Capacity, SustainedTargetComparesMeasuredAndProjected) {
+  Loaded l("one-h100.json", "tests/reports/data/sustained-system.json");
+  const auto& t = l.analysis.target;
+  ASSERT_TRUE(t.evaluated) << t.reason;
+  ASSERT_TRUE(t.measured_fraction && t.projected_fraction);
+  EXPECT_NEAR(*t.measured_fraction, 60.0 * T / (1.5 * P), 1e-12);
+  // Only H100s measured: 16 x 60 TFLOP/s projected; the 40 A100s are not projected.
+  EXPECT_NEAR(*t.projected, 16 * 60.0 * T, 1e-3 * T);
+  EXPECT_NEAR(*t.projected_fraction, 16 * 60.0 * T / (1.5 * P), 1e-12);
+  EXPECT_FALSE(t.fleet_peak_fraction);
+  const auto& f = gemm(l.analysis, "fp64");
+  ASSERT_EQ(f.projection_notes.size(), 1u);
+  EXPECT_NE(f.projection_notes[0].find("40 x NVIDIA A100 SXM4 80GB"), std::string::npos);
+  // The NPU's owner figure is listed apart, never added.
+  bool npu = false;
+  for (const auto& d : l.analysis.declared)
+    if (d.model == "Example NPU") {
+      npu = true;
+      ASSERT_EQ(d.figures.size(), 1u);
+      EXPECT_DOUBLE_EQ(d.figures[0].value_base, 400 * T);
+    }
+  EXPECT_TRUE(npu);
+}
+
+TEST(Capacity, RunWithoutTheTargetsPrecisionIsNotCompared) {
+  Loaded l("no-target-precision.json", testing::kGwangju);
+  const auto& t = l.analysis.target;
+  EXPECT_FALSE(t.evaluated);
+  EXPECT_NE(t.reason.find("fp64"), std::string::npos);
+  EXPECT_FALSE(t.measured || t.projected || t.fleet_peak_fraction);
+  EXPECT_EQ(find_family(l.analysis.gemm, "fp64"), nullptr);
+  // bf16 still reported; precisions never summed: bf16 sum is bf16 only.
+  const auto& bf16 = gemm(l.analysis, "bf16");
+  EXPECT_NEAR(bf16.measured_sum, (795.0 + 785.0 + 1500.0) * T, 1e-2 * T);
+  // The unknown GPU is measured, with peak unknown; efficiency covers the two known H100s only.
+  EXPECT_EQ(l.analysis.gpus[2].model, nullptr);
+  EXPECT_NE(l.analysis.gpus[2].model_label.find("peak unknown"), std::string::npos);
+  EXPECT_EQ(bf16.gpus_peak_known, 2);
+  ASSERT_TRUE(bf16.efficiency);
+  EXPECT_NEAR(*bf16.efficiency, (795.0 + 785.0) / (2 * 989.4), 1e-9);
+  // The H100s have no device id in this file: matched by name.
+  ASSERT_NE(l.analysis.gpus[0].model, nullptr);
+  EXPECT_EQ(l.analysis.gpus[0].model->key, "h100-sxm5-80gb");
+}
+
+TEST(Capacity, NoSystemMeansNoTargetAndNoProjection) {
+  Loaded l("one-h100.json", "");
+  EXPECT_FALSE(l.analysis.target.evaluated);
+  EXPECT_FALSE(gemm(l.analysis, "fp64").projection_made);
+  EXPECT_NEAR(gemm(l.analysis, "fp64").measured_sum, 60.0 * T, 1e-6 * T);
+}
+
+TEST(Capacity, CpuBackendClaimsNoGpuCapacity) {
+  Loaded l("one-h100.json", testing::kGwangju);
+  // The same figures, as if measured on the CPU backend.
+  l.results.run.backend = "cpu";
+  l.results.ranks[0].device.kind = "cpu";
+  l.results.ranks[0].device.name = "Some CPU";
+  const Analysis a = analyze(l.results, "x.json", "0", l.db, &*l.system);
+  EXPECT_TRUE(a.cpu_backend);
+  EXPECT_FALSE(a.target.evaluated);
+  EXPECT_NE(a.target.reason.find("CPU backend"), std::string::npos);
+  EXPECT_FALSE(gemm(a, "fp64").projection_made);
+  EXPECT_EQ(a.gpus[0].model, nullptr);
+}
+
+}  // namespace
+}  // namespace capbench

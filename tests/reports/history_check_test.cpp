@@ -1,0 +1,231 @@
+// history check on synthetic fleets with known truth: a planted drop is found and located,
+// noise is not flagged more often than alpha, replaced GPUs and failed baselines are handled.
+#include "reports/history_check.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tests/reports/history_synthetic.hpp"
+
+namespace capbench {
+namespace {
+
+using testing::fleet;
+using testing::SynthGpu;
+using testing::SynthRun;
+using testing::TempDir;
+using testing::write_synthetic_run;
+
+struct History {
+  TempDir dir;
+  std::mt19937_64 rng;
+  std::unique_ptr<HistoryDb> db;
+  explicit History(std::uint64_t seed) : rng(seed) { db = std::make_unique<HistoryDb>((dir.path / "h.sqlite").string()); }
+  void add(const SynthRun& run) { add_results_file(*db, write_synthetic_run(dir.path, run, rng)); }
+  CheckReport check(CheckOptions o = {}) { return check_history(*db, o); }
+};
+
+std::vector<const CheckRow*> rows_with(const CheckReport& r, Verdict v) {
+  std::vector<const CheckRow*> out;
+  for (const auto& row : r.rows)
+    if (row.cmp.verdict == v) out.push_back(&row);
+  return out;
+}
+
+TEST(HistoryCheck, PlantedFivePercentDropOnOneGpuIsFlaggedWithItsHost) {
+  History h(11);
+  for (int day = 1; day <= 7; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(3)});
+  auto tonight = fleet(3);
+  tonight[3].throughput *= 0.95;  // node-b, second GPU
+  h.add(SynthRun{"night-8", 8, tonight});
+
+  const auto report = h.check();
+  EXPECT_EQ(report.run_id, "night-8");
+  EXPECT_EQ(report.baseline_runs.size(), 7u);
+  const auto flagged = rows_with(report, Verdict::kRegression);
+  ASSERT_EQ(flagged.size(), 1u) << render_check_table(report, true);
+  EXPECT_EQ(flagged[0]->scope, "gpu");
+  EXPECT_EQ(flagged[0]->host, "node-b");
+  EXPECT_EQ(flagged[0]->rank, 3);
+  EXPECT_EQ(flagged[0]->device, "serial:S-node-b-1");
+  EXPECT_NEAR(flagged[0]->cmp.change, -0.05, 0.015);
+  EXPECT_LT(flagged[0]->cmp.p, 0.001);
+  // The node sum fell 2.5 %, below the 3 % minimum effect: not a node regression.
+  const std::string table = render_check_table(report, false);
+  EXPECT_NE(table.find("REGRESSION: gemm/bf16/8192x8192x8192 throughput on host node-b rank 3"), std::string::npos)
+      << table;
+  // 6 GPUs, 3 node sums, 1 system sum.
+  EXPECT_EQ(report.rows.size(), 10u);
+}
+
+TEST(HistoryCheck, DropsOnEveryGpuOfANodeFlagTheNodeSum) {
+  History h(12);
+  for (int day = 1; day <= 5; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(2)});
+  auto tonight = fleet(2);
+  tonight[0].throughput *= 0.9;
+  tonight[1].throughput *= 0.9;
+  h.add(SynthRun{"night-6", 6, tonight});
+  const auto report = h.check();
+  bool node_a = false;
+  for (const auto* r : rows_with(report, Verdict::kRegression)) {
+    EXPECT_NE(r->host, "node-b");
+    node_a = node_a || (r->scope == "node" && r->host == "node-a");
+  }
+  EXPECT_TRUE(node_a) << render_check_table(report, true);
+}
+
+// Pure noise: baseline and run drawn from the same distribution. At the sample level the
+// one-sided test at alpha 0.05 should reject about 5 % of the time and never much more: the
+// allowance is 0.02, three binomial standard deviations for 1000 trials (0.0069 each). The
+// lower bound proves the p-values are not simply always large.
+TEST(HistoryCheck, PureNoiseIsFlaggedNoMoreOftenThanAlpha) {
+  std::mt19937_64 rng(20261126);
+  std::normal_distribution<double> noise(700e12, 7e12);
+  constexpr int kTrials = 1000;
+  int significant = 0, flagged = 0;
+  for (int t = 0; t < kTrials; ++t) {
+    std::vector<double> baseline(50), run(10);  // 5 nights x 10 samples against tonight's 10
+    for (auto& v : baseline) v = noise(rng);
+    for (auto& v : run) v = noise(rng);
+    significant += compare_samples(baseline, run, true, 0.05, 0.0, false).verdict == Verdict::kRegression;
+    flagged += compare_samples(baseline, run, true, 0.05, 0.03, false).verdict == Verdict::kRegression;
+  }
+  const double rate = static_cast<double>(significant) / kTrials;
+  EXPECT_LE(rate, 0.05 + 0.02);
+  EXPECT_GE(rate, 0.05 - 0.03);
+  // With the 3 % minimum effect, 1 % noise is essentially never flagged.
+  EXPECT_LE(static_cast<double>(flagged) / kTrials, 0.002);
+}
+
+TEST(HistoryCheck, PureNoiseHistoriesRaiseNoAlarm) {
+  // Through the whole pipeline (files, database, per-GPU, node and system sums), 30 noisy
+  // histories with no change: at most alpha of the comparisons plus the same allowance.
+  int comparisons = 0, flagged = 0;
+  for (int trial = 0; trial < 30; ++trial) {
+    History h(1000 + static_cast<std::uint64_t>(trial));
+    for (int day = 1; day <= 5; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(2)});
+    const auto report = h.check(CheckOptions{"latest", "last:4", 0.05, 0.0, false});
+    comparisons += static_cast<int>(report.rows.size());
+    flagged += static_cast<int>(report.regressions());
+  }
+  EXPECT_EQ(comparisons, 30 * 7);
+  EXPECT_LE(static_cast<double>(flagged) / comparisons, 0.05 + 0.045);  // 3 sigma for 210 comparisons
+}
+
+TEST(HistoryCheck, ReplacedGpuStartsANewSeriesInsteadOfAnAlarm) {
+  History h(13);
+  for (int day = 1; day <= 5; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(2)});
+  auto swapped = fleet(2);
+  swapped[1].serial = "S-new";      // same host and bus id, another board
+  swapped[1].throughput *= 0.9;     // and a slower one
+  h.add(SynthRun{"night-6", 6, swapped});
+  const auto report = h.check();
+  EXPECT_EQ(report.regressions(), 0u) << render_check_table(report, true);
+  const auto fresh = rows_with(report, Verdict::kNewSeries);
+  ASSERT_GE(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0]->device, "serial:S-new");
+  EXPECT_EQ(fresh[0]->note, "replaces serial:S-node-a-1");
+  EXPECT_NE(render_check_table(report, false).find("new series"), std::string::npos);
+
+  // The new board has its own history from now on: a drop on it is found the next night.
+  auto next = swapped;
+  next[1].throughput *= 0.9;
+  h.add(SynthRun{"night-7", 7, next});
+  const auto later = h.check();
+  const auto flagged = rows_with(later, Verdict::kRegression);
+  ASSERT_FALSE(flagged.empty()) << render_check_table(later, true);
+  EXPECT_EQ(flagged[0]->device, "serial:S-new");
+}
+
+TEST(HistoryCheck, BaselineRunsWithFailedVerificationContributeNothing) {
+  History h(14);
+  for (int day = 1; day <= 2; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(1)});
+  // Three nights that computed a wrong answer on one GPU, and (say) ran fast because of it.
+  for (int day = 3; day <= 5; ++day) {
+    auto bad = fleet(1, 2, 700e12 * 1.3);
+    bad[0].verification = "failed";
+    h.add(SynthRun{fmt::format("night-{}", day), day, bad});
+  }
+  h.add(SynthRun{"night-6", 6, fleet(1)});
+  const auto report = h.check();
+  EXPECT_EQ(report.baseline_runs.size(), 2u);
+  EXPECT_EQ(report.excluded_runs.size(), 3u);
+  EXPECT_EQ(report.regressions(), 0u) << render_check_table(report, true);
+  // Had they counted, the healthy GPU would look 23 % slower than its baseline.
+  const auto with_them = compare_samples(std::vector<double>(30, 910e12), std::vector<double>(10, 700e12), true,
+                                         0.05, 0.03, false);
+  EXPECT_EQ(with_them.verdict, Verdict::kRegression);
+}
+
+TEST(HistoryCheck, FailedRankTonightIsAFailure) {
+  History h(15);
+  for (int day = 1; day <= 3; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(1)});
+  auto tonight = fleet(1);
+  tonight[1].verification = "failed";
+  h.add(SynthRun{"night-4", 4, tonight});
+  const auto report = h.check();
+  EXPECT_EQ(report.failures(), 1u);
+  const auto failed = rows_with(report, Verdict::kFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]->host, "node-a");
+  EXPECT_EQ(failed[0]->rank, 1);
+  EXPECT_EQ(failed[0]->note.rfind("verification failed", 0), 0u);
+}
+
+TEST(HistoryCheck, FirstRunHasNoBaseline) {
+  History h(16);
+  h.add(SynthRun{"night-1", 1, fleet(1)});
+  const auto report = h.check();
+  EXPECT_TRUE(report.baseline_runs.empty());
+  EXPECT_EQ(rows_with(report, Verdict::kNoBaseline).size(), report.rows.size());
+  EXPECT_EQ(report.regressions(), 0u);
+}
+
+TEST(HistoryCheck, BaselineSelection) {
+  History h(17);
+  for (int day = 1; day <= 20; ++day) h.add(SynthRun{fmt::format("night-{:02}", day), day, fleet(1)});
+  h.add(SynthRun{"other-suite", 21, fleet(1), 10, 0.01, "acceptance"});
+  CheckOptions o;
+  o.run = "night-20";
+  o.baseline = "last:14d";  // days 6..19
+  EXPECT_EQ(h.check(o).baseline_runs.size(), 14u);
+  o.baseline = "last:3";
+  const auto three = h.check(o).baseline_runs;
+  EXPECT_EQ(three, (std::vector<std::string>{"night-19", "night-18", "night-17"}));
+  o.baseline = "night-02";
+  EXPECT_EQ(h.check(o).baseline_runs, std::vector<std::string>{"night-02"});
+  o.run = "latest";  // the acceptance run: no earlier run of its suite
+  o.baseline = "last:14d";
+  EXPECT_TRUE(h.check(o).baseline_runs.empty());
+  o.baseline = "last:x";
+  EXPECT_THROW(h.check(o), HistoryError);
+  o.baseline = "last:14d";
+  o.run = "no-such-run";
+  EXPECT_THROW(h.check(o), HistoryError);
+}
+
+TEST(HistoryCheck, DirectionDependsOnTheUnit) {
+  const std::vector<double> base{1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99};
+  std::vector<double> slower, faster;
+  for (double v : base) {
+    slower.push_back(v * 1.10);
+    faster.push_back(v * 0.90);
+  }
+  EXPECT_FALSE(higher_is_better("s"));
+  EXPECT_TRUE(higher_is_better("FLOP/s"));
+  // Times 10 % longer: a regression for a time, an improvement for a rate.
+  EXPECT_EQ(compare_samples(base, slower, false, 0.05, 0.03, false).verdict, Verdict::kRegression);
+  EXPECT_EQ(compare_samples(base, slower, true, 0.05, 0.03, false).verdict, Verdict::kImproved);
+  EXPECT_EQ(compare_samples(base, faster, false, 0.05, 0.03, false).verdict, Verdict::kImproved);
+  EXPECT_EQ(compare_samples(base, faster, true, 0.05, 0.03, false).verdict, Verdict::kRegression);
+  // Significant but smaller than the minimum effect: not flagged.
+  std::vector<double> slightly;
+  for (double v : base) slightly.push_back(v * 0.98);
+  const auto small = compare_samples(base, slightly, true, 0.05, 0.03, false);
+  EXPECT_EQ(small.verdict, Verdict::kOk);
+  EXPECT_EQ(compare_samples(base, slightly, true, 0.05, 0.01, false).verdict, Verdict::kRegression);
+}
+
+}  // namespace
+}  // namespace capbench

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# A real, private Slurm on this machine: munged, slurmctld and slurmd as root, each on paths and
+# ports inside a temporary directory. Submits scripts/slurm/nightly.sbatch (srun --mpi=pmix,
+# CPU backend, 2 tasks on this node), waits for it, and finds its run in the history database.
+#
+#   tests/slurm/slurm_nightly_test.sh BUILD_DIR
+#
+# Exit 0 pass, 1 fail, 77 skipped: only where the Slurm daemons cannot be started here (not
+# root, Slurm or munge not installed, daemons refusing to start), with the reason printed.
+set -euo pipefail
+
+build_dir="$(cd "${1:?usage: slurm_nightly_test.sh BUILD_DIR}" && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "${here}/../.." && pwd)"
+skip_code=77
+job_wait_s="${CAPBENCH_SLURM_JOB_WAIT_S:-150}"
+
+skip() {
+  echo "slurm_nightly_test: SKIPPED: $*"
+  exit "${skip_code}"
+}
+
+for tool in munged slurmctld slurmd sbatch squeue scontrol; do
+  command -v "${tool}" >/dev/null 2>&1 ||
+    skip "'${tool}' not found (Debian: apt-get install slurm-wlm munge slurm-wlm-basic-plugins)"
+done
+[[ "$(id -u)" == 0 ]] || skip "slurmd must run as root to launch job steps; this test runs as $(id -un)"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-slurm-test.XXXXXX")"
+chmod 700 "${work}"
+mkdir -p "${work}/state" "${work}/spool" "${work}/munge" "${work}/out"
+
+stop_daemon() {
+  local pidfile="$1" pid
+  [[ -s "${pidfile}" ]] || return 0
+  pid="$(cat "${pidfile}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  kill "${pid}" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "${pid}" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "${pid}" 2>/dev/null || true
+}
+
+show_logs() {
+  for f in "${work}"/*.log "${work}"/out/*.out; do
+    [[ -f "${f}" ]] || continue
+    echo "---- ${f}"
+    tail -n 40 "${f}"
+  done
+}
+
+cleanup() {
+  local rc=$?
+  if [[ -n "${job_id:-}" ]]; then scancel "${job_id}" >/dev/null 2>&1 || true; fi
+  stop_daemon "${work}/slurmd.pid"
+  stop_daemon "${work}/slurmctld.pid"
+  stop_daemon "${work}/munge/munged.pid"
+  if [[ "${rc}" != 0 && "${rc}" != "${skip_code}" ]]; then show_logs; fi
+  rm -rf "${work}"
+  exit "${rc}"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# --- munge: a fresh key and a private socket.
+dd if=/dev/urandom of="${work}/munge/munge.key" bs=1024 count=1 status=none
+chmod 400 "${work}/munge/munge.key"
+socket="${work}/munge/munge.socket"
+munged --force --socket="${socket}" --key-file="${work}/munge/munge.key" \
+  --pid-file="${work}/munge/munged.pid" --log-file="${work}/munged.log" \
+  --seed-file="${work}/munge/munged.seed" >/dev/null 2>&1 ||
+  skip "munged would not start: $(tail -n 3 "${work}/munged.log" 2>/dev/null | tr '\n' ' ')"
+
+# --- slurm.conf for this one node, with what slurmd detects of it.
+node="$(hostname -s)"
+node_hw="$(slurmd -C 2>/dev/null | head -n 1)" || true
+[[ "${node_hw}" == NodeName=* ]] || skip "slurmd -C could not describe this node"
+node_hw="${node_hw#NodeName=* }"
+# Ports: well away from Slurm's defaults (6817/6818), different per test process.
+port_base=$((20000 + ($$ % 20000) * 2))
+cat >"${work}/slurm.conf" <<CONF
+ClusterName=capbenchtest
+SlurmctldHost=${node}(127.0.0.1)
+SlurmctldPort=${port_base}
+SlurmdPort=$((port_base + 1))
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=${socket}
+StateSaveLocation=${work}/state
+SlurmdSpoolDir=${work}/spool
+SlurmctldPidFile=${work}/slurmctld.pid
+SlurmdPidFile=${work}/slurmd.pid
+SlurmctldLogFile=${work}/slurmctld.log
+SlurmdLogFile=${work}/slurmd.log
+SlurmctldDebug=info
+SlurmdDebug=info
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+SwitchType=switch/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SchedulerType=sched/backfill
+ReturnToService=2
+MinJobAge=600
+InactiveLimit=0
+KillWait=5
+Waittime=0
+NodeName=${node} NodeAddr=127.0.0.1 ${node_hw} State=UNKNOWN
+PartitionName=capbench Nodes=${node} Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+CONF
+export SLURM_CONF="${work}/slurm.conf"
+
+slurmctld -f "${SLURM_CONF}" >/dev/null 2>&1 ||
+  skip "slurmctld would not start: $(tail -n 3 "${work}/slurmctld.log" 2>/dev/null | tr '\n' ' ')"
+slurmd -f "${SLURM_CONF}" -N "${node}" >/dev/null 2>&1 ||
+  skip "slurmd would not start: $(tail -n 3 "${work}/slurmd.log" 2>/dev/null | tr '\n' ' ')"
+
+# The node must come up idle before anything can run.
+state=""
+for _ in $(seq 1 60); do
+  state="$(sinfo -h -n "${node}" -o %t 2>/dev/null || true)"
+  [[ "${state}" == idle* ]] && break
+  sleep 0.5
+done
+[[ "${state}" == idle* ]] || skip "node ${node} never became idle (state '${state}'): $(tail -n 3 "${work}/slurmd.log" | tr '\n' ' ')"
+echo "slurm_nightly_test: private Slurm up: node ${node} (${node_hw}), ports ${port_base}/$((port_base + 1))"
+
+# --- the nightly template, CPU backend, 2 tasks on this node, no GPUs requested.
+export CAPBENCH_ROOT="${repo}" CAPBENCH_BUILD="${build_dir}" CAPBENCH_BACKEND=cpu
+export CAPBENCH_SUITE="${repo}/tests/nightly/nightly_clean_suite.json"
+export CAPBENCH_HISTORY_DB="${work}/history.sqlite" CAPBENCH_OUT="${work}/out"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+job_id="$(sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 \
+  --time=00:05:00 --output="${work}/out/job-%j.out" --chdir="${work}" "${repo}/scripts/slurm/nightly.sbatch")"
+job_id="${job_id%%;*}"
+echo "slurm_nightly_test: submitted job ${job_id}"
+
+job_state=""
+deadline=$((SECONDS + job_wait_s))
+while ((SECONDS < deadline)); do
+  job_state="$(scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
+  case "${job_state}" in
+    COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE) break ;;
+  esac
+  sleep 1
+done
+exit_code="$(scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
+echo "slurm_nightly_test: job ${job_id}: state ${job_state:-unknown}, exit code ${exit_code:-unknown}"
+cat "${work}/out/job-${job_id}.out" 2>/dev/null || true
+
+fail() {
+  echo "slurm_nightly_test: FAIL: $*" >&2
+  exit 1
+}
+[[ "${job_state}" == COMPLETED ]] || fail "job ${job_id} ended ${job_state:-without finishing within ${job_wait_s} s}"
+[[ "${exit_code}" == 0:0 ]] || fail "job ${job_id} exit code ${exit_code}"
+
+# The run is in the history, with both ranks, launched by srun through PMIx.
+check_out="$("${build_dir}/reports/capreport" history check --db "${CAPBENCH_HISTORY_DB}" --run latest --all)" ||
+  fail "history check on the job's database failed"
+echo "${check_out}" | head -n 3
+run_id="$(echo "${check_out}" | sed -n 's/^history check: run \([^ ]*\) .*/\1/p')"
+[[ "${run_id}" == nightly-* ]] || fail "no nightly run found in ${CAPBENCH_HISTORY_DB}"
+grep -q "nightly.sh: run ${run_id}:.*srun --mpi=pmix" "${work}/out/job-${job_id}.out" || fail "the job did not launch with srun --mpi=pmix"
+for rank in 0 1; do
+  echo "${check_out}" | grep -qE "gemm/fp64/256x256x256 throughput +gpu +[^ ]+ +${rank} " ||
+    fail "rank ${rank} missing from the stored run"
+done
+echo "slurm_nightly_test: PASS: job ${job_id} stored run ${run_id} in the history"

@@ -1,0 +1,23 @@
+#pragma once
+// Synthetic capbench results for any number of ranks: what a CUDA run of a suite on a
+// mixed H100/A100 fleet would write, with per-rank noise. For scale tests and
+// micro-benchmarks of the reader, writer and reports; never for capacity figures.
+#include <cstdint>
+
+#include "common/results.hpp"
+#include "common/suite.hpp"
+
+namespace capbench {
+
+struct SynthOptions {
+  int ranks = 16;
+  int gpus_per_node = 8;
+  std::uint64_t seed = 1;
+  double h100_node_fraction = 0.55;  // the first nodes are H100 SXM, the rest A100 SXM4 80GB
+  int samples_per_metric = -1;       // -1: the case's iterations
+};
+
+// Throws std::invalid_argument on options out of range.
+ResultsFile synthesize_results(const Suite& suite, const SynthOptions& options);
+
+}  // namespace capbench
