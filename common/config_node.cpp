@@ -33,6 +33,11 @@ json parse_jsonc(const std::string& text, const std::string& display_name) {
     std::string what = e.what();
     if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
     throw ConfigError(display_name, "", fmt::format("not valid JSON at line {}, column {}: {}", line, col, what));
+  } catch (const json::exception& e) {
+    // A number too large for a double (1e999) and the like: valid syntax, unusable value.
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    throw ConfigError(display_name, "", fmt::format("unusable JSON: {}", what));
   }
 }
 

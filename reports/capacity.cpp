@@ -354,7 +354,7 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
       d.model = item.gpu ? item.gpu->label : item.model;
       d.count = item.count;
       d.measurable = item.measurable_by_capbench;
-      d.reason = !item.measurable_by_capbench ? "not measurable by capbench (not a CUDA device)"
+      d.reason = !item.measurable_by_capbench ? "not a CUDA device, so capbench cannot measure it"
                  : a.cpu_backend             ? "not measured: this run used the CPU backend"
                                              : "measurable, but no GPU of this model took part in this run";
       d.figures = item.declared;

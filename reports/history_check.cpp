@@ -196,8 +196,26 @@ std::map<std::string, std::vector<const Entry*>> usable_by_host(const std::vecto
 
 }  // namespace
 
+namespace {
+
+// One read transaction for the whole check: a job adding a run meanwhile is either wholly
+// seen or not at all.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(HistoryDb& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadSnapshot() { sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  HistoryDb& db_;
+};
+
+}  // namespace
+
 CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   sqlite3* db = hdb.handle();
+  const ReadSnapshot snapshot(hdb);
   if (!(opt.alpha > 0 && opt.alpha < 1)) throw HistoryError(fmt::format("--alpha {}: expected 0 < alpha < 1", opt.alpha));
   if (!(opt.min_effect >= 0 && opt.min_effect < 1))
     throw HistoryError(fmt::format("--min-effect {}: expected a fraction in [0, 1)", opt.min_effect));

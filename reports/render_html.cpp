@@ -289,6 +289,9 @@ string render_html(const ReportInputs& in) {
     o += "<div class=\"card cpu\"><b>CPU backend.</b> These figures come from CPU cores running the functional "
          "check. They measure no GPU and claim no GPU capacity.</div>";
   o += "<h2>Capacity statement</h2><div class=\"card statement\" id=\"statement\">" + esc(render_statement(in)) + "</div>";
+  if (a.system && !a.system->note.empty())
+    o += "<div class=\"card cpu\" id=\"system-note\"><b>Note in the system description.</b> " + esc(a.system->note) +
+         "</div>";
 
   // Key figures.
   const auto& t = a.target;

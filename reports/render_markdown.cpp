@@ -35,6 +35,7 @@ std::string render_markdown(const ReportInputs& in) {
     o += "> **CPU backend.** These figures come from CPU cores running the functional check; they measure no GPU "
          "and claim no GPU capacity.\n\n";
   o += "## Capacity statement\n\n" + md_escape(render_statement(in)) + "\n\n";
+  if (a.system && !a.system->note.empty()) o += "> **Note in the system description.** " + md_escape(a.system->note) + "\n\n";
 
   o += "## Against the target\n\n";
   const auto& t = a.target;

@@ -55,20 +55,27 @@ std::string render_statement(const ReportInputs& in) {
     const auto& t = a.target;
     const FamilyFigures* f = t.evaluated ? find_family(a.gemm, t.precision) : nullptr;
     if (f) {
-      s += fmt::format(" In {} the sum of the per-GPU sustained medians was {} on {} GPUs (the slowest GPU times {} "
+      s += fmt::format(" In {} the sum of the per-GPU measured medians was {} on {} GPUs (the slowest GPU times {} "
                        "gives {}).",
                        t.precision, format_si(f->measured_sum, f->unit), f->measured, f->measured,
                        format_si(f->n_times_slowest, f->unit));
-      std::string declared;
-      if (a.system)
-        for (const auto& item : a.system->inventory)
-          if (item.measurable_by_capbench)
-            declared += fmt::format("{}{} {}", declared.empty() ? "" : ", ", item.count, item.gpu->label);
-      if (f->projection_made)
+      std::string projected_models, unprojected;
+      if (a.system) {
+        for (const auto& item : a.system->inventory) {
+          if (!item.measurable_by_capbench) continue;
+          bool in_projection = false;
+          for (const auto& m : f->models)
+            if (m.model_key == item.model && m.projected) in_projection = true;
+          auto& list = in_projection ? projected_models : unprojected;
+          list += fmt::format("{}{} {}", list.empty() ? "" : ", ", item.count, item.gpu->label);
+        }
+      }
+      if (f->projection_made && !projected_models.empty())
         s += fmt::format(" Projected to the declared {} (each declared GPU assumed to perform like the median "
                          "measured GPU of its model), that is {}{}.",
-                         declared, format_si(f->projected, f->unit),
-                         f->projection_notes.empty() ? "" : "; GPU models not measured in this precision are not projected");
+                         projected_models, format_si(f->projected, f->unit),
+                         unprojected.empty() ? "" : "; the declared " + unprojected + " were not measured in " +
+                                                        t.precision + " and are not projected");
       if (t.basis == "sustained") {
         s += fmt::format(" Against the target of {} {} {} (basis: sustained), the measured sum is {} and the "
                          "projection {}.",
@@ -81,7 +88,7 @@ std::string render_statement(const ReportInputs& in) {
                          a.system->target.value, a.system->target.unit, t.precision, t.precision,
                          t.fleet_peak ? format_si(*t.fleet_peak, f->unit) : "unknown",
                          t.fleet_peak_fraction ? percent(*t.fleet_peak_fraction) : "n/a",
-                         f->fleet_peak_complete ? "" : " (GPUs with an unknown peak left out)",
+                         f->fleet_peak_complete ? "" : " (GPUs whose datasheet peak is unknown are left out of it)",
                          t.measured_of_peak ? percent(*t.measured_of_peak) : "an unknown fraction");
       }
     } else {
@@ -90,15 +97,19 @@ std::string render_statement(const ReportInputs& in) {
         if (g.measured > 0)
           measured += fmt::format("{}{} in {} on {} GPUs", measured.empty() ? "" : "; ", format_si(g.measured_sum, g.unit),
                                   g.precision, g.measured);
-      s += fmt::format(" Sums of per-GPU sustained medians: {} (precisions are never added together).",
+      s += fmt::format(" Sums of per-GPU measured medians: {} (precisions are never added together).",
                        measured.empty() ? "no verified figure" : measured);
       s += " No comparison with a target is made: " + t.reason + ".";
     }
     std::string not_measured;
     for (const auto& d : a.declared)
-      not_measured += fmt::format("{}{} {} ({})", not_measured.empty() ? "" : ", ", d.count, d.model, d.reason);
-    if (!not_measured.empty()) s += " Declared but not measured, and not included in any figure above: " + not_measured + ".";
-    if (a.system && !a.system->note.empty()) s += " The system description notes: " + a.system->note;
+      not_measured += fmt::format("{}{} {}: {}", not_measured.empty() ? "" : "; ", d.count, d.model, d.reason);
+    if (!not_measured.empty()) s += " Declared but not measured, and in no measured figure above: " + not_measured + ".";
+    if (a.system)
+      s += fmt::format(" The target, its precision and basis, and the declared counts are those of the system "
+                       "description {} (SHA-256 {}){}.",
+                       a.system->file, a.system->sha256,
+                       a.system->note.empty() ? "" : ", whose note marks what in it is assumed");
   }
   s += fmt::format(" Source data: results file {} (SHA-256 {}), run {}, suite {} (SHA-256 {}).", a.results_path,
                    a.results_sha256, rf.run.id, rf.suite.name, rf.suite.sha256);

@@ -10,9 +10,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CAPBENCH_FUZZ_BUILD:-$root/build-fuzz}"
 jobs="${CAPBENCH_JOBS:-2}"
 
+# The same configuration as scripts/test.sh --sanitize, so one build directory can serve both.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCAPBENCH_FUZZ=ON \
-  -DCAPBENCH_ENABLE_CUDA=OFF -DCAPBENCH_BUILD_TESTS=OFF -DCAPBENCH_BUILD_MICRO=OFF > "$build.configure.log" \
+  -DCAPBENCH_ENABLE_CUDA=OFF -DCAPBENCH_BUILD_MICRO=OFF -DCAPBENCH_BUILD_TESTS=ON > "$build.configure.log" \
   || { cat "$build.configure.log" >&2; exit 1; }
 
 targets=("$@")

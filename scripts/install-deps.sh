@@ -26,6 +26,8 @@ test_packages=(
   time
   # tests/slurm: a private Slurm (srun --mpi=pmix) started by the test itself.
   slurm-wlm slurm-wlm-basic-plugins munge
+  # tests/reports/report_browser.sh: renders report.html in headless Chromium.
+  chromium
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")

@@ -274,8 +274,9 @@ int main(int argc, char** argv) {
           triad.direct.push_back(across_ranks(direct_triad(stream_n, threads, o.warmup, o.iterations, seed)));
           if (with_allreduce) {
             MPI_Barrier(MPI_COMM_WORLD);
-            allreduce.direct.push_back(
-                across_ranks(direct_allreduce(o.allreduce_bytes, o.warmup, o.iterations, seed)));
+            // Every rank must predict every other rank's inputs: one seed for all of them.
+            allreduce.direct.push_back(across_ranks(
+                direct_allreduce(o.allreduce_bytes, o.warmup, o.iterations, derive_seed(0xA11ull, std::uint64_t(rep)))));
           }
         }
       }

@@ -4,6 +4,8 @@
 // real results writer so `history add` reads them exactly as it reads a real run.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>

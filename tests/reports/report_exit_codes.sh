@@ -27,7 +27,8 @@ JSON
 "$capreport" report "$data/mixed-fleet.json" --criteria "$work/bad-criteria.json" -o "$work/bad1" 2> "$work/bad1.err"
 rc=$?
 [[ $rc -eq 2 ]] || fail "wrong-unit criteria: exit $rc, expected 2"
-grep -q "bad-criteria.json" "$work/bad1.err" && grep -q "min_busbw.unit" "$work/bad1.err" || fail "error does not name file and key"
+grep -q "bad-criteria.json" "$work/bad1.err" || fail "error does not name the file"
+grep -q "min_busbw.unit" "$work/bad1.err" || fail "error does not name the key"
 
 head -c 2000 "$data/mixed-fleet.json" > "$work/truncated.json"
 "$capreport" report "$work/truncated.json" -o "$work/bad2" 2> "$work/bad2.err"

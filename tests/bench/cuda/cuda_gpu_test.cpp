@@ -95,17 +95,37 @@ TEST(CudaKernels, StreamOpsMatchHostReference) {
   DeviceBuffer a(n * 4), b(n * 4), c(n * 4);
   for (auto* p : {&a, &b, &c}) CUDA_CHECK(kernels::fill_poison(kernels::ElemType::f32, p->get(), n, nullptr));
   CUDA_CHECK(kernels::stream_init(false, a.get(), b.get(), c.get(), n, seed, 64, nullptr));
-  CUDA_CHECK(kernels::stream_op(false, 3, a.get(), b.get(), c.get(), n, 0.4, 64, nullptr));  // a = b + s·c
-  const auto ha = to_host<float>(a, n);
+  std::vector<float> ha(n), hb(n), hc(n);
   for (std::int64_t i = 0; i < n; ++i) {
-    const float b0 = float(stream_initial_value(stream_seed_b(seed), i));
-    const float c0 = float(stream_initial_value(stream_seed_c(seed), i));
-    ASSERT_EQ(ha[i], b0 + 0.4f * c0) << i;
+    ha[i] = float(stream_initial_value(stream_seed_a(seed), i));
+    hb[i] = float(stream_initial_value(stream_seed_b(seed), i));
+    hc[i] = float(stream_initial_value(stream_seed_c(seed), i));
+  }
+  const float s = 0.4f;
+  // Each op on the device and on the host, then all three arrays compared exactly.
+  for (int op = 0; op < 4; ++op) {
+    CUDA_CHECK(kernels::stream_op(false, op, a.get(), b.get(), c.get(), n, 0.4, 64, nullptr));
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (op == 0) hc[i] = ha[i];
+      if (op == 1) hb[i] = s * hc[i];
+      if (op == 2) hc[i] = ha[i] + hb[i];
+      if (op == 3) ha[i] = hb[i] + s * hc[i];
+    }
+    const auto da = to_host<float>(a, n), db = to_host<float>(b, n), dc = to_host<float>(c, n);
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (op == 3) {  // nvcc may fuse b + s·c into one FMA: one rounding fewer than the host
+        ASSERT_NEAR(da[i], ha[i], 0x1.0p-22f * std::fabs(ha[i])) << "triad a[" << i << "]";
+        ha[i] = da[i];
+      }
+      ASSERT_EQ(da[i], ha[i]) << "op " << op << " a[" << i << "]";
+      ASSERT_EQ(db[i], hb[i]) << "op " << op << " b[" << i << "]";
+      ASSERT_EQ(dc[i], hc[i]) << "op " << op << " c[" << i << "]";
+    }
   }
   DeviceBuffer partials(65 * 8);
+  CUDA_CHECK(kernels::fill_poison(kernels::ElemType::f64, partials.get(), 65, nullptr));
   CUDA_CHECK(kernels::stream_dot(false, a.get(), b.get(), n, partials.as<double>(), partials.as<double>() + 64, 64,
                                  nullptr));
-  const auto hb = to_host<float>(b, n);
   double want = 0;
   for (std::int64_t i = 0; i < n; ++i) want += double(ha[i]) * double(hb[i]);
   const auto got = to_host<double>(partials, 65)[64];
