@@ -54,11 +54,13 @@ measure() {
   local log="$work/$name.time"
   local rc=0
   /usr/bin/time -v -o "$log" "$@" > "$work/$name.out" 2> "$work/$name.err" || rc=$?
-  local wall rss_kb
+  local wall rss_kb cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$log")
   rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  printf 'scale.sh: %-18s ranks %-7s wall %8.2f s   peak RSS %8.1f MB   exit %d\n' "$name" "$ranks" "$wall" \
-    "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" "$rc"
+  # CPU time beside wall time: on a shared machine the wall time says more about the neighbours.
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
+  printf 'scale.sh: %-18s ranks %-7s wall %8.2f s   cpu %8.2f s   peak RSS %8.1f MB   exit %d\n' "$name" "$ranks" \
+    "$wall" "$cpu" "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" "$rc"
   # capreport exits 1 when a case failed; only 2 (bad input) or a crash is a scale failure here.
   if [[ $rc -ge 2 ]]; then
     echo "scale.sh: $name failed (exit $rc):" >&2

