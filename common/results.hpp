@@ -89,7 +89,7 @@ struct ResultsFile {
 };
 
 // The case status rule: skipped when every rank skipped; passed when every rank is ok with
-// its verification passed (or not applicable); failed otherwise.
+// its verification passed (or not applicable) or skipped with a reason; failed otherwise.
 std::string derive_case_status(const std::vector<RankResult>& ranks);
 
 json metric_to_json(const Metric& m);

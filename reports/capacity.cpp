@@ -159,8 +159,10 @@ void project(FamilyFigures& f, const SystemConfig& sys) {
     for (auto& r : f.models)
       if (r.model_key == item.model) row = &r;
     const auto pk = GpuDatabase::gemm_peak(*item.gpu, f.precision);
-    if (pk.per_gpu) fleet_peak += *pk.per_gpu * double(item.count);
-    else {
+    if (pk.per_gpu) {
+      fleet_peak += *pk.per_gpu * double(item.count);
+      f.fleet_peak_gpus += item.count;
+    } else {
       complete = false;
       f.fleet_peak_notes.push_back(fmt::format("{} x {}: datasheet peak unknown ({})", item.count, item.gpu->label,
                                                pk.note.empty() ? "no figure" : pk.note));
@@ -252,6 +254,7 @@ void compare_with_target(Analysis& a) {
   t.measured = f->measured_sum;
   if (f->projection_made) t.projected = f->projected;
   if (f->fleet_peak) t.fleet_peak = f->fleet_peak;
+  t.gpus_in_fleet_peak = f->fleet_peak_gpus;
   if (f->gpus_peak_known > 0) t.peak_of_measured = f->peak_sum_known;
   if (tg.basis == "sustained") {
     t.measured_fraction = f->measured_sum / tg.value_base;

@@ -63,6 +63,7 @@ struct FamilyFigures {
   std::vector<std::string> projection_notes;
   std::optional<double> fleet_peak;  // datasheet peak of the declared CUDA inventory
   bool fleet_peak_complete = false;
+  std::int64_t fleet_peak_gpus = 0;  // declared GPUs whose peak is in fleet_peak
   std::vector<std::string> fleet_peak_notes;
 };
 
@@ -103,6 +104,7 @@ struct TargetComparison {
   double target = 0;   // base units
   int gpus_measured = 0;
   std::int64_t gpus_declared_cuda = 0;
+  std::int64_t gpus_in_fleet_peak = 0;  // declared GPUs whose datasheet peak is known
   std::optional<double> measured, projected, fleet_peak, peak_of_measured;
   std::optional<double> measured_fraction, projected_fraction;            // sustained basis
   std::optional<double> fleet_peak_fraction, measured_of_peak, projected_of_fleet_peak;  // peak basis

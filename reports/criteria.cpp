@@ -8,6 +8,7 @@
 
 #include "common/precision.hpp"
 #include "common/sha256.hpp"
+#include "reports/report.hpp"
 #include "reports/quantity.hpp"
 #include "reports/summary.hpp"
 
@@ -276,7 +277,7 @@ void collective(Verdict& v, const Analysis& a, const CollectiveCriterion& c) {
   r.unit = "B/s";
   r.description = fmt::format("{}{}: bus bandwidth of the slowest rank at least {} at every size >= {}", c.operation,
                               c.dtype.empty() ? "" : " " + c.dtype, format_si(c.min_busbw, "B/s"),
-                              format_si(c.min_size_bytes, "B"));
+                              format_bytes(c.min_size_bytes));
   for (const auto& s : a.collectives) {
     if (s.operation != c.operation || (!c.dtype.empty() && s.dtype != c.dtype)) continue;
     if (c.in_place && *c.in_place != s.in_place) continue;
@@ -298,7 +299,7 @@ void collective(Verdict& v, const Analysis& a, const CollectiveCriterion& c) {
         const auto& id = a.gpus[static_cast<std::size_t>(p.slowest_rank)];
         r.failures.push_back(gpu_failure(id,
                                          fmt::format("{} at {}: busbw {} (slowest rank)", s.case_id,
-                                                     format_si(p.size_bytes, "B"), format_si(p.busbw_min, "B/s")),
+                                                     format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s")),
                                          p.busbw_min, c.min_busbw));
       }
     }

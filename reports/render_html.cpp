@@ -313,7 +313,8 @@ string render_html(const ReportInputs& in) {
           si(t.measured, t.unit));
       kpi("projected to the declared fleet · " + pc(t.projected_fraction) + " of target", si(t.projected, t.unit));
     } else {
-      kpi("datasheet peak of " + std::to_string(t.gpus_declared_cuda) + " declared GPUs · " + pc(t.fleet_peak_fraction) +
+      kpi("datasheet peak of " + std::to_string(t.gpus_in_fleet_peak) + " of " + std::to_string(t.gpus_declared_cuda) +
+              " declared GPUs (peak known) · " + pc(t.fleet_peak_fraction) +
               " of target",
           si(t.fleet_peak, t.unit));
       kpi("measured sustained, " + std::to_string(t.gpus_measured) + " GPUs · " + pc(t.measured_of_peak) + " of their peak",

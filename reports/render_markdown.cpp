@@ -51,7 +51,8 @@ std::string render_markdown(const ReportInputs& in) {
       o += fmt::format("| measured sum, {} GPUs | {} | {} of target |\n", t.gpus_measured, si(t.measured, t.unit), pc(t.measured_fraction));
       o += fmt::format("| projected to the declared fleet | {} | {} of target |\n", si(t.projected, t.unit), pc(t.projected_fraction));
     } else {
-      o += fmt::format("| datasheet peak of the {} declared GPUs | {} | {} of target |\n", t.gpus_declared_cuda, si(t.fleet_peak, t.unit), pc(t.fleet_peak_fraction));
+      o += fmt::format("| datasheet peak of {} of the {} declared GPUs (peak known) | {} | {} of target |\n",
+                       t.gpus_in_fleet_peak, t.gpus_declared_cuda, si(t.fleet_peak, t.unit), pc(t.fleet_peak_fraction));
       o += fmt::format("| measured sum, {} GPUs (sustained) | {} | {} of their peak |\n", t.gpus_measured, si(t.measured, t.unit), pc(t.measured_of_peak));
       o += fmt::format("| projected sustained, declared fleet | {} | {} of fleet peak |\n", si(t.projected, t.unit), pc(t.projected_of_fleet_peak));
     }

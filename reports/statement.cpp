@@ -82,10 +82,12 @@ std::string render_statement(const ReportInputs& in) {
                          fmt::format("{:g}", a.system->target.value), a.system->target.unit, t.precision,
                          percent(*t.measured_fraction), t.projected_fraction ? percent(*t.projected_fraction) : "not available");
       } else {
-        s += fmt::format(" The target of {:g} {} {} is a datasheet peak: the datasheet {} peak of the declared GPUs is "
+        s += fmt::format(" The target of {:g} {} {} is a datasheet peak: the datasheet {} is "
                          "{}, {} of the target{}; measured throughput reached {} of the datasheet peak of the GPUs "
                          "measured.",
-                         a.system->target.value, a.system->target.unit, t.precision, t.precision,
+                         a.system->target.value, a.system->target.unit, t.precision,
+                         fmt::format("{} peak of the {} declared GPUs whose peak is known", t.precision,
+                                     t.gpus_in_fleet_peak),
                          t.fleet_peak ? format_si(*t.fleet_peak, f->unit) : "unknown",
                          t.fleet_peak_fraction ? percent(*t.fleet_peak_fraction) : "n/a",
                          f->fleet_peak_complete ? "" : " (GPUs whose datasheet peak is unknown are left out of it)",

@@ -90,6 +90,7 @@ json render_summary_json(const ReportInputs& in) {
               {"reason_not_evaluated", t.reason},
               {"gpus_measured", t.gpus_measured},
               {"gpus_declared_cuda", t.gpus_declared_cuda},
+              {"gpus_in_fleet_datasheet_peak", t.gpus_in_fleet_peak},
               {"measured", opt(t.measured)},
               {"projected", opt(t.projected)},
               {"fleet_datasheet_peak", opt(t.fleet_peak)},

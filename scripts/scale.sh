@@ -2,7 +2,7 @@
 # capreport at scale: synthetic results for N ranks of the acceptance suite, then
 # `capreport summary` (and `capreport report` where it exists) timed, with peak memory.
 # Usage: scripts/scale.sh BUILD_DIR [--ranks N] [--suite FILE] [--work DIR]
-#                          [--max-seconds S] [--max-rss-mb M]
+#                          [--max-seconds S] [--max-rss-mb M] [--keep]
 # Exit 0 when every command ran within the bounds given (no bound: always 0 when they ran),
 # 1 when a bound was exceeded or a command failed, 2 on bad usage.
 set -euo pipefail
@@ -16,6 +16,7 @@ suite="$here/configs/suites/acceptance.json"
 work=""
 max_s=""
 max_mb=""
+keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --ranks) ranks=$2; shift 2 ;;
@@ -23,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --work) work=$2; shift 2 ;;
     --max-seconds) max_s=$2; shift 2 ;;
     --max-rss-mb) max_mb=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
     *) echo "scale.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -81,4 +83,6 @@ measure "capreport-summary" "$capreport" summary "$results"
 if "$capreport" report --help > /dev/null 2>&1; then
   measure "capreport-report" "$capreport" report "$results" --out "$work/report"
 fi
+# The synthetic file is large (276 kB per rank for the acceptance suite) and cheap to remake.
+[[ "$keep" == 1 ]] || rm -f "$results"
 exit $status

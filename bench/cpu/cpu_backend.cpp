@@ -1,6 +1,7 @@
 // The CPU backend: a real benchmark on the host, used where no GPU is present and in CI.
 #include "bench/cpu/cpu_backend.hpp"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,6 +116,14 @@ std::int64_t last_level_cache_bytes() {
 
 int cpu_threads_per_rank(int ranks_on_node) {
   const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  // A launcher that binds the rank (mpirun binds to a core or socket by default) has already
+  // decided: use the CPUs the rank may run on. Unbound, share the node among its ranks.
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
+    const int allowed = CPU_COUNT(&mask);
+    if (allowed > 0 && allowed < cpus) return allowed;
+  }
   return std::max(1, int(cpus / std::max(1, ranks_on_node)));
 }
 

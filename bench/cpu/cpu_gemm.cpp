@@ -68,7 +68,10 @@ class CpuGemm final : public GemmImpl {
 
   json info() const override {
     return {{"library", "OpenBLAS"}, {"routine", pr_.precision == Precision::fp64 ? "cblas_dgemm" : "cblas_sgemm"},
-            {"threads", threads_}, {"openblas_config", openblas_get_config()}};
+            {"threads", threads_}, {"openblas_config", openblas_get_config()},
+            // The kernel OpenBLAS chose: a virtual machine that hides its CPU model can get a slow
+            // generic one (OPENBLAS_CORETYPE overrides it).
+            {"openblas_core", openblas_get_corename()}};
   }
 
   void release() override {

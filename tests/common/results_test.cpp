@@ -93,6 +93,10 @@ TEST(Results, CaseStatusRule) {
   r[1].verification.status = "passed";
   r[0].status = "timeout";
   EXPECT_EQ(derive_case_status(r), "failed");
+  r[0].status = "skipped";  // a mixed fleet: one GPU cannot run this precision
+  EXPECT_EQ(derive_case_status(r), "passed");
+  r[1].status = "missing";
+  EXPECT_EQ(derive_case_status(r), "failed");
   for (auto& x : r) x.status = "skipped";
   EXPECT_EQ(derive_case_status(r), "skipped");
   EXPECT_EQ(derive_case_status({}), "failed");

@@ -13,10 +13,16 @@ fail() { echo "faults_run $scenario: $*" >&2; echo "--- stderr:" >&2; cat "$work
 # Runs capbench on 4 ranks with the given fault; sets rc and elapsed (seconds).
 run_with_fault() {
   local start=$SECONDS
-  CAPBENCH_FAULT="$1" "$mpirun" -np 4 --oversubscribe "$capbench" run --suite "$suite" --results "$results" \
-    --grace "$grace" --threads 1 > "$work/stdout" 2> "$work/stderr"
+  # The outer timeout only guards the test itself: a run that outlives it is a failure, with
+  # the processes still alive listed for diagnosis.
+  CAPBENCH_FAULT="$1" timeout -k 5 40 "$mpirun" -np 4 --oversubscribe "$capbench" run --suite "$suite" \
+    --results "$results" --grace "$grace" --threads 1 > "$work/stdout" 2> "$work/stderr"
   rc=$?
   elapsed=$((SECONDS - start))
+  if [[ $elapsed -ge 40 ]]; then
+    pgrep -a -f "capbench|mpirun|orted" >&2
+    fail "the run did not end within 40 s"
+  fi
 }
 
 expect_file() { "$check" "$results" "$@" >&2 || fail "results file does not hold what was expected"; }

@@ -71,6 +71,20 @@ TEST(Capacity, FailedVerificationContributesNothing) {
   EXPECT_NEAR(model(f, "a100-sxm4-80gb").median, 268.0 * T, 1e-3 * T);  // of 262, 268, 270
 }
 
+TEST(Capacity, AWrongAnswerInAnyShapeRemovesTheGpuFromThatPrecision) {
+  Loaded l("mixed-fleet.json", "");
+  // Rank 0 fails verification in the 4096^3 FP64 case only; its 8192^3 result (55.0) must not count.
+  for (auto& c : l.results.cases)
+    if (c.id == "gemm/fp64/4096x4096x4096") c.ranks[0].verification.status = "failed";
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  const auto& f = gemm(a, "fp64");
+  EXPECT_EQ(f.measured, 7);
+  EXPECT_NEAR(f.measured_sum, (54.5 + 40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) * T, 1e-3 * T);
+  EXPECT_FALSE(f.gpus[0].value);
+  // bf16 is another precision: rank 0 still counts there.
+  EXPECT_TRUE(gemm(a, "bf16").gpus[0].value);
+}
+
 TEST(Capacity, SlowGpuIsAnOutlierWithinItsModel) {
   Loaded l("mixed-fleet.json", testing::kGwangju);
   ASSERT_EQ(l.analysis.outliers.size(), 1u);
@@ -90,6 +104,8 @@ TEST(Capacity, PeakTargetIsComparedWithDatasheetPeakOnly) {
   EXPECT_FALSE(t.projected_fraction);
   ASSERT_TRUE(t.fleet_peak_fraction);
   EXPECT_NEAR(*t.fleet_peak_fraction, (880 * 66.9 + 796 * 19.5) * T / (88.5 * P), 1e-9);
+  EXPECT_EQ(t.gpus_in_fleet_peak, 880 + 796);  // the 384 T4s have no confirmed FP64 peak
+  EXPECT_EQ(t.gpus_declared_cuda, 880 + 796 + 384);
   ASSERT_TRUE(t.measured_of_peak);
   EXPECT_NEAR(*t.measured_of_peak, (55.0 + 54.5 + 40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) / (4 * 66.9 + 4 * 19.5), 1e-9);
   // The IPUs and T4s are declared, not measured.
