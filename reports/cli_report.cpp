@@ -12,22 +12,12 @@
 #include "common/results.hpp"
 #include "common/sha256.hpp"
 #include "reports/capacity.hpp"
+#include "common/clock.hpp"
 #include "reports/cli.hpp"
 #include "reports/criteria.hpp"
 #include "reports/report.hpp"
 
 namespace capbench {
-
-namespace {
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-}  // namespace
 
 void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
   struct Args {
@@ -59,7 +49,7 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                    const Analysis a = analyze(rf, args->results, sha, *db, system ? &*system : nullptr);
                    std::optional<Verdict> verdict;
                    if (criteria) verdict = evaluate_criteria(*criteria, a);
-                   ReportInputs in{&a, criteria ? &*criteria : nullptr, verdict ? &*verdict : nullptr, utc_now()};
+                   ReportInputs in{&a, criteria ? &*criteria : nullptr, verdict ? &*verdict : nullptr, utc_now_iso8601_seconds()};
                    try {
                      std::filesystem::create_directories(args->out_dir);
                      const std::filesystem::path dir(args->out_dir);

@@ -23,7 +23,8 @@ void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out) {
                    std::string sha;
                    try {
                      r = read_results_file(args->results);
-                     sha = sha256_file_hex(args->results);
+                     // The file's hash goes into the Markdown only; skip it for a plain table.
+                     if (!args->md.empty()) sha = sha256_file_hex(args->results);
                    } catch (const std::exception& e) {
                      fmt::print(stderr, "capreport: {}\n", e.what());
                      return kReportBadInput;

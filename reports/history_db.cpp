@@ -1,6 +1,8 @@
 // SQLite access for the nightly history: statements, schema migrations, adding a run.
 #include "reports/history_db.hpp"
 
+#include "common/clock.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -15,15 +17,6 @@ namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
   throw HistoryError(fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -304,7 +297,7 @@ void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, 
                       "nnodes, failed_verifications) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     std::error_code ec;
     const auto abs = std::filesystem::absolute(results_path, ec);
-    ins_run.bind(1, r.run.id).bind(2, sha).bind(3, ec ? results_path : abs.string()).bind(4, utc_now());
+    ins_run.bind(1, r.run.id).bind(2, sha).bind(3, ec ? results_path : abs.string()).bind(4, utc_now_iso8601_seconds());
     ins_run.bind(5, r.run.started_at).bind(6, r.run.finished_at).bind(7, r.suite.name).bind(8, r.suite.sha256);
     ins_run.bind(9, r.run.tool_version).bind(10, r.run.git_commit).bind(11, r.run.backend);
     ins_run.bind(12, r.run.status).bind(13, r.run.status_reason).bind(14, r.run.nranks).bind(15, r.run.nnodes);

@@ -14,8 +14,6 @@ struct TrendOptions {
   CheckOptions check;   // how each charted run is judged against its own baseline
 };
 
-std::string html_escape(const std::string& s);
-
 // Returns the HTML; throws HistoryError on an empty history.
 std::string render_trend_html(HistoryDb& db, const TrendOptions& options);
 

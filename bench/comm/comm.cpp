@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 namespace capbench {
@@ -153,6 +155,11 @@ WaitResult Comm::gather(const std::string& payload, std::vector<std::string>* ou
     for (int i = 0; i < size_; ++i) {
       (*displs)[static_cast<std::size_t>(i)] = static_cast<int>(total);
       total += (*sizes)[static_cast<std::size_t>(i)];
+      // MPI_Gatherv displacements are ints: past 2 GiB they would wrap and scramble results.
+      // Stop loudly instead (docs/performance.md: per-node aggregation lifts this limit).
+      if (total > std::numeric_limits<int>::max())
+        throw std::runtime_error("one case's results from all ranks exceed 2 GiB, the limit of MPI_Gatherv's "
+                                 "int displacements; split the run or shorten the sweep");
     }
     buf->resize(static_cast<std::size_t>(total));
   }

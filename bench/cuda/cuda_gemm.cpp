@@ -13,7 +13,7 @@
 #include "bench/cuda/batch_sizing.hpp"
 #include "bench/cuda/cuda_backend.hpp"
 #include "bench/cuda/device_memory.hpp"
-#include "bench/cuda/freivalds_rows.hpp"
+#include "common/freivalds_judge.hpp"
 #include "common/random.hpp"
 #include "kernels/kernels.hpp"
 

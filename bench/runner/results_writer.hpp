@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/clock.hpp"
 #include "common/results.hpp"
 
 namespace capbench {
@@ -28,6 +29,5 @@ class ResultsWriter {
   ResultsFile results_;
 };
 
-std::string utc_now_iso8601();
 
 }  // namespace capbench

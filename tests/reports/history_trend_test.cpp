@@ -1,5 +1,6 @@
 // history trend: a self-contained page, every string escaped, regressions marked.
 #include "reports/history_trend.hpp"
+#include "reports/text_escape.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 
 #include "bench/cpu/cpu_freivalds.hpp"
 #include "bench/cuda/batch_sizing.hpp"
-#include "bench/cuda/freivalds_rows.hpp"
+#include "common/freivalds_judge.hpp"
 #include "bench/cuda/gemm_rules.hpp"
 #include "bench/cuda/telemetry_summary.hpp"
 #include "bench/cuda/throttle_reasons.hpp"

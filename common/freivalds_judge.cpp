@@ -1,4 +1,4 @@
-#include "bench/cuda/freivalds_rows.hpp"
+#include "common/freivalds_judge.hpp"
 
 #include <cmath>
 

@@ -1,8 +1,7 @@
 #pragma once
-// The last step of Freivalds' check, shared by the device verifier: given FP64 row results
-// computed on the GPU (C·x, A·(B·x), row norms of A, weighted row norms of C, the weighted
-// norm of B), hold each row to the tolerance of common/freivalds.hpp and say so in the same
-// words as the CPU verifier (bench/cpu/cpu_freivalds.hpp).
+// The last step of Freivalds' check, shared by the CPU and GPU verifiers: given the FP64 row
+// results (C·x, A·(B·x), row norms of A, weighted row norms of C, the weighted norm of B),
+// hold each row to the tolerance of common/freivalds.hpp and say what was found.
 #include <cstdint>
 #include <vector>
 

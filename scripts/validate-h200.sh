@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Validate every GPU path of capbench on one GPU (issue 4) and keep the evidence, in one call
+# of about 9 minutes at most: build for sm_90, record the card (read-only nvidia-smi), run the
+# GPU tests, run configs/suites/h200-validation.json on one rank, write the summary and the
+# capacity report, time the same GEMMs and a device copy through PyTorch, and print the
+# comparison table last.
+#
+#   scripts/validate-h200.sh
+#
+# Evidence goes to $OUT when set (the device tool returns at most 8 files, 2 folders deep, so
+# the report directory travels as one tar file), else to docs/validation/h200-<UTC date>/.
+# Environment: CAPBENCH_BUILD (build directory, default build-h200), CAPBENCH_JOBS (build
+# parallelism, default all cores), CAPBENCH_DEADLINE_S (seconds the whole script may take,
+# default 540: every step's limit is cut so the script ends by then, keeping 20 s for the
+# short steps after it; a step with no time left is recorded as not run, code 125).
+#
+# Each step's exit code goes to status.txt; a failed step does not stop the later ones, so
+# the evidence of the others is still written. The script exits non-zero when any step failed.
+# It never changes the card's settings: nvidia-smi is only queried.
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_dir="$(cd "${script_dir}/.." && pwd)"
+cd "${repo_dir}"
+
+if [[ -n "${OUT:-}" ]]; then
+  evidence="${OUT}"
+else
+  evidence="${repo_dir}/docs/validation/h200-$(date -u +%Y-%m-%d)"
+fi
+mkdir -p "${evidence}"
+build="${CAPBENCH_BUILD:-${repo_dir}/build-h200}"
+jobs="${CAPBENCH_JOBS:-$(nproc)}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-h200.XXXXXX")"
+log="${evidence}/validate.log"
+status_file="${evidence}/status.txt"
+results="${evidence}/results.json"
+reference="${evidence}/reference.json"
+comparison="${evidence}/comparison.md"
+: >"${log}"
+printf 'step exit_code seconds\n' >"${status_file}"
+failed=0
+deadline=$(($(date +%s) + ${CAPBENCH_DEADLINE_S:-540}))
+
+# run_step NAME TIMEOUT_S COMMAND... : runs a step with a time limit, logs it, records its
+# exit code (124 = ran past its limit) and carries on.
+run_step() {
+  local name="$1" limit="$2"
+  shift 2
+  local started rc=0
+  started="$(date +%s)"
+  if ((deadline - started - 20 < limit)); then limit=$((deadline - started - 20)); fi
+  if ((limit < 5)); then
+    printf '%s 125 0\n' "${name}" >>"${status_file}"
+    printf '\n=== %s: not run, no time left\n' "${name}" | tee -a "${log}"
+    failed=1
+    return 0
+  fi
+  printf '\n=== %s (limit %s s): %s\n' "${name}" "${limit}" "$*" | tee -a "${log}"
+  timeout --kill-after=10 "${limit}" "$@" >>"${log}" 2>&1 || rc=$?
+  printf '%s %s %s\n' "${name}" "${rc}" "$(($(date +%s) - started))" >>"${status_file}"
+  printf '=== %s: exit %s\n' "${name}" "${rc}" | tee -a "${log}"
+  if [[ "${rc}" -ne 0 ]]; then failed=1; fi
+  return 0
+}
+
+# The offline dependency kit (shared/device/README.md) when it travelled with the tree.
+if [[ -f "${repo_dir}/.devdeps/env.sh" ]]; then
+  # shellcheck disable=SC1091
+  source "${repo_dir}/.devdeps/env.sh"
+fi
+if [[ -d /usr/local/cuda/bin ]]; then export PATH="${PATH}:/usr/local/cuda/bin"; fi
+# Containers run as root; Open MPI refuses that without these.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+read -r -a devdeps_args <<<"${DEVDEPS_CMAKE_ARGS:-}"
+
+{
+  printf 'capbench H200 validation, %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  if git -C "${repo_dir}" rev-parse HEAD >/dev/null 2>&1; then
+    printf 'commit %s\n' "$(git -C "${repo_dir}" describe --always --dirty)"
+  else
+    printf 'commit unknown (no .git here; results.json names the build'"'"'s commit)\n'
+  fi
+  printf 'host %s, %s cores\n' "$(hostname)" "$(nproc)"
+} | tee -a "${log}"
+
+# Read-only queries of the card, before the load (clocks, power, ECC, throttle reasons).
+run_step nvidia-smi 60 nvidia-smi -q -f "${evidence}/nvidia-smi.txt"
+
+run_step configure 120 cmake -S "${repo_dir}" -B "${build}" "${devdeps_args[@]}" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 -DCAPBENCH_ENABLE_CUDA=ON \
+  -DCAPBENCH_BUILD_TESTS=ON -DCAPBENCH_BUILD_MICRO=OFF
+run_step build 300 cmake --build "${build}" -j "${jobs}" --target capbench capreport cuda_gpu_tests
+
+run_step ctest-gpu 90 ctest --test-dir "${build}" -L gpu --output-on-failure --timeout 60
+
+run_step suite 270 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
+  --suite "${repo_dir}/configs/suites/h200-validation.json" --backend cuda --results "${results}"
+# Read-only again, after the load: clocks and throttle reasons at the end of it.
+run_step nvidia-smi-after 30 nvidia-smi -q -f "${evidence}/nvidia-smi-after.txt"
+
+report_dir="${work}/report"
+run_step summary 60 "${build}/reports/capreport" summary "${results}" --md "${report_dir}-summary.md"
+run_step report 60 "${build}/reports/capreport" report "${results}" \
+  --system "${repo_dir}/configs/systems/gwangju-ai-datacenter.json" --out "${report_dir}"
+if [[ -f "${report_dir}-summary.md" ]]; then
+  mkdir -p "${report_dir}"
+  mv "${report_dir}-summary.md" "${report_dir}/summary.md"
+fi
+if [[ -d "${report_dir}" ]]; then
+  tar -C "${work}" -czf "${evidence}/report.tar.gz" report
+fi
+
+# The PyTorch reference, then the table (printed last).
+run_step reference 150 env PYTHONUNBUFFERED=1 python3 "${script_dir}/h200_reference.py" measure --out "${reference}"
+compare_args=(compare --results "${results}" --md "${comparison}")
+if [[ -f "${reference}" ]]; then compare_args+=(--reference "${reference}"); fi
+run_step compare 60 python3 "${script_dir}/h200_reference.py" "${compare_args[@]}"
+rm -rf "${work}"
+
+printf '\nEvidence in %s:\n' "${evidence}"
+ls -l "${evidence}"
+printf '\nStep exit codes:\n'
+cat "${status_file}"
+printf '\n'
+if [[ -f "${results}" ]]; then
+  python3 "${script_dir}/h200_reference.py" "${compare_args[@]}" || true
+fi
+exit "${failed}"
