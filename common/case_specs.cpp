@@ -132,9 +132,11 @@ json read_sizes(const ConfigNode& n) {
     if (hi < lo) n.at("max_bytes").fail(fmt::format("a size >= min_bytes ({})", lo));
     const auto factor = n.has("factor") ? n.at("factor").as_positive_int() : 2;
     if (factor < 2) n.at("factor").fail("an integer >= 2");
-    for (std::int64_t s = lo; s <= hi; s *= factor) {
+    // Stop before the product could pass max_bytes, so s * factor never overflows.
+    for (std::int64_t s = lo;; s *= factor) {
       sizes.push_back(s);
       if (sizes.size() > 64) n.fail("a sweep of at most 64 sizes");
+      if (s > hi / factor) break;
     }
   }
   return sizes;

@@ -56,6 +56,18 @@ TEST(Suite, CollectiveSweepIsGeometric) {
   EXPECT_EQ(s.plan[1].id, "collective/all_reduce/fp32/in_place");
 }
 
+TEST(Suite, HugeSweepFactorEndsTheSweepWithoutOverflow) {
+  // Found by fuzz_suite: a factor near 2^62 overflowed the size sweep.
+  const Suite s = parse_suite(suite_with_cases(R"({"benchmark": "collective", "operations": ["all_reduce"],
+      "sizes": {"min_bytes": 1024, "max_bytes": 1099511627776, "factor": 4611686018427387904}})"),
+                              "t.json");
+  EXPECT_EQ(s.plan[0].params.at("sizes"), json::array({1024}));
+  const Suite t = parse_suite(suite_with_cases(R"({"benchmark": "collective", "operations": ["all_reduce"],
+      "sizes": {"min_bytes": 1024, "max_bytes": 4096, "factor": 2}})"),
+                              "t.json");
+  EXPECT_EQ(t.plan[0].params.at("sizes"), json::array({1024, 2048, 4096}));
+}
+
 TEST(Suite, MisspeltKeyIsNamed) {
   const auto msg = error_of(suite_with_cases(R"({"benchmark": "gemm", "precisions": ["fp64"], "shapez": [[1,1,1]]})"));
   EXPECT_NE(msg.find("cases[0].shapez"), std::string::npos) << msg;
