@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::int64_t kMaxDim = 1 << 20;            // a GEMM dimension beyond this is a typo
 constexpr std::int64_t kMaxBytes = std::int64_t(1) << 40;
+constexpr double kMaxSeconds = 7 * 24 * 3600.0;  // a week: beyond it a duration is a typo
+constexpr std::int64_t kMaxIterations = 100000;
 
 // Keys every case may carry, whatever its benchmark.
 #define CAPBENCH_COMMON_CASE_KEYS "benchmark", "name", "warmup", "iterations", "timeout_s", "test_slow_rank"
@@ -26,10 +28,9 @@ struct Common {
 Common read_common(const ConfigNode& c, const CaseDefaults& d) {
   Common out{"", d.warmup, d.iterations, d.timeout_s, nullptr};
   if (auto v = c.find("name")) out.name = v->as_string();
-  if (auto v = c.find("warmup")) out.warmup = static_cast<int>(v->as_non_negative_int());
-  if (auto v = c.find("iterations")) out.iterations = static_cast<int>(v->as_positive_int());
-  if (auto v = c.find("timeout_s")) out.timeout_s = v->as_positive_number();
-  if (out.iterations > 100000) c.at("iterations").fail("at most 100000 iterations");
+  if (auto v = c.find("warmup")) out.warmup = static_cast<int>(v->as_int_in(0, kMaxIterations));
+  if (auto v = c.find("iterations")) out.iterations = static_cast<int>(v->as_int_in(1, kMaxIterations));
+  if (auto v = c.find("timeout_s")) out.timeout_s = v->as_number_in(0.001, kMaxSeconds, "seconds");
   if (auto v = c.find("test_slow_rank")) {
     v->allow_only({"rank", "factor"});
     const auto rank = v->at("rank").as_non_negative_int();
@@ -76,8 +77,8 @@ std::vector<PlannedCase> expand_gemm(const ConfigNode& c, const CaseDefaults& d)
   const std::int64_t batch = c.has("batch") ? c.at("batch").as_positive_int() : 0;  // 0: chosen per backend
   const std::int64_t algorithms = c.has("algorithms") ? c.at("algorithms").as_positive_int() : 8;
   if (algorithms > 64) c.at("algorithms").fail("at most 64 candidate algorithms");
-  const double duration_s = c.has("duration_s") ? c.at("duration_s").as_non_negative_number() : 0.0;
-  const double window_s = c.has("window_s") ? c.at("window_s").as_positive_number() : 1.0;
+  const double duration_s = c.has("duration_s") ? c.at("duration_s").as_number_in(0, kMaxSeconds, "seconds") : 0.0;
+  const double window_s = c.has("window_s") ? c.at("window_s").as_number_in(0.001, kMaxSeconds, "seconds") : 1.0;
   std::vector<PlannedCase> out;
   for (const auto& p : precisions) {
     for (const auto& shape : shapes.items()) {
@@ -112,7 +113,8 @@ std::vector<PlannedCase> expand_stream(const ConfigNode& c, const CaseDefaults& 
       elements = n;
     }
   }
-  const double llc_multiple = c.has("llc_multiple") ? c.at("llc_multiple").as_positive_number() : 4.0;
+  const double llc_multiple =
+      c.has("llc_multiple") ? c.at("llc_multiple").as_number_in(0.001, 1000, "a multiple of the cache") : 4.0;
   std::vector<PlannedCase> out;
   for (const auto& p : precisions)
     out.push_back(make_case(common, "stream", "stream/" + p,

@@ -193,4 +193,16 @@ std::int64_t ConfigNode::as_non_negative_int() const {
   return node_->get<std::int64_t>();
 }
 
+double ConfigNode::as_number_in(double lo, double hi, const std::string& what) const {
+  if (!node_->is_number() || !(node_->get<double>() >= lo && node_->get<double>() <= hi))
+    fail(fmt::format("{} between {} and {}", what, lo, hi));
+  return node_->get<double>();
+}
+
+std::int64_t ConfigNode::as_int_in(std::int64_t lo, std::int64_t hi) const {
+  if (!node_->is_number_integer() || node_->get<std::int64_t>() < lo || node_->get<std::int64_t>() > hi)
+    fail(fmt::format("an integer between {} and {}", lo, hi));
+  return node_->get<std::int64_t>();
+}
+
 }  // namespace capbench

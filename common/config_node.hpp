@@ -64,6 +64,9 @@ class ConfigNode {
   std::int64_t as_int() const;
   std::int64_t as_positive_int() const;
   std::int64_t as_non_negative_int() const;
+  // A number in [lo, hi]: bounds keep durations and counts inside what clocks and ints hold.
+  double as_number_in(double lo, double hi, const std::string& what) const;
+  std::int64_t as_int_in(std::int64_t lo, std::int64_t hi) const;
 
   [[noreturn]] void fail(const std::string& expected) const;
 

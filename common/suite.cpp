@@ -12,9 +12,9 @@ namespace {
 CaseDefaults read_defaults(const ConfigNode& node) {
   CaseDefaults d;
   node.allow_only({"warmup", "iterations", "timeout_s"});
-  if (auto v = node.find("warmup")) d.warmup = static_cast<int>(v->as_non_negative_int());
-  if (auto v = node.find("iterations")) d.iterations = static_cast<int>(v->as_positive_int());
-  if (auto v = node.find("timeout_s")) d.timeout_s = v->as_positive_number();
+  if (auto v = node.find("warmup")) d.warmup = static_cast<int>(v->as_int_in(0, 100000));
+  if (auto v = node.find("iterations")) d.iterations = static_cast<int>(v->as_int_in(1, 100000));
+  if (auto v = node.find("timeout_s")) d.timeout_s = v->as_number_in(0.001, 7 * 24 * 3600.0, "seconds");
   return d;
 }
 }  // namespace

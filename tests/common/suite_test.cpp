@@ -68,6 +68,21 @@ TEST(Suite, HugeSweepFactorEndsTheSweepWithoutOverflow) {
   EXPECT_EQ(t.plan[0].params.at("sizes"), json::array({1024, 2048, 4096}));
 }
 
+TEST(Suite, DurationsAndCountsAreBounded) {
+  // Beyond these a clock or an int would overflow: refuse them with the key named.
+  EXPECT_NE(error_of(suite_with_cases(R"({"benchmark": "stream", "timeout_s": 1e300})")).find("cases[0].timeout_s"),
+            std::string::npos);
+  EXPECT_NE(error_of(suite_with_cases(R"({"benchmark": "stream", "iterations": 1099511627776})"))
+                .find("cases[0].iterations"),
+            std::string::npos);
+  EXPECT_NE(error_of(suite_with_cases(R"({"benchmark": "stream", "llc_multiple": 1e300})")).find("llc_multiple"),
+            std::string::npos);
+  EXPECT_NE(error_of(suite_with_cases(
+                R"({"benchmark": "gemm", "precisions": ["bf16"], "shapes": [[8,8,8]], "duration_s": 1e300})"))
+                .find("cases[0].duration_s"),
+            std::string::npos);
+}
+
 TEST(Suite, MisspeltKeyIsNamed) {
   const auto msg = error_of(suite_with_cases(R"({"benchmark": "gemm", "precisions": ["fp64"], "shapez": [[1,1,1]]})"));
   EXPECT_NE(msg.find("cases[0].shapez"), std::string::npos) << msg;
