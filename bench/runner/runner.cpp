@@ -94,6 +94,20 @@ std::string describe_rank(const RankIdentity& r) {
   return fmt::format("rank {} (host {}, device {})", r.rank, r.host, dev);
 }
 
+// The case's record as planned, before any rank reports.
+CaseResult open_case_result(const PlannedCase& spec) {
+  CaseResult cr;
+  cr.index = spec.index;
+  cr.id = spec.id;
+  cr.benchmark = spec.benchmark;
+  cr.params = spec.params;
+  cr.warmup = spec.warmup;
+  cr.iterations = spec.iterations;
+  cr.timeout_s = spec.timeout_s;
+  cr.started_at = utc_now_iso8601();
+  return cr;
+}
+
 RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& ctx, const FaultSpec* fault) {
   RankResult r;
   r.rank = ctx.comm.rank();
@@ -310,15 +324,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   std::mutex current_mu;
   auto in_progress_case = [&](const std::string& rank0_status, const std::string& rank0_error,
                               const std::string& others_error) {
-    CaseResult cr;
-    cr.index = current->index;
-    cr.id = current->id;
-    cr.benchmark = current->benchmark;
-    cr.params = current->params;
-    cr.warmup = current->warmup;
-    cr.iterations = current->iterations;
-    cr.timeout_s = current->timeout_s;
-    cr.started_at = utc_now_iso8601();
+    CaseResult cr = open_case_result(*current);
     for (int r = 0; r < comm.size(); ++r) {
       RankResult rr;
       rr.rank = r;
@@ -393,15 +399,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     }
     watchdog.arm(fmt::format("case {} ({})", spec.index + 1, spec.id), stuck_s);
     if (root) progress.start_case(spec.index, spec.id);
-    CaseResult cr;
-    cr.index = spec.index;
-    cr.id = spec.id;
-    cr.benchmark = spec.benchmark;
-    cr.params = spec.params;
-    cr.warmup = spec.warmup;
-    cr.iterations = spec.iterations;
-    cr.timeout_s = spec.timeout_s;
-    cr.started_at = utc_now_iso8601();
+    CaseResult cr = open_case_result(spec);
     const auto t0 = std::chrono::steady_clock::now();
 
     const bool fault_here = fault && fault->applies(comm.rank(), spec);
