@@ -46,6 +46,10 @@ class Benchmark {
   virtual Support filter(const PlannedCase& spec) const = 0;
   // Measures and verifies; throws on failure (the runner records the message).
   virtual RankResult run(const CaseContext& ctx) = 0;
+  // Non-empty when run() returns figures of the whole job, the same on every rank (a
+  // collective's time is the slowest rank's): the runner records them once, in the case, with
+  // this text as their basis, instead of once per rank.
+  virtual std::string job_wide_basis() const { return {}; }
 };
 
 struct BackendOptions {

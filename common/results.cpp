@@ -1,4 +1,5 @@
 #include "common/results.hpp"
+#include "common/results_reader.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <set>
@@ -111,16 +113,22 @@ Verification verification_from(const ConfigNode& n) {
 }
 
 RankResult rank_result_from(const ConfigNode& n) {
-  n.allow_only({"rank", "status", "error", "verification", "metrics", "info", "wall_s"});
+  n.allow_only({"rank", "status", "error", "verification", "metrics", "telemetry", "info", "wall_s"});
   RankResult r;
   r.rank = static_cast<int>(n.at("rank").as_non_negative_int());
   r.status = n.at("status").as_enum({"ok", "failed", "skipped", "timeout", "missing"});
   if (auto e = n.find("error")) r.error = e->as_string();
   r.verification = verification_from(n.at("verification"));
   for (const auto& m : n.at("metrics").items()) r.metrics.push_back(metric_from(m));
+  if (auto t = n.find("telemetry")) r.telemetry = telemetry_from(*t);
   if (auto i = n.find("info")) {
     i->expect_object();
     r.info = i->raw();
+    // Version 1 files kept the telemetry inside info.
+    if (!r.telemetry && r.info.contains("telemetry") && r.info["telemetry"].is_object()) {
+      r.telemetry = telemetry_from(i->at("telemetry"));
+      r.info.erase("telemetry");
+    }
   }
   if (auto w = n.find("wall_s")) r.wall_s = finite_non_negative(*w);
   return r;
@@ -141,13 +149,15 @@ json metric_to_json(const Metric& m) {
 json rank_result_to_json(const RankResult& r) {
   json metrics = json::array();
   for (const auto& m : r.metrics) metrics.push_back(metric_to_json(m));
-  return {{"rank", r.rank},
-          {"status", r.status},
-          {"error", r.error},
-          {"verification", verification_to_json(r.verification)},
-          {"metrics", std::move(metrics)},
-          {"info", r.info},
-          {"wall_s", r.wall_s}};
+  json j = {{"rank", r.rank},
+            {"status", r.status},
+            {"error", r.error},
+            {"verification", verification_to_json(r.verification)},
+            {"metrics", std::move(metrics)},
+            {"info", r.info},
+            {"wall_s", r.wall_s}};
+  if (r.telemetry) j["telemetry"] = telemetry_to_json(*r.telemetry);
+  return j;
 }
 
 RankResult rank_result_from_json(const json& j, const std::string& file, const std::string& path) {
@@ -157,7 +167,7 @@ RankResult rank_result_from_json(const json& j, const std::string& file, const s
 json case_to_json(const CaseResult& c) {
   json ranks = json::array();
   for (const auto& r : c.ranks) ranks.push_back(rank_result_to_json(r));
-  return {{"index", c.index},
+  json j = {{"index", c.index},
           {"id", c.id},
           {"benchmark", c.benchmark},
           {"params", c.params},
@@ -169,6 +179,13 @@ json case_to_json(const CaseResult& c) {
           {"wall_s", c.wall_s},
           {"status", c.status.empty() ? derive_case_status(c.ranks) : c.status},
           {"ranks", std::move(ranks)}};
+  if (!c.metrics.empty()) {
+    json metrics = json::array();
+    for (const auto& m : c.metrics) metrics.push_back(metric_to_json(m));
+    j["metrics"] = std::move(metrics);
+  }
+  if (!c.info.empty()) j["info"] = c.info;
+  return j;
 }
 
 json results_to_json(const ResultsFile& r) {
@@ -206,16 +223,18 @@ namespace {
 
 // The strict reader over a document. `preread`, when given, holds the rank results of each
 // case, already read (read_results_file converts them while parsing, so that the document of
-// a large run never exists whole); the document's "ranks" arrays of cases are then empty.
-ResultsFile results_from_dom(const json& j, const std::string& file,
-                             std::vector<std::vector<RankResult>>* preread) {
+// a large run never exists whole); the document's "ranks" arrays of cases then hold only
+// the entries that were not objects, whose places in the file `non_objects` gives (by case).
+ResultsFile results_from_dom(const json& j, const std::string& file, std::vector<std::vector<RankResult>>* preread,
+                             const std::vector<std::vector<std::size_t>>* non_objects = nullptr) {
   ConfigNode root(j, file);
   root.expect_object();
   ResultsFile out;
   const auto schema = root.at("schema");
   out.schema = schema.as_string();
-  if (out.schema != kResultsSchema)
-    schema.fail(fmt::format("\"{}\" (this capbench reads no other results schema)", kResultsSchema));
+  if (out.schema != kResultsSchema && out.schema != kResultsSchemaV1)
+    schema.fail(fmt::format("\"{}\" or \"{}\" (this capbench reads no other results schema)", kResultsSchema,
+                            kResultsSchemaV1));
 
   const auto run = root.at("run");
   auto& u = out.run;
@@ -284,27 +303,54 @@ ResultsFile results_from_dom(const json& j, const std::string& file,
     cr.finished_at = optional_string(c, "finished_at");
     cr.wall_s = finite_non_negative(c.at("wall_s"));
     cr.status = c.at("status").as_enum({"passed", "failed", "skipped"});
+    if (auto ms = c.find("metrics"))
+      for (const auto& m : ms->items()) cr.metrics.push_back(metric_from(m));
+    if (auto i = c.find("info")) {
+      i->expect_object();
+      cr.info = i->raw();
+    }
     std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
-    auto admit = [&](RankResult rr, const std::string& path) {
-      if (rr.rank >= u.nranks) throw ConfigError(file, path + ".rank", fmt::format("a rank below {}", u.nranks));
+    // `path` is called only on an error: half a million paths are not formatted for nothing.
+    auto check_rank = [&](const RankResult& rr, const auto& path) {
+      if (rr.rank >= u.nranks) throw ConfigError(file, path() + ".rank", fmt::format("a rank below {}", u.nranks));
       if (in_case[static_cast<std::size_t>(rr.rank)])
-        throw ConfigError(file, path + ".rank", "a rank not already listed (duplicated rank)");
+        throw ConfigError(file, path() + ".rank", "a rank not already listed (duplicated rank)");
       in_case[static_cast<std::size_t>(rr.rank)] = true;
+    };
+    auto admit = [&](RankResult&& rr, const std::string& path) {
+      check_rank(rr, [&] { return path; });
       cr.ranks.push_back(std::move(rr));
     };
     const auto ranks_node = c.at("ranks");
     ranks_node.expect_array();
     const std::size_t case_pos = out.cases.size();
+    // Where the entries that were not objects stood in the file (ascending), when the
+    // parser took them apart from the objects: error paths name places in the file.
+    static const std::vector<std::size_t> kNone;
+    const auto& apart = non_objects && case_pos < non_objects->size() ? (*non_objects)[case_pos] : kNone;
     if (preread && case_pos < preread->size()) {
+      // Checked in place and taken whole: a large run's rank results are not moved again.
       auto& list = (*preread)[case_pos];
-      cr.ranks.reserve(list.size());
-      for (std::size_t i = 0; i < list.size(); ++i)
-        admit(std::move(list[i]), fmt::format("{}[{}]", ranks_node.path(), i));
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        check_rank(list[i], [&] {
+          std::size_t place = i;  // the i-th object, shifted past the non-objects before it
+          for (const std::size_t p : apart)
+            if (p <= place) ++place;
+          return fmt::format("{}[{}]", ranks_node.path(), place);
+        });
+      }
+      cr.ranks = std::move(list);
       list = {};
     }
     // Whatever the parser left in the document: everything without `preread`, and entries
     // that were not objects (which fail here, naming their place).
-    for (const auto& r : ranks_node.items()) admit(rank_result_from(r), r.path());
+    const std::size_t left = ranks_node.size();
+    for (std::size_t k = 0; k < left; ++k) {
+      const std::string path =
+          k < apart.size() ? fmt::format("{}[{}]", ranks_node.path(), apart[k]) : ranks_node[k].path();
+      const ConfigNode entry(&ranks_node.raw()[k], std::make_shared<const std::string>(file), path);
+      admit(rank_result_from(entry), path);
+    }
     out.cases.push_back(std::move(cr));
   }
   return out;
@@ -319,6 +365,7 @@ class ResultsSaxReader {
 
   json root;
   std::vector<std::vector<RankResult>> case_ranks;
+  std::vector<std::vector<std::size_t>> non_object_places;  // by case: places of entries that are not objects
 
   bool null() { return put(nullptr); }
   bool boolean(bool v) { return put(v); }
@@ -351,6 +398,11 @@ class ResultsSaxReader {
   // Where the next value goes: the current object's key, or the end of the current array.
   json* slot(json&& v) {
     Level& top = levels_.back();
+    if (at_rank_result()) {  // not an object (those go to open()): kept in the document, its place noted
+      const std::size_t c = levels_[1].children - 1;
+      if (non_object_places.size() <= c) non_object_places.resize(c + 1);
+      non_object_places[c].push_back(top.children);
+    }
     if (top.value->is_array()) {
       ++top.children;
       top.value->push_back(std::move(v));
@@ -459,7 +511,15 @@ struct FileBlockIterator {
 
 ResultsFile results_from_json(const json& j, const std::string& file) { return results_from_dom(j, file, nullptr); }
 
-ResultsFile read_results_file(const std::string& path) {
+ResultsFile results_from_skeleton(const json& skeleton, const std::string& file,
+                                  std::vector<std::vector<RankResult>>& preread) {
+  return results_from_dom(skeleton, file, &preread);
+}
+
+// The reference reader: one thread, every byte through nlohmann's SAX parser. read_results_file
+// (results_reader.cpp) falls back to it for any file it does not accept itself, so that every
+// error it reports is this reader's.
+ResultsFile read_results_file_reference(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw ConfigError(path, "", "cannot open the results file for reading");
   FileBlocks blocks(f.get());
@@ -470,35 +530,60 @@ ResultsFile read_results_file(const std::string& path) {
   ResultsSaxReader reader(std::make_shared<const std::string>(path));
   json::sax_parse(FileBlockIterator{&blocks}, FileBlockIterator{}, &reader);
   if (blocks.failed()) throw ConfigError(path, "", "read error in the results file");
-  return results_from_dom(reader.root, path, &reader.case_ranks);
+  return results_from_dom(reader.root, path, &reader.case_ranks, &reader.non_object_places);
 }
 
-void write_text_atomic(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error(fmt::format("{}: write failed: {}", tmp, std::strerror(err)));
+namespace {
+
+// A file written through a temporary in the same directory, flushed to disk, then renamed
+// over the target: a reader sees the old file or the new one, never half of one.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error(fmt::format("{}: cannot create: {}", tmp_, std::strerror(errno)));
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+  void write(std::string_view text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t w = ::write(fd_, text.data() + done, text.size() - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error(fmt::format("{}: write failed: {}", tmp_, std::strerror(errno)));
+      }
+      done += static_cast<std::size_t>(w);
     }
-    done += static_cast<std::size_t>(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  void commit() {
+    const bool flushed = ::fsync(fd_) == 0;
     const int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot flush: {}", tmp, std::strerror(err)));
+    const bool closed = ::close(fd_) == 0;
+    fd_ = -1;
+    if (!flushed || !closed)
+      throw std::runtime_error(fmt::format("{}: cannot flush: {}", tmp_, std::strerror(flushed ? errno : err)));
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path_, std::strerror(errno)));
+    committed_ = true;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path, std::strerror(err)));
-  }
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+void write_text_atomic(const std::string& path, const std::string& text) {
+  AtomicFile f(path);
+  f.write(text);
+  f.commit();
 }
 
 namespace {
@@ -537,8 +622,15 @@ std::string dump_results_text(const json& j) {
 
 void write_json_atomic(const std::string& path, const json& j) { write_text_atomic(path, dump_results_text(j)); }
 
-std::string results_file_text(const ResultsFile& r) {
-  if (r.cases.empty()) return dump_results_text(results_to_json(r));
+namespace {
+
+// The text of results_file_text, handed to `sink` in pieces of about a megabyte, so a large
+// run's file is written without ever holding its whole text.
+void emit_results_text(const ResultsFile& r, const std::function<void(std::string_view)>& sink) {
+  if (r.cases.empty()) {
+    sink(dump_results_text(results_to_json(r)));
+    return;
+  }
   // Everything but the cases, through the document: small (identities, suite, run).
   ResultsFile head;
   head.schema = r.schema;
@@ -565,6 +657,8 @@ std::string results_file_text(const ResultsFile& r) {
     shell.finished_at = c.finished_at;
     shell.wall_s = c.wall_s;
     shell.status = c.status.empty() ? derive_case_status(c.ranks) : c.status;
+    shell.metrics = c.metrics;
+    shell.info = c.info;
     const json cj = case_to_json(shell);
     if (ci) out += ",\n";
     out += "  {\n";
@@ -588,6 +682,10 @@ std::string results_file_text(const ResultsFile& r) {
         if (i) out += ",\n";
         out += "    ";
         out += rank_result_to_json(c.ranks[i]).dump();
+        if (out.size() >= (std::size_t(1) << 20)) {
+          sink(out);
+          out.clear();
+        }
       }
       out += "\n   ]";
     }
@@ -595,11 +693,21 @@ std::string results_file_text(const ResultsFile& r) {
   }
   out += "\n ],\n";
   out.append(rest, 2, std::string::npos);  // the head's members, after its "{\n"
-  return out;
+  sink(out);
+}
+
+}  // namespace
+
+std::string results_file_text(const ResultsFile& r) {
+  std::string text;
+  emit_results_text(r, [&](std::string_view piece) { text.append(piece); });
+  return text;
 }
 
 void write_results_file_atomic(const std::string& path, const ResultsFile& r) {
-  write_text_atomic(path, results_file_text(r));
+  AtomicFile f(path);
+  emit_results_text(r, [&](std::string_view piece) { f.write(piece); });
+  f.commit();
 }
 
 }  // namespace capbench

@@ -1,22 +1,26 @@
 #pragma once
-// The results file, schema "capbench.results/1": what rank 0 writes after every case and
+// The results file, schema "capbench.results/2": what rank 0 writes after every case and
 // what every report reads. docs/results-schema.md describes each field.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/config_node.hpp"
 #include "common/stats.hpp"
+#include "common/telemetry.hpp"
 
 namespace capbench {
 
-inline constexpr const char* kResultsSchema = "capbench.results/1";
+inline constexpr const char* kResultsSchema = "capbench.results/2";
+// Still read: version 1 kept telemetry inside info and collective figures per rank.
+inline constexpr const char* kResultsSchemaV1 = "capbench.results/1";
 
 struct Metric {
   std::string name;                    // e.g. "throughput", "triad_bandwidth", "busbw"
   std::string unit;                    // SI base units only: "FLOP/s", "OP/s", "B/s", "s"
   json labels = json::object();        // e.g. {"size_bytes": 1048576}
-  std::vector<double> samples;         // one per timed iteration (may be empty at large scale)
+  std::vector<double> samples;         // one per timed iteration (empty where a large run kept only stats)
   Summary stats;                       // of the samples, or as computed by the rank
 };
 
@@ -34,7 +38,8 @@ struct RankResult {
   std::string status = "ok";  // ok | failed | skipped | timeout | missing
   std::string error;          // why, when status is not ok
   Verification verification;
-  std::vector<Metric> metrics;
+  std::vector<Metric> metrics;     // this rank's own figures (none for job-wide benchmarks)
+  std::optional<CaseTelemetry> telemetry;  // the GPU's clocks, power, throttling during the case
   json info = json::object();  // backend details: algorithm chosen, array sizes, threads, ...
   double wall_s = 0;
 };
@@ -48,6 +53,9 @@ struct CaseResult {
   std::string started_at, finished_at;
   double wall_s = 0;
   std::string status;  // passed | failed | skipped (derived from the ranks, stored for readers)
+  // Figures of the whole job, not of one rank: a collective's time is the slowest rank's.
+  std::vector<Metric> metrics;
+  json info = json::object();  // how the job-wide figures were formed; which ranks kept samples
   std::vector<RankResult> ranks;
 };
 

@@ -186,6 +186,9 @@ void project(FamilyFigures& f, const SystemConfig& sys) {
   f.fleet_peak_complete = complete;
 }
 
+// Per size, the job-wide busbw of a results/2 case (case.metrics), or the ranks' own busbw
+// medians of a results/1 case. A collective is only as good as every rank: with any rank
+// failed or unverified there is no figure, whichever the basis.
 std::vector<CollectiveSeries> collect_collectives(const ResultsFile& rf) {
   std::vector<CollectiveSeries> out;
   for (const auto& c : rf.cases) {
@@ -197,16 +200,38 @@ std::vector<CollectiveSeries> collect_collectives(const ResultsFile& rf) {
     s.dtype = c.params.value("dtype", "");
     s.in_place = c.params.value("in_place", false);
     s.ranks_total = static_cast<int>(c.ranks.size());
+    for (const auto& r : c.ranks)
+      if (rank_verified(r)) ++s.ranks_ok;
+    const bool all_verified = s.ranks_ok == s.ranks_total && s.ranks_total > 0;
+    s.job_wide = !c.metrics.empty();
+    if (s.job_wide) {
+      if (c.info.contains("metrics_basis") && c.info["metrics_basis"].is_string())
+        s.basis_note = c.info["metrics_basis"].get<std::string>();
+      if (all_verified) {
+        std::map<double, double> by_size;  // size -> job median busbw
+        for (const auto& m : c.metrics)
+          if (m.name == "busbw" && m.stats.n > 0) by_size[m.labels.value("size_bytes", 0.0)] = m.stats.median;
+        for (const auto& [size, busbw] : by_size) {
+          CollectivePoint p;
+          p.size_bytes = size;
+          p.busbw_min = busbw;
+          p.busbw_median = busbw;
+          p.slowest_rank = -1;
+          p.ranks = s.ranks_total;
+          s.points.push_back(p);
+        }
+      }
+      out.push_back(std::move(s));
+      continue;
+    }
     std::map<double, std::vector<std::pair<double, int>>> by_size;  // size -> (median busbw, rank)
     for (const auto& r : c.ranks) {
       if (!rank_verified(r)) continue;
-      ++s.ranks_ok;
       for (const auto& m : r.metrics)
         if (m.name == "busbw" && m.stats.n > 0)
           by_size[m.labels.value("size_bytes", 0.0)].push_back({m.stats.median, r.rank});
     }
-    // A collective is only as good as every rank: with any rank failed there is no figure.
-    if (s.ranks_ok == s.ranks_total && s.ranks_total > 0) {
+    if (all_verified) {
       for (auto& [size, v] : by_size) {
         CollectivePoint p;
         p.size_bytes = size;
@@ -271,6 +296,13 @@ void compare_with_target(Analysis& a) {
 }
 
 }  // namespace
+
+std::string collective_basis_text(const CollectiveSeries& s) {
+  if (s.job_wide)
+    return "job-wide: per timed iteration the slowest rank's time sets the job's busbw; the figure is the median "
+           "over iterations";
+  return "per rank (results/1): each rank's median over iterations; the figure is the lowest of those, with its rank";
+}
 
 const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std::string& precision) {
   for (const auto& f : v)

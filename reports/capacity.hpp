@@ -67,18 +67,27 @@ struct FamilyFigures {
   std::vector<std::string> fleet_peak_notes;
 };
 
+// One message size of a collective. Job-wide basis (results/2): busbw_min and busbw_median
+// are both the median over timed iterations of the job's busbw, each iteration timed by its
+// slowest rank, and no single rank is named (slowest_rank -1). Per-rank basis (results/1):
+// the lowest and the median of the ranks' own medians, and the rank with the lowest.
 struct CollectivePoint {
   double size_bytes = 0;
-  double busbw_min = 0, busbw_median = 0;  // over ranks' medians, B/s
-  int slowest_rank = -1, ranks = 0;
+  double busbw_min = 0, busbw_median = 0;  // B/s; busbw_min is the figure criteria and charts use
+  int slowest_rank = -1, ranks = 0;        // slowest_rank -1: not known (job-wide basis)
 };
 
 struct CollectiveSeries {
   std::string case_id, operation, dtype, status;
   bool in_place = false;
+  bool job_wide = false;   // figures from the case's job-wide metrics, not from each rank's
+  std::string basis_note;  // the case's own account of how they were formed (info.metrics_basis)
   int ranks_ok = 0, ranks_total = 0;
-  std::vector<CollectivePoint> points;  // verified ranks only; empty when none
+  std::vector<CollectivePoint> points;  // only when every rank verified; empty otherwise
 };
+
+// The sentence renderers print under a collective's figures, for either basis.
+std::string collective_basis_text(const CollectiveSeries& s);
 
 struct Outlier {
   std::string family;  // e.g. "GEMM bf16"

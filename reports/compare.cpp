@@ -22,6 +22,9 @@ struct Series {
   std::string unit;
   bool higher_better = true;
   std::vector<double> samples;
+  // Ranks whose figure came with stats only (a large run keeps samples for a few ranks): the
+  // pooled samples would then stand for those few ranks, not the case, so none are compared.
+  std::size_t ranks_stats_only = 0;
 };
 using SeriesMap = std::map<std::string, Series>;
 
@@ -74,22 +77,42 @@ SeriesMap google_benchmark_series(const json& j, const std::string& file) {
   return out;
 }
 
-// capbench: per case, metric and label set, the samples of every rank that ran and verified.
+std::string series_key(const CaseResult& c, const Metric& m, bool job) {
+  std::string key = c.id + (job ? " job " : " ") + m.name;
+  if (!m.labels.empty()) key += " " + m.labels.dump();
+  return key;
+}
+
+// capbench: per case, metric and label set, the samples of every rank that ran and verified;
+// a case's job-wide metrics (results/2 collectives) are the series "<case> job <metric>",
+// taken only when every rank of the case is sound.
 SeriesMap capbench_series(const std::string& path) {
   const ResultsFile r = read_results_file(path);
   SeriesMap out;
-  for (const auto& c : r.cases)
+  for (const auto& c : r.cases) {
+    bool all_sound = !c.ranks.empty();
     for (const auto& rr : c.ranks) {
-      if (rr.status != "ok" || rr.verification.status == "failed") continue;
+      if (rr.status != "ok" || rr.verification.status == "failed") {
+        all_sound = false;
+        continue;
+      }
       for (const auto& m : rr.metrics) {
-        std::string key = c.id + " " + m.name;
-        if (!m.labels.empty()) key += " " + m.labels.dump();
-        Series& s = out[key];
+        Series& s = out[series_key(c, m, false)];
         s.unit = m.unit;
         s.higher_better = m.unit != "s";
+        if (m.samples.empty() && m.stats.n > 0) ++s.ranks_stats_only;
         s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
       }
     }
+    if (!all_sound) continue;
+    for (const auto& m : c.metrics) {
+      Series& s = out[series_key(c, m, true)];
+      s.unit = m.unit;
+      s.higher_better = m.unit != "s";
+      if (m.samples.empty() && m.stats.n > 0) ++s.ranks_stats_only;
+      s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
+    }
+  }
   return out;
 }
 
@@ -116,6 +139,12 @@ CompareReport compare_files(const std::string& path_a, const std::string& path_b
     row.name = name;
     row.unit = x.unit;
     row.higher_better = x.higher_better;
+    if (x.ranks_stats_only > 0 || y.ranks_stats_only > 0) {
+      // n stays 0: no pooled sample set stands for the whole case.
+      row.verdict = "no samples (stats only: a large run kept samples for some ranks)";
+      report.rows.push_back(std::move(row));
+      continue;
+    }
     row.n_a = x.samples.size();
     row.n_b = y.samples.size();
     if (x.samples.empty() || y.samples.empty()) {

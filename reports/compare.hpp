@@ -15,7 +15,7 @@ struct CompareRow {
   double ratio = 0;  // median_b / median_a (0 when median_a is 0)
   double p = 1;      // two-sided
   std::size_t n_a = 0, n_b = 0;
-  std::string verdict;  // "B faster", "B slower", "same", "no samples"
+  std::string verdict;  // "B faster", "B slower", "same", "no samples", "no samples (stats only: ...)"
 };
 
 struct CompareReport {

@@ -275,7 +275,7 @@ void collective(Verdict& v, const Analysis& a, const CollectiveCriterion& c) {
   r.id = c.id;
   r.kind = "collective";
   r.unit = "B/s";
-  r.description = fmt::format("{}{}: bus bandwidth of the slowest rank at least {} at every size >= {}", c.operation,
+  r.description = fmt::format("{}{}: bus bandwidth of the job (slowest rank) at least {} at every size >= {}", c.operation,
                               c.dtype.empty() ? "" : " " + c.dtype, format_si(c.min_busbw, "B/s"),
                               format_bytes(c.min_size_bytes));
   for (const auto& s : a.collectives) {
@@ -296,11 +296,21 @@ void collective(Verdict& v, const Analysis& a, const CollectiveCriterion& c) {
       ++r.checked;
       consider(r, p.busbw_min, c.min_busbw);
       if (p.busbw_min < c.min_busbw) {
-        const auto& id = a.gpus[static_cast<std::size_t>(p.slowest_rank)];
-        r.failures.push_back(gpu_failure(id,
-                                         fmt::format("{} at {}: busbw {} (slowest rank)", s.case_id,
-                                                     format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s")),
-                                         p.busbw_min, c.min_busbw));
+        if (p.slowest_rank >= 0 && static_cast<std::size_t>(p.slowest_rank) < a.gpus.size()) {
+          const auto& id = a.gpus[static_cast<std::size_t>(p.slowest_rank)];
+          r.failures.push_back(gpu_failure(id,
+                                           fmt::format("{} at {}: busbw {} (slowest rank)", s.case_id,
+                                                       format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s")),
+                                           p.busbw_min, c.min_busbw));
+        } else {
+          // A job-wide figure: each iteration waited for whichever rank was slowest, so no one GPU is named.
+          CriterionFailure fl;
+          fl.what = fmt::format("{} at {}: busbw {} (job-wide, slowest rank per iteration)", s.case_id,
+                                format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s"));
+          fl.measured = p.busbw_min;
+          fl.threshold = c.min_busbw;
+          r.failures.push_back(std::move(fl));
+        }
       }
     }
   }
@@ -413,20 +423,19 @@ void telemetry(Verdict& v, const Analysis& a, double max_fraction) {
     for (const auto& rr : c.ranks) {
       if (rr.status != "ok") continue;
       const auto i = static_cast<std::size_t>(rr.rank);
-      const auto it = rr.info.find("telemetry");
-      if (it == rr.info.end() || !it->is_object() || !it->contains("throttled_fraction") ||
-          !(*it)["throttled_fraction"].is_number()) {
+      // Results/1 kept this in info.telemetry; the reader moves it into the typed field.
+      if (!rr.telemetry || !rr.telemetry->available || !rr.telemetry->throttled_fraction) {
         lacking[i] = 1;
         continue;
       }
       any = true;
-      worst[i] = std::max(worst[i], (*it)["throttled_fraction"].get<double>());
+      worst[i] = std::max(worst[i], *rr.telemetry->throttled_fraction);
     }
   }
   if (!any) {
     r.status = "NOT_EVALUATED";
-    r.note = "the results carry no telemetry (info.telemetry.throttled_fraction); throttling was not observed, "
-             "so this criterion is not met";
+    r.note = "the results carry no telemetry with a throttled fraction (ranks' telemetry.throttled_fraction); "
+             "throttling was not observed, so this criterion is not met";
     v.results.push_back(std::move(r));
     return;
   }

@@ -89,6 +89,7 @@ struct Entry {
   std::string series, slot, host;
   int rank = 0;
   bool usable = false;  // rank ok and verification not failed
+  bool job = false;     // a case's job-wide metric, not one device's
   std::vector<double> samples;
 };
 
@@ -125,8 +126,9 @@ RunMetrics load_run_metrics(sqlite3* db, std::int64_t run_row) {
               "SELECT m.id, c.case_id, c.params_json, m.name, m.unit, m.labels_json, m.rank, m.rank_status, "
               "m.verification, rr.host, rr.slot_key, d.series_key, s.value "
               "FROM metrics m JOIN cases c ON c.id = m.case_row "
-              "JOIN run_ranks rr ON rr.run = c.run AND rr.rank = m.rank "
-              "JOIN devices d ON d.id = rr.device "
+              // Job-wide metrics (rank kJobRank) have no rank row and no device.
+              "LEFT JOIN run_ranks rr ON rr.run = c.run AND rr.rank = m.rank "
+              "LEFT JOIN devices d ON d.id = rr.device "
               "LEFT JOIN samples s ON s.metric = m.id "
               "WHERE c.run = ? ORDER BY m.id, s.idx");
   s.bind(1, run_row);
@@ -144,9 +146,10 @@ RunMetrics load_run_metrics(sqlite3* db, std::int64_t run_row) {
       Entry e;
       e.rank = static_cast<int>(s.integer(6));
       e.usable = s.text(7) == "ok" && s.text(8) != "failed";
+      e.job = e.rank == kJobRank;
       e.host = s.text(9);
-      e.slot = s.text(10);
-      e.series = s.text(11);
+      e.slot = e.job ? kJobSeries : s.text(10);
+      e.series = e.job ? kJobSeries : s.text(11);
       list.push_back(std::move(e));
       entry = &list.back();
     }
@@ -187,10 +190,17 @@ std::string membership(const std::vector<const Entry*>& members) {
   return out;
 }
 
+// A large run keeps per-iteration samples for a few ranks only; a sum over devices needs them all.
+constexpr const char* kStatsOnlyNote = "no samples for some devices (the run kept their stats only): not compared";
+
+bool lacks_samples(const std::vector<const Entry*>& members) {
+  return std::any_of(members.begin(), members.end(), [](const Entry* e) { return e->samples.empty(); });
+}
+
 std::map<std::string, std::vector<const Entry*>> usable_by_host(const std::vector<Entry>& entries) {
   std::map<std::string, std::vector<const Entry*>> out;
   for (const auto& e : entries)
-    if (e.usable) out[e.host].push_back(&e);
+    if (e.usable && !e.job) out[e.host].push_back(&e);
   return out;
 }
 
@@ -317,7 +327,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       if (pool.empty() && seen_other) row.cmp.verdict = Verdict::kNewSeries;
     };
 
-    // Per device.
+    // Per device, and the job-wide series (compared only with earlier job-wide figures).
     for (const auto& e : entries) {
       if (!e.usable) continue;
       std::vector<double> pool;
@@ -333,9 +343,10 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
             replaced = be.series;
         }
       }
-      CheckRow row = make_row("gpu", e.host, e.rank, e.series);
+      CheckRow row = make_row(e.job ? "job" : "gpu", e.host, e.rank, e.series);
       judge(row, pool, e.samples, !replaced.empty());
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "replaces " + replaced;
+      if (e.samples.empty()) row.note = "no samples: the run kept only this rank's stats, which are not compared";
       report.rows.push_back(std::move(row));
     }
 
@@ -362,12 +373,13 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       CheckRow row = make_row("node", host, -1, "");
       judge(row, pool, aggregate(members, higher_better), seen_other);
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the node's devices changed";
+      if (lacks_samples(members)) row.note = kStatsOnlyNote;
       report.rows.push_back(std::move(row));
     }
     if (hosts.size() >= 2) {
       std::vector<const Entry*> all;
       for (const auto& e : entries)
-        if (e.usable) all.push_back(&e);
+        if (e.usable && !e.job) all.push_back(&e);
       const std::string want = membership(all);
       std::vector<double> pool;
       bool seen_other = false;
@@ -376,7 +388,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
         if (it == b.entries.end()) continue;
         std::vector<const Entry*> ball;
         for (const auto& be : it->second)
-          if (be.usable) ball.push_back(&be);
+          if (be.usable && !be.job) ball.push_back(&be);
         if (membership(ball) == want) {
           const auto agg = aggregate(ball, higher_better);
           pool.insert(pool.end(), agg.begin(), agg.end());
@@ -387,6 +399,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       CheckRow row = make_row("system", "", -1, "");
       judge(row, pool, aggregate(all, higher_better), seen_other);
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the set of devices changed";
+      if (lacks_samples(all)) row.note = kStatsOnlyNote;
       report.rows.push_back(std::move(row));
     }
   }
@@ -452,9 +465,13 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
                      tally[Verdict::kImproved], tally[Verdict::kNewSeries], tally[Verdict::kNoBaseline]);
   for (const auto& r : report.rows)
     if (r.cmp.verdict == Verdict::kRegression)
-      out += fmt::format("REGRESSION: {} {} on {} {}: {:+.1f}% (p {:.2g})\n", r.case_id, r.metric,
-                         r.scope == "system" ? "the system" : "host " + r.host,
-                         r.rank >= 0 ? fmt::format("rank {} ({})", r.rank, r.device) : std::string("(node sum)"),
+      out += fmt::format("REGRESSION: {} {}{} on {} {}: {:+.1f}% (p {:.2g})\n", r.case_id, r.metric,
+                         r.labels.empty() ? "" : " " + r.labels,
+                         r.scope == "system" ? "the system" : r.scope == "job" ? "the job" : "host " + r.host,
+                         r.rank >= 0            ? fmt::format("rank {} ({})", r.rank, r.device)
+                         : r.scope == "job"     ? std::string("(slowest rank per iteration)")
+                         : r.scope == "system"  ? std::string("(system sum)")
+                                                : std::string("(node sum)"),
                          100.0 * r.cmp.change, r.cmp.p);
   return out;
 }

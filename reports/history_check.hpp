@@ -39,7 +39,7 @@ SampleComparison compare_samples(const std::vector<double>& baseline, const std:
 
 struct CheckRow {
   std::string case_id, metric, unit, labels;  // labels: compact JSON, "" when none
-  std::string scope;                          // gpu | node | system
+  std::string scope;                          // gpu | node | system | job (a case's job-wide metric)
   std::string host;                           // "" for system
   int rank = -1;                              // -1 for node and system
   std::string device;                         // series key ("" for node and system)

@@ -340,6 +340,25 @@ void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, 
     Statement ins_sample(db, "INSERT INTO samples (metric, idx, value) VALUES (?,?,?)");
     Statement ins_case_rank(db,
                             "INSERT INTO case_ranks (case_row, rank, status, verification, error) VALUES (?,?,?,?,?)");
+    // A metric whose samples were not kept (a large run keeps stats for most ranks) goes in with
+    // n = 0 and the rank's stats median: no sample row, so checks and trends see no samples.
+    auto insert_metric = [&](std::int64_t case_row, int rank, const std::string& status,
+                             const std::string& verification, const Metric& m) {
+      ins_metric.reset();
+      ins_metric.bind(1, case_row).bind(2, rank).bind(3, status).bind(4, verification);
+      ins_metric.bind(5, m.name).bind(6, m.unit).bind(7, m.labels.dump());
+      ins_metric.bind(8, static_cast<std::int64_t>(m.samples.size()));
+      ins_metric.bind(9, m.samples.empty() ? m.stats.median : median(m.samples));
+      ins_metric.step();
+      const std::int64_t metric_row = sqlite3_last_insert_rowid(db);
+      ++out.metrics;
+      for (std::size_t i = 0; i < m.samples.size(); ++i) {
+        ins_sample.reset();
+        ins_sample.bind(1, metric_row).bind(2, static_cast<std::int64_t>(i)).bind(3, m.samples[i]);
+        ins_sample.step();
+        ++out.samples;
+      }
+    };
     for (const auto& c : r.cases) {
       ins_case.reset();
       ins_case.bind(1, out.run_row).bind(2, c.index).bind(3, c.id).bind(4, c.benchmark);
@@ -351,22 +370,21 @@ void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, 
         ins_case_rank.bind(1, case_row).bind(2, rr.rank).bind(3, rr.status).bind(4, rr.verification.status);
         ins_case_rank.bind(5, rr.error.empty() ? rr.verification.detail : rr.error);
         ins_case_rank.step();
-        for (const auto& m : rr.metrics) {
-          ins_metric.reset();
-          ins_metric.bind(1, case_row).bind(2, rr.rank).bind(3, rr.status).bind(4, rr.verification.status);
-          ins_metric.bind(5, m.name).bind(6, m.unit).bind(7, m.labels.dump());
-          ins_metric.bind(8, static_cast<std::int64_t>(m.samples.size()));
-          ins_metric.bind(9, m.samples.empty() ? m.stats.median : median(m.samples));
-          ins_metric.step();
-          const std::int64_t metric_row = sqlite3_last_insert_rowid(db);
-          ++out.metrics;
-          for (std::size_t i = 0; i < m.samples.size(); ++i) {
-            ins_sample.reset();
-            ins_sample.bind(1, metric_row).bind(2, static_cast<std::int64_t>(i)).bind(3, m.samples[i]);
-            ins_sample.step();
-            ++out.samples;
-          }
+        for (const auto& m : rr.metrics)
+          insert_metric(case_row, rr.rank, rr.status, rr.verification.status, m);
+      }
+      // Job-wide figures (results/2 collectives) go in as rank kJobRank. They stand for every
+      // rank at once, so they are usable only when every rank was ok and none failed its check.
+      if (!c.metrics.empty()) {
+        bool all_ok = !c.ranks.empty(), any_failed = false, all_passed = !c.ranks.empty();
+        for (const auto& rr : c.ranks) {
+          all_ok = all_ok && rr.status == "ok";
+          any_failed = any_failed || rr.verification.status == "failed";
+          all_passed = all_passed && rr.verification.status == "passed";
         }
+        const std::string status = all_ok ? "ok" : "failed";
+        const std::string verification = any_failed ? "failed" : all_passed ? "passed" : "not_run";
+        for (const auto& m : c.metrics) insert_metric(case_row, kJobRank, status, verification, m);
       }
     }
   }

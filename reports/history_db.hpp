@@ -80,6 +80,11 @@ std::string series_key(const RankIdentity& id);
 // had another device before is a replacement, not a regression.
 std::string slot_key(const RankIdentity& id);
 
+// The rank under which a case's job-wide metrics (results/2 collectives) are stored: they
+// belong to no one device, and their series is "job".
+inline constexpr int kJobRank = -1;
+inline constexpr const char* kJobSeries = "job";
+
 struct AddOutcome {
   enum class Kind { kAdded, kAlreadyPresent, kReplaced } kind = Kind::kAdded;
   std::int64_t run_row = 0;

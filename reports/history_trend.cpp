@@ -113,7 +113,7 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
     for (const auto& row : check.rows) {
       if (row.cmp.verdict != Verdict::kRegression) continue;
       const std::string ck = row.case_id + "\x1f" + row.metric + "\x1f" + row.labels;
-      if (row.scope == "gpu") {
+      if (row.scope == "gpu" || row.scope == "job") {
         flagged.insert(ck + "\x1f" + row.device);
       } else {
         Chart& c = charts[ck];
@@ -130,7 +130,8 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
       c.unit = d.unit;
       c.labels = d.labels;
       c.series[d.series].push_back({i, d.median, flagged.count(ck + "\x1f" + d.series) > 0});
-      c.series_label[d.series] = fmt::format("{} rank {} ({})", d.host, d.rank, d.series);
+      c.series_label[d.series] = d.rank == kJobRank ? std::string("job-wide (slowest rank per iteration)")
+                                                    : fmt::format("{} rank {} ({})", d.host, d.rank, d.series);
     }
   }
 
@@ -141,8 +142,8 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
 )";
   html += fmt::format("<h1>Nightly trend: suite {} ({} backend)</h1>\n", html_escape(suite), html_escape(backend));
   html += fmt::format(
-      "<p>{} runs from {} to {}. Each line is one device's median per run; a red ring marks a run whose check "
-      "found a regression on that device (one-sided Mann-Whitney U, alpha {}, and a median at least {:.0f}% worse "
+      "<p>{} runs from {} to {}. Each line is one device's median per run (or, for a collective, the job's: "
+      "each iteration timed by its slowest rank); a red ring marks a run whose check found a regression on it (one-sided Mann-Whitney U, alpha {}, and a median at least {:.0f}% worse "
       "than the baseline {}).</p>\n",
       runs.size(), html_escape(runs.front().started_at), html_escape(runs.back().started_at), opt.check.alpha,
       100.0 * opt.check.min_effect, html_escape(opt.check.baseline));

@@ -208,8 +208,8 @@ string collective_chart(const std::vector<CollectiveSeries>& series) {
       if (std::find(ticks.begin(), ticks.end(), p.size_bytes) == ticks.end()) ticks.push_back(p.size_bytes);
   for (double t : ticks)
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", X(t), H - 16, format_bytes(t));
-  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">busbw, {} "
-                   "(slowest rank)</text>",
+  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">busbw, {}"
+                   "</text>",
                    T + ph / 2, T + ph / 2, esc(sc.unit));
   int k = 0;
   for (const auto& c : series) {
@@ -220,12 +220,18 @@ string collective_chart(const std::vector<CollectiveSeries>& series) {
     s += fmt::format("<g class=\"collective-series\" data-case=\"{}\"><polyline points=\"{}\" fill=\"none\" "
                      "stroke=\"{}\" stroke-width=\"2\"/>",
                      esc(c.case_id), pts, col);
-    for (const auto& p : c.points)
+    for (const auto& p : c.points) {
+      // A job-wide figure has no single slowest rank: none is named.
+      const bool rank_known = p.slowest_rank >= 0;
       s += fmt::format("<circle class=\"collective-point\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\" "
-                       "data-size-bytes=\"{:.0f}\" data-busbw=\"{:.6g}\" data-slowest-rank=\"{}\"><title>{} at {}: {}"
+                       "data-size-bytes=\"{:.0f}\" data-busbw=\"{:.6g}\"{} data-basis=\"{}\"><title>{} at {}: {}{}"
                        "</title></circle>",
-                       X(p.size_bytes), Y(p.busbw_min), col, p.size_bytes, p.busbw_min, p.slowest_rank,
-                       esc(c.case_id), format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s"));
+                       X(p.size_bytes), Y(p.busbw_min), col, p.size_bytes, p.busbw_min,
+                       rank_known ? fmt::format(" data-slowest-rank=\"{}\"", p.slowest_rank) : string(),
+                       c.job_wide ? "job" : "rank",
+                       esc(c.case_id), format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s"),
+                       rank_known ? fmt::format(" (slowest rank {})", p.slowest_rank) : string(" (job-wide)"));
+    }
     s += "</g>";
     legend += fmt::format("<span><i class=\"sw\" style=\"background:{}\"></i>{}</span>", col, esc(c.case_id));
     ++k;
@@ -443,8 +449,18 @@ string render_html(const ReportInputs& in) {
     o += "</table>";
   }
 
-  o += "<h2>Collective bus bandwidth</h2><p class=\"note\">nccl-tests convention: busbw = size / time × factor; "
-       "the slowest rank's median per size.</p>" + collective_chart(a.collectives);
+  {
+    // Each basis present, once: a results/2 file has job-wide figures, a results/1 file per-rank ones.
+    std::vector<string> bases;
+    for (const auto& c : a.collectives) {
+      const string b = collective_basis_text(c);
+      if (std::find(bases.begin(), bases.end(), b) == bases.end()) bases.push_back(b);
+    }
+    string basis;
+    for (const auto& b : bases) basis += " Figures " + esc(b) + ".";
+    o += "<h2>Collective bus bandwidth</h2><p class=\"note\">nccl-tests convention: busbw = size / time × factor, "
+         "per message size." + basis + "</p>" + collective_chart(a.collectives);
+  }
 
   if (!a.problems.empty()) {
     o += fmt::format("<h2>Problems ({})</h2><p class=\"note\">Failed, timed-out, missing or unverified rank results; "

@@ -134,12 +134,17 @@ std::string render_markdown(const ReportInputs& in) {
     o += fmt::format("- {} {}: {} is {} vs model median {} (z = {:.1f})\n", md_escape(x.family), md_escape(x.model_label),
                      gpu_ref(a.gpus[static_cast<std::size_t>(x.rank)]), format_si(x.value, x.unit),
                      format_si(x.model_median, x.unit), x.z);
-  o += "\n## Collectives\n\nBus bandwidth (nccl-tests convention) of the slowest rank, per message size.\n\n";
+  o += "\n## Collectives\n\nBus bandwidth (nccl-tests convention: size / time × factor), per message size; each "
+       "case says how its figure was formed.\n\n";
   for (const auto& s : a.collectives) {
-    o += fmt::format("- `{}` ({}; {}/{} ranks verified): ", md_escape(s.case_id), md_escape(s.status), s.ranks_ok, s.ranks_total);
+    o += fmt::format("- `{}` ({}; {}/{} ranks verified; {}): ", md_escape(s.case_id), md_escape(s.status), s.ranks_ok,
+                     s.ranks_total, md_escape(collective_basis_text(s)));
     if (s.points.empty()) o += "no figure";
-    for (std::size_t i = 0; i < s.points.size(); ++i)
-      o += fmt::format("{}{} → {}", i ? ", " : "", format_bytes(s.points[i].size_bytes), format_si(s.points[i].busbw_min, "B/s"));
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+      const auto& p = s.points[i];
+      o += fmt::format("{}{} → {}", i ? ", " : "", format_bytes(p.size_bytes), format_si(p.busbw_min, "B/s"));
+      if (p.slowest_rank >= 0) o += fmt::format(" (rank {})", p.slowest_rank);
+    }
     o += "\n";
   }
   if (!a.problems.empty()) {

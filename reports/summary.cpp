@@ -11,9 +11,9 @@ namespace capbench {
 namespace {
 
 // The metric a case is summarized by, and for collectives the size it is quoted at.
-const Metric* headline(const RankResult& r, const std::string& benchmark) {
+const Metric* headline(const std::vector<Metric>& metrics, const std::string& benchmark) {
   const Metric* best = nullptr;
-  for (const auto& m : r.metrics) {
+  for (const auto& m : metrics) {
     if (benchmark == "gemm" && m.name == "throughput") return &m;
     if (benchmark == "stream" && m.name == "triad_bandwidth") return &m;
     if (benchmark == "collective" && m.name == "busbw") {
@@ -37,10 +37,27 @@ std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
     row.status = c.status;
     row.ranks_total = static_cast<int>(c.ranks.size());
     std::vector<double> medians;
+    for (const auto& rr : c.ranks)
+      if (rr.status == "ok" && rr.verification.status != "failed") ++row.ranks_ok;
+    // Job-wide figures (results/2 collectives): one figure for the case, and only when every
+    // rank is sound, since each iteration involved them all.
+    if (const Metric* m = c.metrics.empty() ? nullptr : headline(c.metrics, c.benchmark)) {
+      row.job_wide = true;
+      row.metric = m->name;
+      if (m->labels.contains("size_bytes"))
+        row.metric += fmt::format(" @ {}", format_si(m->labels["size_bytes"].get<double>(), "B"));
+      row.metric += " (job)";
+      row.unit = m->unit;
+      if (row.ranks_ok == row.ranks_total && row.ranks_total > 0 && m->stats.n > 0) {
+        row.has_figures = true;
+        row.slowest = row.median = m->stats.median;
+      }
+      rows.push_back(std::move(row));
+      continue;
+    }
     for (const auto& rr : c.ranks) {
       const bool good = rr.status == "ok" && rr.verification.status != "failed";
-      if (good) ++row.ranks_ok;
-      const Metric* m = good ? headline(rr, c.benchmark) : nullptr;
+      const Metric* m = good ? headline(rr.metrics, c.benchmark) : nullptr;
       if (!m) continue;  // a wrong answer is never a figure
       row.metric = m->name;
       if (m->labels.contains("size_bytes"))
@@ -89,8 +106,8 @@ std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSumm
     const std::string ranks = fmt::format("{}/{}", row.ranks_ok, row.ranks_total);
     if (row.has_figures)
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28} {:>14} {:>14} {:>14}\n", row.id, row.status, ranks, row.metric,
-                         row.benchmark == "collective" ? "-" : format_si(row.total, row.unit),
-                         format_si(row.slowest, row.unit), format_si(row.median, row.unit));
+                         row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
+                         format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28}\n", row.id, row.status, ranks, "(no verified figure)");
   }
@@ -119,15 +136,17 @@ std::string render_summary_markdown(const ResultsFile& r, const std::vector<Case
   out += fmt::format("- results file sha256: `{}`\n", results_sha256);
   out += fmt::format("- started {}, finished {}\n\n", esc(r.run.started_at), esc(r.run.finished_at));
   out += "Figures are medians over timed iterations, per rank; \"sum\" adds the rank medians, \"slowest\" is the "
-         "lowest rank median. Failed or unverified ranks contribute no figure.\n\n";
+         "lowest rank median. Failed or unverified ranks contribute no figure. A metric marked (job) is a job-wide "
+         "figure (collectives): per timed iteration the slowest rank's time, median over iterations, shown as the "
+         "slowest; it needs every rank sound.\n\n";
   out += "| case | status | ranks ok | metric | sum of ranks | slowest rank | median rank |\n";
   out += "|---|---|---|---|---|---|---|\n";
   for (const auto& row : rows) {
     if (row.has_figures)
       out += fmt::format("| {} | {} | {}/{} | {} | {} | {} | {} |\n", esc(row.id), row.status, row.ranks_ok,
                          row.ranks_total, esc(row.metric),
-                         row.benchmark == "collective" ? "-" : format_si(row.total, row.unit),
-                         format_si(row.slowest, row.unit), format_si(row.median, row.unit));
+                         row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
+                         format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("| {} | {} | {}/{} | (no verified figure) | | | |\n", esc(row.id), row.status, row.ranks_ok,
                          row.ranks_total);

@@ -16,6 +16,9 @@ struct CaseSummaryRow {
   double slowest = 0;        // the lowest rank median
   double median = 0;         // median of the rank medians
   bool has_figures = false;  // false when no rank produced a verified figure
+  // The figure is the case's job-wide metric (results/2 collectives): slowest and median
+  // both hold it, total is not meaningful.
+  bool job_wide = false;
 };
 
 std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r);

@@ -56,8 +56,10 @@ json render_summary_json(const ReportInputs& in) {
     json pts = json::array();
     for (const auto& p : s.points)
       pts.push_back({{"size_bytes", p.size_bytes}, {"busbw_min", p.busbw_min}, {"busbw_median", p.busbw_median},
-                     {"slowest_rank", p.slowest_rank}, {"ranks", p.ranks}});
+                     {"slowest_rank", p.slowest_rank >= 0 ? json(p.slowest_rank) : json(nullptr)}, {"ranks", p.ranks}});
     collectives.push_back({{"case", s.case_id}, {"operation", s.operation}, {"dtype", s.dtype},
+                           {"basis", s.job_wide ? "job" : "per_rank"}, {"basis_text", collective_basis_text(s)},
+                           {"metrics_basis", s.basis_note},
                            {"in_place", s.in_place}, {"status", s.status}, {"ranks_ok", s.ranks_ok},
                            {"ranks_total", s.ranks_total}, {"points", std::move(pts)}});
   }

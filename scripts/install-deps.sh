@@ -15,7 +15,7 @@ done
 
 packages=(
   build-essential cmake git pkg-config
-  libfmt-dev nlohmann-json3-dev libcli11-dev
+  libfmt-dev nlohmann-json3-dev libcli11-dev libsimdjson-dev libssl-dev
   libopenmpi-dev openmpi-bin
   libopenblas-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

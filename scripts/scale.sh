@@ -83,6 +83,6 @@ measure "capreport-summary" "$capreport" summary "$results"
 if "$capreport" report --help > /dev/null 2>&1; then
   measure "capreport-report" "$capreport" report "$results" --out "$work/report"
 fi
-# The synthetic file is large (276 kB per rank for the acceptance suite) and cheap to remake.
+# The synthetic file is large (about 38 kB per rank for the acceptance suite) and cheap to remake.
 [[ "$keep" == 1 ]] || rm -f "$results"
 exit $status

@@ -88,8 +88,14 @@ RankResult CollectiveBenchmark::run(const CaseContext& ctx) {
     for (int i = 0; i < ctx.spec.iterations; ++i) {
       // Start every sample together, so a sample measures the collective, not a late peer.
       meet_peers();
-      const double t = slow.apply(ctx.comm.rank(), impl_->time_batch(batch)) / batch;
-      time.push_back(t);
+      time.push_back(slow.apply(ctx.comm.rank(), impl_->time_batch(batch)) / batch);
+    }
+    // The operation is done when the last rank is done: each sample is the slowest rank's time,
+    // the same figure on every rank (nccl-tests reports one time per size for the whole job).
+    meet_peers();
+    if (const auto w = ctx.comm.all_max(&time, ctx.deadline); !w.complete)
+      throw CaseTimeout(w.interrupted ? "stopped by a signal" : "deadline passed combining the ranks' times");
+    for (const double t : time) {
       algbw.push_back(algbw_bytes_per_s(double(shape.size_bytes), t));
       busbw.push_back(busbw_bytes_per_s(op, n, double(shape.size_bytes), t));
     }

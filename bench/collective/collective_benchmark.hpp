@@ -15,6 +15,10 @@ class CollectiveBenchmark final : public Benchmark {
   }
   Support filter(const PlannedCase& spec) const override;
   RankResult run(const CaseContext& ctx) override;
+  std::string job_wide_basis() const override {
+    return "per timed iteration, the slowest rank's time (MPI maximum over ranks of each rank's time from the "
+           "common start to its completion); algbw = S / time, busbw = algbw x bus factor";
+  }
 
  private:
   std::unique_ptr<CollectiveImpl> impl_;

@@ -217,4 +217,23 @@ WaitResult Comm::all_min(int* value, const Deadline& deadline) {
   return r;
 }
 
+WaitResult Comm::all_max(std::vector<double>* values, const Deadline& deadline) {
+  WaitResult r;
+  const bool in_case = case_comm_ != MPI_COMM_NULL;
+  auto in = std::make_shared<std::vector<double>>(*values);
+  auto out = std::make_shared<std::vector<double>>(values->size());
+  MPI_Request req;
+  MPI_Iallreduce(in->data(), out->data(), static_cast<int>(in->size()), MPI_DOUBLE, MPI_MAX,
+                 in_case ? case_comm_ : runner_comm_, &req);
+  if (!poll(&req, 1, deadline, &r)) {
+    // MPI may still write into the buffers when the late ranks arrive.
+    keep_alive(in);
+    keep_alive(out);
+    if (in_case) case_comm_clean_ = false;
+    return r;
+  }
+  *values = *out;
+  return r;
+}
+
 }  // namespace capbench

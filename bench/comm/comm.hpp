@@ -64,6 +64,9 @@ class Comm {
 
   // The smallest of every rank's value, on every rank (MPI_Iallreduce polled).
   WaitResult all_min(int* value, const Deadline& deadline);
+  // Element-wise largest over ranks, on every rank (MPI_Iallreduce polled). Inside a case it
+  // runs on that case's communicator, like barrier().
+  WaitResult all_max(std::vector<double>* values, const Deadline& deadline);
 
   // Polled while waiting; returns true when the wait should stop early (signal received).
   void set_stop_check(std::function<bool()> f) { stop_check_ = std::move(f); }

@@ -1,7 +1,15 @@
 // The results file at scale: rank 0 serializes it after every case; every report reads it.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
 #include "bench/micro/synth_cache.hpp"
+#include "common/results_reader.hpp"
 
 namespace capbench::micro {
 namespace {
@@ -58,6 +66,47 @@ void BM_ResultsReadText(benchmark::State& state) {
   state.SetItemsProcessed(state.range(0) * state.iterations());
 }
 BENCHMARK(BM_ResultsReadText)->Arg(64)->Arg(512)->Arg(4096)->Unit(benchmark::kMillisecond);
+
+// A results file written once per rank count, for the file readers below.
+const std::string& synth_file(int ranks) {
+  static std::map<int, std::string> paths;
+  auto& path = paths[ranks];
+  if (path.empty()) {
+    path = (std::filesystem::temp_directory_path() /
+            ("capbench-micro-" + std::to_string(::getpid()) + "-" + std::to_string(ranks) + ".json"))
+               .string();
+    write_text_atomic(path, synth_data(ranks).text);
+    std::atexit([] {
+      for (const auto& [n, p] : paths) std::filesystem::remove(p);
+    });
+  }
+  return path;
+}
+
+// read_results_file from a file on disk, as capreport runs it: the scanner, the simdjson
+// record readers on every core, nlohmann on the skeleton. Arg 1: the reference reader
+// (nlohmann's SAX parser over every byte, one thread) for comparison.
+void BM_ResultsFileRead(benchmark::State& state) {
+  const int ranks = int(state.range(0));
+  const bool reference = state.range(1) != 0;
+  const std::string& path = synth_file(ranks);
+  const std::size_t bytes = synth_data(ranks).text.size();
+  FastReadStats stats;
+  for (auto _ : state) {
+    ResultsFile r = reference ? read_results_file_reference(path) : read_results_file_fast(path, &stats);
+    benchmark::DoNotOptimize(r.cases.data());
+  }
+  // A fast read that fell back would measure the reference reader under the fast name.
+  if (!reference && (stats.whole_file_fallback || stats.records_reread != 0))
+    state.SkipWithError("the fast reader fell back to the reference reader");
+  state.SetBytesProcessed(std::int64_t(bytes) * state.iterations());
+  state.SetItemsProcessed(ranks * state.iterations());
+  state.SetLabel(reference ? "reference" : "fast");
+}
+BENCHMARK(BM_ResultsFileRead)
+    ->ArgsProduct({{64, 512, 4096}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // One rank's result to text and back: what the per-case gather carries.
 void BM_RankResultRoundTrip(benchmark::State& state) {

@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
   run->add_option("--grace", opts.grace_s, "Seconds past a case's timeout before a silent rank is declared hung")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  run->add_option("--all-samples-up-to", opts.all_samples_up_to,
+                  "Ranks up to which every rank keeps its per-iteration samples; above, rank 0 and outlying ranks "
+                  "keep them and every rank keeps its statistics (negative: always all)")
+      ->capture_default_str();
 
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name");
   auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");

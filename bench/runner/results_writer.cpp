@@ -47,6 +47,7 @@ void ResultsWriter::write() {
   write_locked();
 }
 
-void ResultsWriter::write_locked() { write_json_atomic(path_, results_to_json(results_)); }
+// One rank result at a time: the document of the whole run (about ten times the text) never exists.
+void ResultsWriter::write_locked() { write_results_file_atomic(path_, results_); }
 
 }  // namespace capbench

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
 #include "common/random.hpp"
+#include "common/sample_retention.hpp"
 #include "common/suite.hpp"
 #include "capbench/version.hpp"
 
@@ -144,8 +146,9 @@ RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& 
       r.error = "the case threw an exception that is not a std::exception";
     }
     try {
-      json telemetry = backend.end_case();
-      if (!telemetry.is_null()) r.info["telemetry"] = std::move(telemetry);
+      const json telemetry = backend.end_case();
+      if (!telemetry.is_null())
+        r.telemetry = telemetry_from(ConfigNode(&telemetry, std::make_shared<const std::string>("telemetry"), ""));
     } catch (const std::exception& e) {
       r.info["telemetry_error"] = e.what();
     }
@@ -418,6 +421,10 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       mine.error = std::string("the case could not be set up: ") + e.what();
     }
     if (fault_here) mine.info["fault_injection"] = fault->text;
+    // Job-wide figures are the same on every rank: rank 0 records them once, in the case.
+    const std::string job_basis = bench ? bench->job_wide_basis() : std::string();
+    std::vector<Metric> job_metrics;
+    if (!job_basis.empty()) job_metrics = std::exchange(mine.metrics, {});
 
     const auto gather_deadline = Deadline::after_seconds(
         std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
@@ -491,6 +498,11 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         cr.ranks.push_back(std::move(bad));
       }
     }
+    if (!job_basis.empty() && mine.status == "ok") {
+      cr.metrics = std::move(job_metrics);
+      cr.info["metrics_basis"] = job_basis;
+    }
+    thin_samples(cr, opts.all_samples_up_to);
     const std::string status = derive_case_status(cr.ranks);
     if (status == "failed") {
       any_failed = true;

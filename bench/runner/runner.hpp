@@ -17,6 +17,9 @@ struct RunOptions {
   int threads = 0;
   int device = -1;
   double grace_s = 30;       // waited past a case's timeout before a silent rank is declared hung
+  // Up to this many ranks every rank keeps its per-iteration samples; above it only rank 0 and
+  // the outlying ranks do (common/sample_retention.hpp). Negative: always every rank.
+  int all_samples_up_to = 512;
   std::vector<std::string> command_line;
 };
 

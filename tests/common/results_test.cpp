@@ -164,3 +164,67 @@ TEST(Results, AtomicWriteReplacesWholeFileAndLeavesNoTemporary) {
   }
   EXPECT_EQ(files, 1);
 }
+
+TEST(Results, Version2KeepsJobWideMetricsAndTypedTelemetry) {
+  ResultsFile r = sample_results();
+  CaseResult& c = r.cases[0];
+  Metric busbw;
+  busbw.name = "busbw";
+  busbw.unit = "B/s";
+  busbw.labels = {{"size_bytes", 1048576}};
+  busbw.samples = {2e10, 2.1e10};
+  busbw.stats = summarize(busbw.samples);
+  c.metrics.push_back(busbw);
+  c.info["metrics_basis"] = "the slowest rank per iteration";
+  CaseTelemetry t;
+  t.available = true;
+  t.source = "nvml";
+  t.samples = 4;
+  t.interval_s = 0.1;
+  t.power_w = TelemetryRange{300, 650.5, 700};
+  t.throttled_fraction = 0.25;
+  t.throttle_reasons = std::vector<std::string>{"sw_power_cap"};
+  c.ranks[1].telemetry = t;
+  const json j = results_to_json(r);
+  EXPECT_EQ(j.at("schema"), "capbench.results/2");
+  const ResultsFile back = results_from_json(json::parse(j.dump()), "r.json");
+  ASSERT_EQ(back.cases[0].metrics.size(), 1u);
+  EXPECT_EQ(back.cases[0].metrics[0].samples, busbw.samples);
+  EXPECT_EQ(back.cases[0].info.at("metrics_basis"), "the slowest rank per iteration");
+  ASSERT_TRUE(back.cases[0].ranks[1].telemetry.has_value());
+  EXPECT_FALSE(back.cases[0].ranks[0].telemetry.has_value());
+  EXPECT_DOUBLE_EQ(back.cases[0].ranks[1].telemetry->power_w->median, 650.5);
+  EXPECT_DOUBLE_EQ(*back.cases[0].ranks[1].telemetry->throttled_fraction, 0.25);
+  EXPECT_FALSE(back.cases[0].ranks[1].telemetry->sm_clock_mhz.has_value());
+  EXPECT_EQ(results_to_json(back), j);
+  // The layered text the runner writes reads back to the same document.
+  EXPECT_EQ(json::parse(results_file_text(r)), j);
+}
+
+TEST(Results, Version1TelemetryInsideInfoIsReadIntoTheTypedField) {
+  json j = results_to_json(sample_results());
+  j["schema"] = "capbench.results/1";
+  j["cases"][0]["ranks"][0]["info"]["telemetry"] = {
+      {"available", true}, {"source", "nvml"}, {"samples", 3}, {"interval_s", 0.1},
+      {"sm_clock_mhz", {{"min", 1400}, {"median", 1410}, {"max", 1410}}}, {"memory_clock_mhz", nullptr},
+      {"power_w", nullptr}, {"temperature_c", nullptr}, {"throttled_fraction", 0.5},
+      {"throttle_reasons", {"hw_slowdown"}}, {"ecc_new", {{"corrected", 1}, {"uncorrected", 0}}}};
+  const ResultsFile back = results_from_json(j, "v1.json");
+  const auto& rr = back.cases[0].ranks[0];
+  ASSERT_TRUE(rr.telemetry.has_value());
+  EXPECT_FALSE(rr.info.contains("telemetry"));
+  EXPECT_DOUBLE_EQ(rr.telemetry->sm_clock_mhz->min, 1400);
+  EXPECT_EQ(rr.telemetry->ecc_new->corrected, 1);
+  EXPECT_EQ(*rr.telemetry->throttle_reasons, std::vector<std::string>{"hw_slowdown"});
+}
+
+TEST(Results, RejectsMalformedTelemetryNamingTheKey) {
+  json j = results_to_json(sample_results());
+  j["cases"][0]["ranks"][1]["telemetry"] = {{"available", true},
+                                            {"power_w", {{"min", 700}, {"median", 650}, {"max", 710}}}};
+  EXPECT_NE(error_of(j).find("cases[0].ranks[1].telemetry.power_w.median"), std::string::npos) << error_of(j);
+  j["cases"][0]["ranks"][1]["telemetry"] = {{"available", true}, {"throttled_fraction", 1.5}};
+  EXPECT_NE(error_of(j).find("throttled_fraction"), std::string::npos) << error_of(j);
+  j["cases"][0]["ranks"][1]["telemetry"] = {{"available", true}, {"fan_speed", 3}};
+  EXPECT_NE(error_of(j).find("fan_speed"), std::string::npos) << error_of(j);
+}

@@ -1,6 +1,8 @@
 // Reads a results file written by a real run and checks what must hold for any healthy run:
 // every rank present, every measured case verified on every rank, metrics positive, and the
 // derived figures consistent with their definitions (busbw = algbw x factor, FLOP/s = 2mnk/t).
+// Reads results/2 (collective figures job-wide in the case, telemetry typed per rank, samples
+// thinned on large runs) and results/1 (collective figures per rank).
 // Usage: check_results RESULTS NRANKS BACKEND
 #include <cmath>
 #include <cstdio>
@@ -28,10 +30,63 @@ void expect(bool ok, const std::string& what) {
 
 bool close(double a, double b, double rel = 1e-9) { return std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b)); }
 
-const Metric* find_metric(const RankResult& r, const std::string& name, double size = -1) {
-  for (const auto& m : r.metrics)
+const Metric* find_metric(const std::vector<Metric>& metrics, const std::string& name, double size = -1) {
+  for (const auto& m : metrics)
     if (m.name == name && (size < 0 || m.labels.value("size_bytes", -1.0) == size)) return &m;
   return nullptr;
+}
+const Metric* find_metric(const RankResult& r, const std::string& name, double size = -1) {
+  return find_metric(r.metrics, name, size);
+}
+
+// Ranks a large run kept per-iteration samples for (case.info.samples_kept.ranks); every rank
+// when the case does not say.
+bool samples_kept(const CaseResult& c, int rank) {
+  const auto it = c.info.find("samples_kept");
+  if (it == c.info.end() || !it->is_object() || !it->contains("ranks")) return true;
+  for (const auto& r : (*it)["ranks"])
+    if (r.is_number_integer() && r.get<int>() == rank) return true;
+  return false;
+}
+
+// One metric: positive median (0 where the bus factor is 0), and either one sample per
+// iteration or, where the run thinned samples, stats over every iteration.
+void check_metric(const Metric& m, const CaseResult& c, bool expect_samples, bool zero_ok, const std::string& where) {
+  expect(zero_ok ? m.stats.median == 0 : m.stats.median > 0 && std::isfinite(m.stats.median),
+         where + " " + m.name + ": positive median");
+  expect(int(m.stats.n) == c.iterations, where + " " + m.name + ": stats over every iteration");
+  if (expect_samples || !m.samples.empty())
+    expect(int(m.samples.size()) == c.iterations, where + " " + m.name + ": one sample per iteration");
+  for (double s : m.samples) expect(zero_ok ? s == 0 : s > 0 && std::isfinite(s), where + " " + m.name + ": positive sample");
+}
+
+// time, algbw and busbw at every size: algbw = S / t, busbw = algbw x factor, per sample and
+// (for a rate derived from a time, order reversed) at the median.
+void check_collective_sizes(const std::vector<Metric>& metrics, const json& sizes, double factor,
+                            const std::string& where) {
+  for (const auto& size_j : sizes) {
+    const double size = size_j.get<double>();
+    const Metric* t = find_metric(metrics, "time", size);
+    const Metric* alg = find_metric(metrics, "algbw", size);
+    const Metric* bus = find_metric(metrics, "busbw", size);
+    expect(t && alg && bus, where + fmt::format(": time, algbw, busbw at {} B", size));
+    if (!(t && alg && bus)) continue;
+    expect(t->samples.size() == alg->samples.size() && t->samples.size() == bus->samples.size(),
+           where + fmt::format(": as many samples of time, algbw and busbw at {} B", size));
+    for (std::size_t i = 0; i < t->samples.size() && i < alg->samples.size() && i < bus->samples.size(); ++i) {
+      expect(close(alg->samples[i], size / t->samples[i]), where + ": algbw = S / t");
+      expect(close(bus->samples[i], alg->samples[i] * factor), where + ": busbw = algbw x factor");
+    }
+    // The stats must agree too (all there is where samples were thinned): the median rate lies
+    // between S / slowest and S / fastest time, and busbw is algbw scaled, so their medians too.
+    if (t->stats.min > 0) {
+      const double lo = size / t->stats.max, hi = size / t->stats.min;
+      expect(alg->stats.median >= lo * (1 - 1e-9) && alg->stats.median <= hi * (1 + 1e-9),
+             where + ": median algbw within S / max t .. S / min t");
+      expect(close(bus->stats.median, alg->stats.median * factor, 1e-9) || (factor == 0 && bus->stats.median == 0),
+             where + ": median busbw = median algbw x factor");
+    }
+  }
 }
 }  // namespace
 
@@ -70,37 +125,54 @@ int main(int argc, char** argv) {
     }
     expect(c.status == "passed", c.id + ": status passed, got " + c.status);
     if (c.status == "passed") ++passed_per_benchmark[c.benchmark];
+    const bool collective = c.benchmark == "collective";
+    // One rank moves nothing over a bus: nccl-tests' factor, and so busbw, is 0 there.
+    const double factor =
+        collective ? bus_factor(*collective_from_key(c.params.at("operation").get<std::string>()), nranks) : 1.0;
+    // results/2: a collective's figures are the job's (slowest rank per iteration), in the case.
+    const bool job_wide = !c.metrics.empty();
+    if (job_wide) {
+      expect(collective, c.id + ": job-wide metrics only on collective cases");
+      expect(c.info.contains("metrics_basis") && c.info["metrics_basis"].is_string() &&
+                 !c.info["metrics_basis"].get<std::string>().empty(),
+             c.id + ": info.metrics_basis says how the job-wide figures were formed");
+      for (const auto& m : c.metrics)
+        check_metric(m, c, true, m.name == "busbw" && factor == 0.0, c.id + " (job)");
+      if (!c.ranks.empty() && c.ranks.front().info.contains("sizes_bytes"))
+        check_collective_sizes(c.metrics, c.ranks.front().info.at("sizes_bytes"), factor, c.id + " (job)");
+      else
+        expect(false, c.id + ": rank results give the sizes run (info.sizes_bytes)");
+    }
     for (const auto& rr : c.ranks) {
       const std::string where = fmt::format("{} rank {}", c.id, rr.rank);
       expect(rr.status == "ok", where + ": ok, got " + rr.status + " " + rr.error);
       expect(rr.verification.status == "passed", where + ": verification passed: " + rr.verification.detail);
-      expect(!rr.metrics.empty(), where + ": has metrics");
-      for (const auto& m : rr.metrics) {
-        // One rank moves nothing over a bus: nccl-tests' factor, and so busbw, is 0 there.
-        const bool zero_bus =
-            m.name == "busbw" &&
-            bus_factor(*collective_from_key(c.params.at("operation").get<std::string>()), nranks) == 0.0;
-        expect(zero_bus ? m.stats.median == 0 : m.stats.median > 0 && std::isfinite(m.stats.median),
-               where + " " + m.name + ": positive median");
-        expect(int(m.samples.size()) == c.iterations, where + " " + m.name + ": one sample per iteration");
-        for (double s : m.samples)
-          expect(zero_bus ? s == 0 : s > 0 && std::isfinite(s), where + " " + m.name + ": positive sample");
+      if (job_wide)
+        expect(rr.metrics.empty(), where + ": no per-rank figures beside the job-wide ones");
+      else
+        expect(!rr.metrics.empty(), where + ": has metrics");
+      const bool want_samples = samples_kept(c, rr.rank);
+      for (const auto& m : rr.metrics) check_metric(m, c, want_samples, m.name == "busbw" && factor == 0.0, where);
+      if (collective) {
+        // Every rank states the factor its busbw used, and it is nccl-tests' for this job.
+        expect(rr.info.contains("bus_factor") && rr.info["bus_factor"].is_number() &&
+                   close(rr.info["bus_factor"].get<double>(), factor),
+               where + fmt::format(": info.bus_factor = {}", factor));
+        if (job_wide && !c.ranks.empty())
+          expect(rr.info.value("sizes_bytes", json()) == c.ranks.front().info.value("sizes_bytes", json()),
+                 where + ": the same sizes as every other rank");
+        if (!job_wide) check_collective_sizes(rr.metrics, rr.info.at("sizes_bytes"), factor, where);
       }
-      if (c.benchmark == "collective") {
-        const auto op = *collective_from_key(c.params.at("operation").get<std::string>());
-        const double factor = bus_factor(op, nranks);
-        for (const auto& size_j : rr.info.at("sizes_bytes")) {
-          const double size = size_j.get<double>();
-          const Metric* t = find_metric(rr, "time", size);
-          const Metric* alg = find_metric(rr, "algbw", size);
-          const Metric* bus = find_metric(rr, "busbw", size);
-          expect(t && alg && bus, where + fmt::format(": time, algbw, busbw at {} B", size));
-          if (!(t && alg && bus)) continue;
-          for (std::size_t i = 0; i < t->samples.size(); ++i) {
-            expect(close(alg->samples[i], size / t->samples[i]), where + ": algbw = S / t");
-            expect(close(bus->samples[i], alg->samples[i] * factor), where + ": busbw = algbw x factor");
-          }
-        }
+      // Telemetry is typed at rank level (results/1 kept it in info; the reader moves it).
+      expect(!rr.info.contains("telemetry"), where + ": telemetry not left inside info");
+      if (rr.telemetry) {
+        const auto& t = *rr.telemetry;
+        if (t.available)
+          expect(t.samples > 0 && !t.source.empty(), where + ": available telemetry names its source and samples");
+        else
+          expect(!t.reason.empty(), where + ": unavailable telemetry says why");
+        if (t.throttled_fraction)
+          expect(*t.throttled_fraction >= 0 && *t.throttled_fraction <= 1, where + ": throttled fraction in [0, 1]");
       }
       if (c.benchmark == "gemm") {
         const double ops = 2.0 * c.params.at("m").get<double>() * c.params.at("n").get<double>() *

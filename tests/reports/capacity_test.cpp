@@ -14,6 +14,7 @@ namespace {
 using testing::Loaded;
 using testing::P;
 using testing::T;
+using testing::make_job_wide;
 
 const FamilyFigures& gemm(const Analysis& a, const std::string& p) {
   const auto* f = find_family(a.gemm, p);
@@ -179,6 +180,63 @@ TEST(Capacity, CpuBackendClaimsNoGpuCapacity) {
   EXPECT_NE(a.target.reason.find("CPU backend"), std::string::npos);
   EXPECT_FALSE(gemm(a, "fp64").projection_made);
   EXPECT_EQ(a.gpus[0].model, nullptr);
+}
+
+CaseResult& collective_case(ResultsFile& r) {
+  for (auto& c : r.cases)
+    if (c.benchmark == "collective") return c;
+  ADD_FAILURE() << "no collective case";
+  return r.cases.front();
+}
+
+constexpr double kGiB = 1024.0 * 1024 * 1024, kMiB = 1024.0 * 1024;
+
+TEST(Capacity, ResultsV1CollectiveIsTheSlowestRanksMedian) {
+  Loaded l("mixed-fleet.json", "");
+  ASSERT_EQ(l.analysis.collectives.size(), 1u);
+  const auto& s = l.analysis.collectives[0];
+  EXPECT_FALSE(s.job_wide);
+  ASSERT_EQ(s.points.size(), 3u);
+  // 1 GiB: rank r at 190 - r GB/s; rank 7 is the slowest.
+  EXPECT_NEAR(s.points[2].busbw_min, 183e9, 1e3);
+  EXPECT_EQ(s.points[2].slowest_rank, 7);
+  EXPECT_EQ(s.points[2].ranks, 8);
+}
+
+TEST(Capacity, ResultsV2CollectiveIsTheJobWideMedian) {
+  Loaded l("mixed-fleet.json", "");
+  auto& c = collective_case(l.results);
+  const double factor = 2.0 * 7 / 8;
+  // The slowest rank's time per iteration; the median of 5 is the third smallest, 0.0110 s.
+  const std::vector<double> t1g = {0.0120, 0.0105, 0.0110, 0.0131, 0.0108};
+  const std::vector<double> t256 = {0.0030, 0.0031, 0.0029, 0.0033, 0.0032};
+  make_job_wide(c, {{kGiB, t1g}, {256 * kMiB, t256}}, factor);
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  ASSERT_EQ(a.collectives.size(), 1u);
+  const auto& s = a.collectives[0];
+  EXPECT_TRUE(s.job_wide);
+  EXPECT_NE(s.basis_note.find("maximum over ranks"), std::string::npos);
+  EXPECT_EQ(s.ranks_ok, 8);
+  ASSERT_EQ(s.points.size(), 2u);  // the sizes of the case's metrics, not the v1 ranks' three
+  EXPECT_DOUBLE_EQ(s.points[0].size_bytes, 256 * kMiB);
+  EXPECT_DOUBLE_EQ(s.points[1].size_bytes, kGiB);
+  EXPECT_NEAR(s.points[1].busbw_min, kGiB / 0.0110 * factor, 1.0);
+  EXPECT_NEAR(s.points[0].busbw_min, 256 * kMiB / 0.0031 * factor, 1.0);
+  EXPECT_DOUBLE_EQ(s.points[1].busbw_median, s.points[1].busbw_min);
+  EXPECT_EQ(s.points[1].slowest_rank, -1);  // no one rank is the slowest of every iteration
+  EXPECT_EQ(s.points[1].ranks, 8);
+}
+
+TEST(Capacity, ResultsV2CollectiveWithAFailedRankHasNoFigure) {
+  Loaded l("mixed-fleet.json", "");
+  auto& c = collective_case(l.results);
+  make_job_wide(c, {{kGiB, {0.01, 0.011, 0.012}}}, 1.75);
+  c.ranks[5].status = "timeout";
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  ASSERT_EQ(a.collectives.size(), 1u);
+  EXPECT_TRUE(a.collectives[0].job_wide);
+  EXPECT_EQ(a.collectives[0].ranks_ok, 7);
+  EXPECT_TRUE(a.collectives[0].points.empty());
 }
 
 }  // namespace

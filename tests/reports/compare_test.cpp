@@ -86,6 +86,38 @@ TEST(Compare, CapbenchResultsPerCaseAndMetric) {
   EXPECT_EQ(r.rows[0].verdict, "B slower");
 }
 
+TEST(Compare, JobWideMetricsAreTheJobSeries) {
+  TempDir dir;
+  std::mt19937_64 rng(7);
+  SynthRun ra{"a", 1, fleet(1)}, rb{"b", 2, fleet(1)};
+  ra.job_busbw = 150e9;
+  rb.job_busbw = 150e9 * 0.8;
+  const auto r = compare_files(write_synthetic_run(dir.path, ra, rng), write_synthetic_run(dir.path, rb, rng), 0.05,
+                               0.03);
+  const CompareRow* busbw = nullptr;
+  for (const auto& row : r.rows)
+    if (row.name == "collective/all_reduce/fp32/out_of_place job busbw {\"size_bytes\":1073741824.0}") busbw = &row;
+  ASSERT_NE(busbw, nullptr) << render_compare_table(r, "a", "b");
+  EXPECT_EQ(busbw->n_a, 10u);  // the job's samples, once (not once per rank)
+  EXPECT_NEAR(busbw->ratio, 0.8, 0.02);
+  EXPECT_EQ(busbw->verdict, "B slower");
+  EXPECT_EQ(r.rows.size(), 4u);  // GEMM throughput + the job's time, algbw, busbw
+}
+
+TEST(Compare, RanksWithStatsOnlyAreNotPooled) {
+  TempDir dir;
+  std::mt19937_64 rng(8);
+  SynthRun ra{"a", 1, fleet(2)}, rb{"b", 2, fleet(2, 2, 700e12 * 0.9)};
+  rb.thin_samples = true;
+  const auto r = compare_files(write_synthetic_run(dir.path, ra, rng), write_synthetic_run(dir.path, rb, rng), 0.05,
+                               0.03);
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].n_a, 0u);
+  EXPECT_EQ(r.rows[0].n_b, 0u);
+  EXPECT_NE(r.rows[0].verdict.find("stats only"), std::string::npos) << r.rows[0].verdict;
+  EXPECT_NE(render_compare_table(r, "a", "b").find("stats only"), std::string::npos);
+}
+
 TEST(Compare, BadInputNamesTheFileAndKey) {
   TempDir dir;
   const auto gb = write(dir.path / "gb.json", google_benchmark_json(1.0));

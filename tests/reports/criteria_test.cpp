@@ -13,6 +13,7 @@ namespace {
 
 using testing::Loaded;
 using testing::T;
+using testing::make_job_wide;
 
 std::string write_temp(const std::string& name, const std::string& text) {
   const auto dir = std::filesystem::temp_directory_path() / ("capbench-criteria-test-" + std::to_string(::getpid()));
@@ -164,6 +165,90 @@ TEST(Criteria, CollectiveWithAFailedRankHasNoFigure) {
   const auto c = load_criteria(testing::source_path("configs/criteria/acceptance-example.json"));
   const auto v = evaluate_criteria(c, a);
   EXPECT_EQ(result(v, "allreduce-large").status, "FAIL");
+}
+
+CaseResult& collective_case(ResultsFile& r) {
+  for (auto& c : r.cases)
+    if (c.benchmark == "collective") return c;
+  ADD_FAILURE() << "no collective case";
+  return r.cases.front();
+}
+
+TEST(Criteria, JobWideCollectiveIsJudgedWithoutNamingARank) {
+  Loaded l("mixed-fleet.json", "");
+  const double GiB = 1024.0 * 1024 * 1024, factor = 2.0 * 7 / 8;
+  // 1 GiB in a median 0.0125 s: 1.75 x 85.9 GB/s = 150.3 GB/s, just over 150; 256 MiB in a
+  // median 0.0040 s: 117 GB/s, under.
+  make_job_wide(collective_case(l.results),
+                {{GiB, {0.0125, 0.0124, 0.0126}}, {GiB / 4, {0.0040, 0.0039, 0.0041}}}, factor);
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  const auto v = evaluate_criteria(load_criteria(testing::source_path("configs/criteria/acceptance-example.json")), a);
+  const auto& coll = result(v, "allreduce-large");
+  EXPECT_EQ(coll.status, "FAIL");
+  EXPECT_EQ(coll.checked, 2);
+  ASSERT_EQ(coll.failures.size(), 1u);
+  EXPECT_EQ(coll.failures[0].rank, -1);
+  EXPECT_TRUE(coll.failures[0].host.empty());
+  EXPECT_NE(coll.failures[0].what.find("job-wide"), std::string::npos) << coll.failures[0].what;
+  EXPECT_NE(coll.failures[0].what.find("256 MiB"), std::string::npos) << coll.failures[0].what;
+  ASSERT_TRUE(coll.measured);
+  EXPECT_NEAR(*coll.measured, GiB / 4 / 0.0040 * factor, 1.0);
+}
+
+TEST(Criteria, JobWideCollectiveWithAFailedRankHasNoFigure) {
+  Loaded l("mixed-fleet.json", "");
+  auto& c = collective_case(l.results);
+  make_job_wide(c, {{1024.0 * 1024 * 1024, {0.001, 0.001, 0.001}}}, 1.75);  // fast, but one rank is wrong
+  c.ranks[6].verification.status = "failed";
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  const auto v = evaluate_criteria(load_criteria(testing::source_path("configs/criteria/acceptance-example.json")), a);
+  const auto& coll = result(v, "allreduce-large");
+  EXPECT_EQ(coll.status, "FAIL");
+  EXPECT_TRUE(coll.worst_missing);
+}
+
+CaseTelemetry throttled(double fraction) {
+  CaseTelemetry t;
+  t.available = true;
+  t.source = "nvml";
+  t.samples = 20;
+  t.interval_s = 0.1;
+  t.throttled_fraction = fraction;
+  return t;
+}
+
+TEST(Criteria, TelemetryIsReadFromTheRanksTypedField) {
+  Loaded l("one-h100.json", "");
+  const auto path = write_temp("telemetry-typed.json", R"({"schema": "capbench.criteria/1", "name": "t",
+      "telemetry": {"max_throttled_fraction": 0.05}})");
+  const auto crit = load_criteria(path);
+  for (auto& c : l.results.cases)
+    for (auto& r : c.ranks) {
+      r.telemetry = throttled(0.02);
+      // An info entry of the old shape is not what is read.
+      r.info["telemetry"] = {{"throttled_fraction", 0.9}};
+    }
+  Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  auto v = evaluate_criteria(crit, a);
+  EXPECT_EQ(result(v, "telemetry").status, "PASS");
+  EXPECT_NEAR(*result(v, "telemetry").measured, 0.02, 1e-12);
+
+  l.results.cases.front().ranks.front().telemetry = throttled(0.2);
+  a = analyze(l.results, "x", "0", l.db, nullptr);
+  v = evaluate_criteria(crit, a);
+  const auto& t = result(v, "telemetry");
+  EXPECT_EQ(t.status, "FAIL");
+  ASSERT_EQ(t.failures.size(), 1u);
+  EXPECT_EQ(t.failures[0].rank, 0);
+  EXPECT_NEAR(*t.measured, 0.2, 1e-12);
+
+  // Telemetry that could not be read counts as none: never a pass.
+  for (auto& c : l.results.cases)
+    for (auto& r : c.ranks) r.telemetry = CaseTelemetry{};
+  a = analyze(l.results, "x", "0", l.db, nullptr);
+  v = evaluate_criteria(crit, a);
+  EXPECT_EQ(result(v, "telemetry").status, "NOT_EVALUATED");
+  EXPECT_NE(result(v, "telemetry").note.find("telemetry.throttled_fraction"), std::string::npos);
 }
 
 }  // namespace

@@ -33,6 +33,64 @@ std::vector<const CheckRow*> rows_with(const CheckReport& r, Verdict v) {
   return out;
 }
 
+TEST(HistoryCheck, JobWideCollectiveDropIsFlaggedOnTheJob) {
+  History h(31);
+  for (int day = 1; day <= 7; ++day) {
+    SynthRun run{fmt::format("night-{}", day), day, fleet(2)};
+    run.job_busbw = 150e9;
+    h.add(run);
+  }
+  SynthRun tonight{"night-8", 8, fleet(2)};
+  tonight.job_busbw = 150e9 * 0.9;
+  h.add(tonight);
+  const auto report = h.check();
+  const std::string table = render_check_table(report, true);
+  std::vector<const CheckRow*> job_rows;
+  for (const auto& row : report.rows)
+    if (row.case_id.rfind("collective/", 0) == 0) job_rows.push_back(&row);
+  // time, algbw and busbw of the job; no per-node or system sums made of a job-wide figure.
+  ASSERT_EQ(job_rows.size(), 3u) << table;
+  for (const auto* row : job_rows) {
+    EXPECT_EQ(row->scope, "job");
+    EXPECT_EQ(row->rank, -1);
+    EXPECT_EQ(row->device, "job");
+    EXPECT_EQ(row->cmp.verdict, Verdict::kRegression) << table;
+    EXPECT_EQ(row->cmp.n_baseline, 70u);
+  }
+  // The GEMM, unchanged, is not flagged.
+  EXPECT_EQ(rows_with(report, Verdict::kRegression).size(), 3u) << table;
+  EXPECT_NE(table.find("REGRESSION: collective/all_reduce/fp32/out_of_place busbw {\"size_bytes\":1073741824.0} on "
+                       "the job (slowest rank per iteration)"),
+            std::string::npos)
+      << table;
+}
+
+TEST(HistoryCheck, RanksWithoutSamplesAreNotComparedAndSaySo) {
+  History h(41);
+  for (int day = 1; day <= 5; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(2)});
+  SynthRun tonight{"night-6", 6, fleet(2)};
+  tonight.thin_samples = true;
+  h.add(tonight);
+  const auto report = h.check();
+  int compared = 0, without = 0;
+  for (const auto& row : report.rows) {
+    if (row.scope != "gpu") continue;
+    if (row.rank == 0) {
+      ++compared;
+      EXPECT_EQ(row.cmp.verdict, Verdict::kOk);
+      EXPECT_EQ(row.cmp.n_run, 10u);
+    } else {
+      ++without;
+      EXPECT_EQ(row.cmp.verdict, Verdict::kNoBaseline);
+      EXPECT_EQ(row.cmp.n_run, 0u);
+      EXPECT_NE(row.note.find("no samples"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(compared, 1);
+  EXPECT_EQ(without, 3);
+  EXPECT_EQ(report.regressions(), 0u);
+}
+
 TEST(HistoryCheck, PlantedFivePercentDropOnOneGpuIsFlaggedWithItsHost) {
   History h(11);
   for (int day = 1; day <= 7; ++day) h.add(SynthRun{fmt::format("night-{}", day), day, fleet(3)});

@@ -49,6 +49,38 @@ TEST(HistoryDb, AddingTheSameFileTwiceStoresItOnce) {
   EXPECT_EQ(count(db, "SELECT COUNT(*) FROM devices"), 4);
 }
 
+TEST(HistoryDb, JobWideMetricsAreStoredUnderTheJobRank) {
+  TempDir dir;
+  std::mt19937_64 rng(2);
+  SynthRun run{"run-1", 1, fleet(2)};
+  run.job_busbw = 150e9;
+  const auto file = write_synthetic_run(dir.path, run, rng);
+  HistoryDb db((dir.path / "h.sqlite").string());
+  const auto out = add_results_file(db, file);
+  // 4 GEMM metrics + time, algbw and busbw of the job, each with 10 samples.
+  EXPECT_EQ(out.metrics, 4u + 3u);
+  EXPECT_EQ(out.samples, 70u);
+  EXPECT_EQ(count(db, fmt::format("SELECT COUNT(*) FROM metrics WHERE rank = {}", kJobRank)), 3);
+  EXPECT_EQ(count(db, fmt::format("SELECT COUNT(*) FROM metrics WHERE rank = {} AND rank_status = 'ok' AND "
+                                  "verification = 'passed' AND n = 10",
+                                  kJobRank)),
+            3);
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM samples s JOIN metrics m ON m.id = s.metric WHERE m.rank < 0"), 30);
+}
+
+TEST(HistoryDb, RanksWithoutSamplesKeepTheirStatsMedianAndNoSampleRows) {
+  TempDir dir;
+  std::mt19937_64 rng(3);
+  SynthRun run{"run-1", 1, fleet(2)};
+  run.thin_samples = true;
+  const auto file = write_synthetic_run(dir.path, run, rng);
+  HistoryDb db((dir.path / "h.sqlite").string());
+  const auto out = add_results_file(db, file);
+  EXPECT_EQ(out.metrics, 4u);
+  EXPECT_EQ(out.samples, 10u);  // rank 0's only
+  EXPECT_EQ(count(db, "SELECT COUNT(*) FROM metrics WHERE n = 0 AND median > 6e14"), 3);
+}
+
 TEST(HistoryDb, SameRunIdFromAnotherFileIsRefusedUnlessReplaced) {
   TempDir dir;
   std::mt19937_64 rng(2);

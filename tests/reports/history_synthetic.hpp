@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/results.hpp"
@@ -30,6 +31,10 @@ struct SynthRun {
   int samples = 10;
   double noise = 0.01;  // relative standard deviation of one sample
   std::string suite = "nightly";
+  // > 0: also an all_reduce case with results/2 job-wide figures, this true busbw at 1 GiB.
+  double job_busbw = 0;
+  // As a large run writes: samples kept for rank 0 only, the other ranks keep their stats.
+  bool thin_samples = false;
 };
 
 // Two GPUs per host: hosts node-a, node-b, ...; serials S-<host>-<i>.
@@ -98,11 +103,55 @@ inline std::string write_synthetic_run(const std::filesystem::path& dir, const S
     m.unit = "FLOP/s";
     m.stats = summarize(samples);
     m.samples = std::move(samples);
+    if (s.thin_samples && i > 0) m.samples.clear();
     rr.metrics.push_back(std::move(m));
     c.ranks.push_back(std::move(rr));
   }
+  if (s.thin_samples) c.info["samples_kept"] = {{"rule", "rank 0 (test)"}, {"ranks", {0}}};
   c.status = derive_case_status(c.ranks);
   r.cases.push_back(std::move(c));
+  if (s.job_busbw > 0) {
+    CaseResult j;
+    j.index = 1;
+    j.id = "collective/all_reduce/fp32/out_of_place";
+    j.benchmark = "collective";
+    j.params = {{"operation", "all_reduce"}, {"dtype", "fp32"}, {"in_place", false}};
+    j.warmup = 2;
+    j.iterations = s.samples;
+    j.timeout_s = 60;
+    j.started_at = r.run.started_at;
+    j.finished_at = r.run.finished_at;
+    const double size = 1024.0 * 1024 * 1024, n = static_cast<double>(s.gpus.size());
+    const double factor = 2 * (n - 1) / n;
+    std::vector<double> t, alg, bus;
+    for (int k = 0; k < s.samples; ++k) {
+      t.push_back(size * factor / (s.job_busbw * noise(rng)));
+      alg.push_back(size / t.back());
+      bus.push_back(alg.back() * factor);
+    }
+    using Named = std::tuple<const char*, const char*, const std::vector<double>*>;
+    for (const auto& [name, unit, v] : {Named{"time", "s", &t}, Named{"algbw", "B/s", &alg}, Named{"busbw", "B/s", &bus}}) {
+      Metric m;
+      m.name = name;
+      m.unit = unit;
+      m.labels = {{"size_bytes", size}};
+      m.samples = *v;
+      m.stats = summarize(m.samples);
+      j.metrics.push_back(std::move(m));
+    }
+    j.info["metrics_basis"] = "slowest rank per iteration (test)";
+    for (std::size_t i = 0; i < s.gpus.size(); ++i) {
+      RankResult rr;
+      rr.rank = static_cast<int>(i);
+      rr.status = s.gpus[i].status;
+      rr.verification.status = s.gpus[i].verification;
+      rr.verification.method = "exact-integer-sum";
+      rr.info = {{"bus_factor", factor}, {"sizes_bytes", {size}}};
+      j.ranks.push_back(std::move(rr));
+    }
+    j.status = derive_case_status(j.ranks);
+    r.cases.push_back(std::move(j));
+  }
   const auto path = (dir / ("capbench-" + s.id + ".json")).string();
   write_json_atomic(path, results_to_json(r));
   return path;

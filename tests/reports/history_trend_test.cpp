@@ -43,6 +43,22 @@ TEST(HistoryTrend, EscapesStringsAndMarksTheRegression) {
   EXPECT_EQ(count_of(html, "stroke=\"#d62728\""), 1u);
 }
 
+TEST(HistoryTrend, JobWideCollectiveHasItsOwnLine) {
+  TempDir dir;
+  std::mt19937_64 rng(22);
+  HistoryDb db((dir.path / "h.sqlite").string());
+  for (int day = 1; day <= 3; ++day) {
+    SynthRun run{fmt::format("night-{}", day), day, fleet(1)};
+    run.job_busbw = 150e9;
+    add_results_file(db, write_synthetic_run(dir.path, run, rng));
+  }
+  const std::string html = render_trend_html(db, TrendOptions{});
+  EXPECT_EQ(count_of(html, "<svg"), 4u);        // GEMM throughput; the job's time, algbw, busbw
+  EXPECT_EQ(count_of(html, "<polyline"), 2u + 3u);  // two GPUs' GEMM; one job line per collective metric
+  EXPECT_NE(html.find("job-wide (slowest rank per iteration)"), std::string::npos);
+  EXPECT_EQ(html.find("rank -1"), std::string::npos);
+}
+
 TEST(HistoryTrend, EmptyHistoryIsAnError) {
   TempDir dir;
   HistoryDb db((dir.path / "h.sqlite").string());

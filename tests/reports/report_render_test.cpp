@@ -96,6 +96,36 @@ TEST(Render, SummaryJsonCarriesSchemaAndFigures) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 8 * 3);
 }
 
+TEST(Render, CollectiveBasisIsSaidAndAJobWideFigureNamesNoRank) {
+  Loaded l("mixed-fleet.json", "");
+  {
+    // results/1: per-rank figures; the slowest rank is named.
+    ReportInputs in{&l.analysis, nullptr, nullptr, "2026-11-26T00:00:00Z"};
+    const auto html = render_html(in);
+    EXPECT_NE(html.find("data-busbw=\"1.83e+11\" data-slowest-rank=\"7\" data-basis=\"rank\""), std::string::npos);
+    EXPECT_NE(html.find("per rank (results/1)"), std::string::npos);
+    EXPECT_NE(render_markdown(in).find("(rank 7)"), std::string::npos);
+    EXPECT_EQ(render_summary_json(in)["collectives"][0]["points"][2]["slowest_rank"], 7);
+  }
+  for (auto& c : l.results.cases)
+    if (c.benchmark == "collective") testing::make_job_wide(c, {{1024.0 * 1024 * 1024, {0.01, 0.02, 0.03}}}, 1.75);
+  const Analysis a = analyze(l.results, "x", "0", l.db, nullptr);
+  ReportInputs in{&a, nullptr, nullptr, "2026-11-26T00:00:00Z"};
+  const auto html = render_html(in);
+  EXPECT_NE(html.find("data-busbw=\"9.39524e+10\" data-basis=\"job\">"), std::string::npos);
+  EXPECT_EQ(html.find("data-slowest-rank"), std::string::npos);
+  EXPECT_EQ(html.find("slowest rank -1"), std::string::npos);
+  EXPECT_NE(html.find("Figures job-wide"), std::string::npos);
+  EXPECT_EQ(html.find("per rank (results/1)"), std::string::npos);
+  const auto md = render_markdown(in);
+  EXPECT_NE(md.find("job-wide"), std::string::npos);
+  EXPECT_EQ(md.find("(rank -1)"), std::string::npos);
+  EXPECT_NE(md.find("1 GiB → 94 GB/s"), std::string::npos) << md;
+  const auto j = render_summary_json(in);
+  EXPECT_TRUE(j["collectives"][0]["points"][0]["slowest_rank"].is_null());
+  EXPECT_EQ(j["collectives"][0]["basis"], "job");
+}
+
 TEST(GpuDatabase, MatchesByDeviceIdThenName) {
   const auto db = GpuDatabase::built_in();
   DeviceIdentity d;

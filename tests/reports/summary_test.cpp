@@ -62,6 +62,54 @@ TEST(Summary, CollectiveQuotedAtTheLargestSize) {
   EXPECT_NE(rows[0].metric.find("busbw"), std::string::npos);
 }
 
+// A results/2 collective: the figures are the case's, and its ranks carry none.
+CaseResult job_wide_collective(int nranks) {
+  CaseResult c;
+  c.id = "collective/all_reduce/fp32/out_of_place";
+  c.benchmark = "collective";
+  for (double size : {1024.0, 1048576.0, 65536.0}) {
+    Metric m;
+    m.name = "busbw";
+    m.unit = "B/s";
+    m.labels = {{"size_bytes", size}};
+    m.samples = {3 * size, 2 * size, 5 * size};  // median 3 x size: the chosen one is visible
+    m.stats = summarize(m.samples);
+    c.metrics.push_back(m);
+  }
+  for (int i = 0; i < nranks; ++i) {
+    RankResult r;
+    r.rank = i;
+    r.verification.status = "passed";
+    c.ranks.push_back(r);
+  }
+  c.status = derive_case_status(c.ranks);
+  return c;
+}
+
+TEST(Summary, JobWideCollectiveIsQuotedFromTheCase) {
+  ResultsFile f;
+  f.cases.push_back(job_wide_collective(4));
+  const auto rows = summarize_cases(f);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].has_figures);
+  EXPECT_TRUE(rows[0].job_wide);
+  EXPECT_EQ(rows[0].ranks_ok, 4);
+  EXPECT_DOUBLE_EQ(rows[0].slowest, 3 * 1048576.0);
+  EXPECT_NE(rows[0].metric.find("(job)"), std::string::npos);
+  const auto text = render_summary_text(f, rows);
+  EXPECT_NE(text.find("3.15 MB/s"), std::string::npos) << text;
+}
+
+TEST(Summary, JobWideCollectiveWithAFailedRankHasNoFigure) {
+  ResultsFile f;
+  f.cases.push_back(job_wide_collective(4));
+  f.cases[0].ranks[2].verification.status = "failed";
+  const auto rows = summarize_cases(f);
+  EXPECT_FALSE(rows[0].has_figures);
+  EXPECT_EQ(rows[0].ranks_ok, 3);
+  EXPECT_NE(render_summary_text(f, rows).find("(no verified figure)"), std::string::npos);
+}
+
 TEST(Summary, FormatSiUsesPrefixes) {
   EXPECT_EQ(format_si(1.5e15, "FLOP/s"), "1.5 PFLOP/s");
   EXPECT_EQ(format_si(2.34e9, "B/s"), "2.34 GB/s");

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--samples", o.samples_per_metric, "Samples per metric (default: the case's iterations)")
       ->check(CLI::Range(0, 100000));
+  app.add_option("--all-samples-up-to", o.all_samples_up_to,
+                 "Ranks up to which every rank keeps its samples, as capbench run's option (negative: always)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common/results.hpp"
+#include "common/sample_retention.hpp"
 #include "common/suite.hpp"
 
 namespace capbench {
@@ -15,6 +16,7 @@ struct SynthOptions {
   std::uint64_t seed = 1;
   double h100_node_fraction = 0.55;  // the first nodes are H100 SXM, the rest A100 SXM4 80GB
   int samples_per_metric = -1;       // -1: the case's iterations
+  int all_samples_up_to = kKeepAllSamplesUpTo;  // as the runner: above it, samples of outliers only
 };
 
 // Throws std::invalid_argument on options out of range.

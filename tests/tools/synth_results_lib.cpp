@@ -9,6 +9,7 @@
 
 #include "common/collectives.hpp"
 #include "common/precision.hpp"
+#include "common/sample_retention.hpp"
 
 namespace capbench {
 
@@ -92,6 +93,11 @@ class Generator {
       c.started_at = fmt::format("2026-11-26T00:{:02}:{:02}.000Z", int(t / 60) % 60, int(t) % 60);
       c.ranks.reserve(std::size_t(o_.ranks));
       for (int r = 0; r < o_.ranks; ++r) c.ranks.push_back(rank_result(spec, r));
+      if (spec.benchmark == "collective") {
+        c.metrics = collective_metrics(spec);
+        c.info["metrics_basis"] = "synthetic: per timed iteration, the slowest rank's time";
+      }
+      thin_samples(c, o_.all_samples_up_to);
       c.wall_s = 1.5 + 0.1 * double(spec.iterations);
       t += c.wall_s;
       c.finished_at = fmt::format("2026-11-26T00:{:02}:{:02}.000Z", int(t / 60) % 60, int(t) % 60);
@@ -154,20 +160,52 @@ class Generator {
     return o_.samples_per_metric >= 0 ? o_.samples_per_metric : spec.iterations;
   }
 
-  json telemetry(const Sku& s) {
-    std::uniform_real_distribution<double> jitter(-1.0, 1.0);
+  // As NVML reports them: clocks in whole MHz, power in mW, temperature in whole degrees; the
+  // median of 20 samples may fall half-way between two readings.
+  CaseTelemetry telemetry(const Sku& s) {
+    std::uniform_int_distribution<int> jitter(-5, 5);
     const double clock = s.gemm_fp8 > 0 ? 1830 : 1410, power = s.gemm_fp8 > 0 ? 690 : 395;
-    return {{"available", true},
-            {"source", "nvml"},
-            {"samples", 20},
-            {"interval_s", 0.1},
-            {"sm_clock_mhz", {{"min", clock - 45}, {"median", clock}, {"max", clock}}},
-            {"memory_clock_mhz", {{"min", 2619}, {"median", 2619}, {"max", 2619}}},
-            {"power_w", {{"min", power * 0.6}, {"median", power + 5 * jitter(rng_)}, {"max", power + 8}}},
-            {"temperature_c", {{"min", 41}, {"median", 55 + 4 * jitter(rng_)}, {"max", 63}}},
-            {"throttled_fraction", 0.0},
-            {"throttle_reasons", json::array()},
-            {"ecc_new", {{"corrected", 0}, {"uncorrected", 0}}}};
+    CaseTelemetry t;
+    t.available = true;
+    t.source = "nvml";
+    t.samples = 20;
+    t.interval_s = 0.1;
+    t.sm_clock_mhz = TelemetryRange{clock - 45, clock, clock};
+    t.memory_clock_mhz = TelemetryRange{2619, 2619, 2619};
+    const double p_median = power + jitter(rng_) + 0.001 * std::uniform_int_distribution<int>(0, 999)(rng_);
+    t.power_w = TelemetryRange{std::round(power * 600) / 1000, p_median, power + 8};
+    t.temperature_c = TelemetryRange{41, double(55 + jitter(rng_) / 2), 63};
+    t.throttled_fraction = 0.0;
+    t.throttle_reasons = std::vector<std::string>{};
+    t.ecc_new = EccDelta{0, 0};
+    return t;
+  }
+
+  // Job-wide: ring all-reduce over InfiniBand across nodes, NVLink within one, half the peak
+  // at 8 MiB; the slowest GPU of the job sets the pace.
+  std::vector<Metric> collective_metrics(const PlannedCase& spec) {
+    const auto& p = spec.params;
+    const auto op = *collective_from_key(p.at("operation").get<std::string>());
+    const double slowest = std::min(1.0, *std::min_element(quality_.begin(), quality_.end()));
+    const double peak = (o_.ranks > o_.gpus_per_node ? 46e9 : 370e9) * slowest;
+    std::vector<Metric> out;
+    for (const auto& size : p.at("sizes")) {
+      const double bytes = size.get<double>();
+      const double busbw = peak * bytes / (bytes + 8.0 * 1048576.0);
+      const double factor = bus_factor(op, o_.ranks);
+      const double algbw = busbw / (factor > 0 ? factor : 1.0);
+      auto time = samples(bytes / algbw + 20e-6, sample_count(spec), 0.01);
+      std::vector<double> a, b;
+      for (double t : time) {
+        a.push_back(algbw_bytes_per_s(bytes, t));
+        b.push_back(busbw_bytes_per_s(op, o_.ranks, bytes, t));
+      }
+      const json labels = {{"size_bytes", size}};
+      out.push_back(metric("time", "s", std::move(time), labels));
+      out.push_back(metric("algbw", "B/s", std::move(a), labels));
+      out.push_back(metric("busbw", "B/s", std::move(b), labels));
+    }
+    return out;
   }
 
   RankResult rank_result(const PlannedCase& spec, int r) {
@@ -207,25 +245,8 @@ class Generator {
                          1.5e-14, 0};
       rr.info = {{"elements", 268435456}, {"array_bytes", 2147483648.0}, {"block_size", 1024}};
     } else if (spec.benchmark == "collective") {
+      // The figures are job-wide (case_metrics); each rank reports its check and its GPU.
       const auto op = *collective_from_key(p.at("operation").get<std::string>());
-      // Ring all-reduce over InfiniBand across nodes, NVLink within one: half the peak at 8 MiB.
-      const double peak = (o_.ranks > o_.gpus_per_node ? 46e9 : 370e9) * std::min(q, 1.0);
-      for (const auto& size : p.at("sizes")) {
-        const double bytes = size.get<double>();
-        const double busbw = peak * bytes / (bytes + 8.0 * 1048576.0);
-        const double factor = bus_factor(op, o_.ranks);
-        const double algbw = busbw / (factor > 0 ? factor : 1.0);
-        auto time = samples(bytes / algbw + 20e-6, n, 0.01);
-        std::vector<double> a, b;
-        for (double t : time) {
-          a.push_back(algbw_bytes_per_s(bytes, t));
-          b.push_back(busbw_bytes_per_s(op, o_.ranks, bytes, t));
-        }
-        const json labels = {{"size_bytes", size}};
-        rr.metrics.push_back(metric("time", "s", std::move(time), labels));
-        rr.metrics.push_back(metric("algbw", "B/s", std::move(a), labels));
-        rr.metrics.push_back(metric("busbw", "B/s", std::move(b), labels));
-      }
       rr.verification = {"passed", "exact-integer-inputs", "every element of every size matched exactly", 0, 0, 0};
       rr.info = {{"library", "NCCL"}, {"nccl", "2.21.5"}, {"bus_factor", bus_factor(op, o_.ranks)},
                  {"sizes_bytes", p.at("sizes")}};
@@ -236,7 +257,7 @@ class Generator {
       rr.verification = {"passed", "pattern-check", "every byte matched its pattern", 0, 0, 0};
       rr.info = {{"bytes", p.value("bytes", 0)}};
     }
-    rr.info["telemetry"] = telemetry(s);
+    rr.telemetry = telemetry(s);
     rr.wall_s = 0.5 + 0.05 * n;
     return rr;
   }

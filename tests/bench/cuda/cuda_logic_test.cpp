@@ -11,6 +11,7 @@
 #include "common/freivalds_judge.hpp"
 #include "bench/cuda/gemm_rules.hpp"
 #include "bench/cuda/telemetry_summary.hpp"
+#include "common/telemetry.hpp"
 #include "bench/cuda/throttle_reasons.hpp"
 #include "common/random.hpp"
 #include "common/stream_data.hpp"
@@ -117,6 +118,14 @@ TEST(TelemetrySummary, MinMedianMaxAndThrottledFraction) {
   EXPECT_EQ(j.at("throttle_reasons"), json({"gpu_idle", "sw_power_cap"}));
   EXPECT_EQ(j.at("ecc_new").at("corrected"), 2);
   EXPECT_EQ(j.at("ecc_new").at("uncorrected"), 1);
+  // The runner stores it typed: the strict reader must take exactly what the backend writes.
+  const CaseTelemetry t = telemetry_from(ConfigNode(j, "telemetry"));
+  EXPECT_TRUE(t.available);
+  EXPECT_DOUBLE_EQ(t.sm_clock_mhz->median, 1867.5);
+  EXPECT_FALSE(t.temperature_c.has_value());
+  EXPECT_DOUBLE_EQ(*t.throttled_fraction, 0.25);
+  EXPECT_EQ(t.ecc_new->corrected, 2);
+  EXPECT_EQ(telemetry_to_json(t), j);
 }
 
 TEST(TelemetrySummary, NoEccOrThrottleDataIsNullNotZero) {
@@ -124,6 +133,9 @@ TEST(TelemetrySummary, NoEccOrThrottleDataIsNullNotZero) {
   const json j = summarize_telemetry(s, EccCounts{}, EccCounts{}, 0.1);
   EXPECT_TRUE(j.at("ecc_new").is_null());
   EXPECT_TRUE(j.at("throttled_fraction").is_null());
+  const CaseTelemetry t = telemetry_from(ConfigNode(j, "telemetry"));
+  EXPECT_FALSE(t.throttled_fraction.has_value());
+  EXPECT_FALSE(t.ecc_new.has_value());
 }
 
 // Row sums as the device kernels form them, on the host, for comparison with the CPU verifier.

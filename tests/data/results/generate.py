@@ -59,7 +59,8 @@ def gemm_case(index, precision, shape, per_rank, failed=(), telemetry=None):
     for r, tflops in per_rank.items():
         info = {"batch": 4, "ops_per_gemm": 2.0 * m * n * k}
         if telemetry is not None:
-            info["telemetry"] = {"throttled_fraction": telemetry.get(r, 0.0)}
+            info["telemetry"] = {"available": True, "source": "nvml", "samples": 20, "interval_s": 0.1,
+                             "throttled_fraction": telemetry.get(r, 0.0)}
         unit = "OP/s" if precision == "int8" else "FLOP/s"
         ranks.append(rank_result(r, [metric("throughput", unit, tflops * T)],
                                  verification="failed" if r in failed else "passed",
@@ -78,7 +79,8 @@ def stream_case(index, per_rank_tbs, telemetry=None):
     for r, tbs in per_rank_tbs.items():
         info = {"elements": 1 << 28}
         if telemetry is not None:
-            info["telemetry"] = {"throttled_fraction": telemetry.get(r, 0.0)}
+            info["telemetry"] = {"available": True, "source": "nvml", "samples": 20, "interval_s": 0.1,
+                             "throttled_fraction": telemetry.get(r, 0.0)}
         ranks.append(rank_result(r, [metric("triad_bandwidth", "B/s", tbs * T)], info=info))
     return {"index": index, "id": "stream/fp64", "benchmark": "stream",
             "params": {"precision": "fp64", "elements": "auto", "llc_multiple": 4.0},
