@@ -11,6 +11,7 @@
 
 #include "common/results.hpp"
 #include "common/sha256.hpp"
+#include "reports/results_input.hpp"
 #include "reports/capacity.hpp"
 #include "common/clock.hpp"
 #include "reports/cli.hpp"
@@ -31,14 +32,15 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
   sub->add_option("--gpus", args->gpus, "GPU model database (default: configs/gpus.json built into capreport)");
   sub->add_option("-o,--out", args->out_dir, "Directory to write the report into")->required();
   out.push_back({sub, [args]() -> int {
-                   ResultsFile rf;
+                   const ResultsFile* loaded = nullptr;
                    std::string sha;
                    std::optional<GpuDatabase> db;
                    std::optional<SystemConfig> system;
                    std::optional<CriteriaConfig> criteria;
                    try {
-                     rf = read_results_file(args->results);
-                     sha = sha256_file_hex(args->results);
+                     auto input = load_results_input(args->results, true);
+                     loaded = &input.results;
+                     sha = std::move(input.sha256);
                      db = args->gpus.empty() ? GpuDatabase::built_in() : GpuDatabase::load(args->gpus);
                      if (!args->system.empty()) system = load_system_config(args->system, *db);
                      if (!args->criteria.empty()) criteria = load_criteria(args->criteria);
@@ -46,6 +48,7 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      fmt::print(stderr, "capreport report: {}\n", e.what());
                      return kReportBadInput;
                    }
+                   const ResultsFile& rf = *loaded;
                    const Analysis a = analyze(rf, args->results, sha, *db, system ? &*system : nullptr);
                    std::optional<Verdict> verdict;
                    if (criteria) verdict = evaluate_criteria(*criteria, a);

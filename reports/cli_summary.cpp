@@ -5,6 +5,7 @@
 
 #include "common/results.hpp"
 #include "common/sha256.hpp"
+#include "reports/results_input.hpp"
 #include "reports/cli.hpp"
 #include "reports/summary.hpp"
 
@@ -19,16 +20,18 @@ void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out) {
   sub->add_option("results", args->results, "capbench results file")->required();
   sub->add_option("--md", args->md, "Write a Markdown summary here");
   out.push_back({sub, [args]() -> int {
-                   ResultsFile r;
+                   const ResultsFile* loaded = nullptr;
                    std::string sha;
                    try {
-                     r = read_results_file(args->results);
                      // The file's hash goes into the Markdown only; skip it for a plain table.
-                     if (!args->md.empty()) sha = sha256_file_hex(args->results);
+                     auto in = load_results_input(args->results, !args->md.empty());
+                     loaded = &in.results;
+                     sha = std::move(in.sha256);
                    } catch (const std::exception& e) {
                      fmt::print(stderr, "capreport: {}\n", e.what());
                      return kReportBadInput;
                    }
+                   const ResultsFile& r = *loaded;
                    const auto rows = summarize_cases(r);
                    fmt::print("{}", render_summary_text(r, rows));
                    if (!args->md.empty()) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/stats.hpp"
+
 #include "capbench/version.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
@@ -83,6 +85,13 @@ Scale scale_for(double max, const string& unit) {
   return {d, string(prefixes[p]) + unit};
 }
 
+// Above this many GPUs one bar each would be thinner than a pixel (and the page tens of
+// megabytes): each model is drawn as its spread instead, with the GPUs a reader must see.
+constexpr std::size_t kMaxGpuBars = 512;
+
+string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::map<string, double>& thresholds,
+                        double vmax);
+
 // Per-GPU bars of one family, grouped by model, with each model's median and the criteria's
 // thresholds drawn across its group.
 string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<const CriterionResult*>& crits) {
@@ -102,6 +111,7 @@ string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<co
       thresholds[k] = std::max(thresholds[k], t);
       vmax = std::max(vmax, t);
     }
+  if (order.size() > kMaxGpuBars) return gpu_spread_chart(f, a, thresholds, vmax);
   const Scale sc = scale_for(vmax, f.unit);
   const double ymax = nice_max(vmax / sc.div * 1.05);
   const int W = 1100, H = 300, L = 70, R = 20, T = 20, B = 46;
@@ -173,6 +183,96 @@ string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<co
   s += "<div class=\"legend\"><span><i class=\"sw\" style=\"background:#1d2433;height:3px\"></i>model median</span>"
        "<span><i class=\"sw\" style=\"background:none;border-top:2px dashed #c62828;height:0\"></i>acceptance "
        "threshold</span><span style=\"color:#c62828\">✕ no verified figure</span><span>red outline: outlier</span></div>";
+  return s;
+}
+
+// Each model as a box from its 5th to its 95th percentile GPU, a whisker from the slowest to
+// the fastest and a line at the median; every outlier and every GPU without a verified figure
+// drawn on its own, with the same data attributes as a bar. per_gpu.csv holds every GPU.
+string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::map<string, double>& thresholds,
+                        double vmax) {
+  const Scale sc = scale_for(vmax, f.unit);
+  const double ymax = nice_max(vmax / sc.div * 1.05);
+  const int W = 1100, H = 300, L = 70, R = 20, T = 20, B = 46;
+  const double pw = W - L - R, ph = H - T - B;
+  auto y = [&](double v) { return T + ph - (v / sc.div) / ymax * ph; };
+  std::map<string, std::vector<const GpuFigure*>> by_model;
+  for (const auto& g : f.gpus) by_model[a.gpus[static_cast<std::size_t>(g.rank)].model_key].push_back(&g);
+  string s = fmt::format(
+      "<svg class=\"chart gpu-chart gpu-spread\" viewBox=\"0 0 {} {}\" width=\"{}\" role=\"img\" data-family=\"{}\" "
+      "data-precision=\"{}\" data-unit=\"{}\" data-gpus=\"{}\" aria-label=\"{} per GPU, spread per model\">",
+      W, H, W, esc(f.benchmark), esc(f.precision), esc(f.unit), f.gpus.size(), esc(family_title(f)));
+  for (int i = 0; i <= 5; ++i) {
+    const double v = ymax * i / 5, yy = T + ph - ph * i / 5;
+    s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6e9f0\"/>"
+                     "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>",
+                     L, W - R, yy, yy, L - 6, yy + 4, v);
+  }
+  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">{}</text>",
+                   T + ph / 2, T + ph / 2, esc(sc.unit));
+  const double slot = pw / std::max<double>(1, double(by_model.size()));
+  int k = 0;
+  for (const auto& [model, gpus] : by_model) {
+    const double x0 = L + slot * k, xc = x0 + slot / 2, half = std::min(60.0, slot * 0.3);
+    const string col = kPalette[k % 8];
+    ++k;
+    std::vector<double> v;
+    for (const auto* g : gpus)
+      if (g->value) v.push_back(*g->value);
+    std::sort(v.begin(), v.end());
+    string label = model;
+    for (const auto& m : f.models)
+      if (m.model_key == model) label = m.label;
+    if (!v.empty()) {
+      const double p05 = percentile_sorted(v, 5), p95 = percentile_sorted(v, 95), med = percentile_sorted(v, 50);
+      s += fmt::format("<line class=\"model-range\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
+                       "stroke=\"#8a93a6\" data-model=\"{3}\" data-min=\"{4:.6g}\" data-max=\"{5:.6g}\"/>",
+                       xc, y(v.front()), y(v.back()), esc(model), v.front(), v.back());
+      s += fmt::format("<rect class=\"model-spread\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
+                       "fill=\"{}\" fill-opacity=\"0.55\" data-model=\"{}\" data-p05=\"{:.6g}\" data-p95=\"{:.6g}\">"
+                       "<title>{}: {} GPUs with a figure; 5th-95th percentile {} to {}</title></rect>",
+                       xc - half, y(p95), 2 * half, std::max(1.0, y(p05) - y(p95)), col, esc(model), p05, p95,
+                       esc(label), v.size(), format_si(p05, f.unit), format_si(p95, f.unit));
+      s += fmt::format("<line class=\"model-median\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" "
+                       "stroke=\"#1d2433\" stroke-width=\"2\" data-model=\"{}\" data-value=\"{:.6g}\"><title>median "
+                       "{}: {}</title></line>",
+                       xc - half, xc + half, y(med), y(med), esc(model), med, esc(label), format_si(med, f.unit));
+    }
+    if (auto t = thresholds.find(model); t != thresholds.end()) {
+      const double yy = y(t->second);
+      s += fmt::format("<line class=\"threshold\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" "
+                       "stroke=\"#c62828\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\" data-model=\"{}\" "
+                       "data-value=\"{:.6g}\"><title>threshold {}</title></line>",
+                       x0 + 4, x0 + slot - 4, yy, yy, esc(model), t->second, format_si(t->second, f.unit));
+    }
+    for (const auto* g : gpus) {
+      if (g->value && !g->outlier) continue;
+      const auto& id = a.gpus[static_cast<std::size_t>(g->rank)];
+      const string tip = fmt::format("{} rank {} bus {} serial {}: {}", id.host, id.rank, id.bus_id, id.serial,
+                                     g->value ? format_si(*g->value, f.unit) : "no verified figure (" + g->problem + ")");
+      const string attrs = fmt::format(
+          "data-rank=\"{}\" data-host=\"{}\" data-bus-id=\"{}\" data-model=\"{}\" data-value=\"{}\" "
+          "data-outlier=\"{}\"",
+          id.rank, esc(id.host), esc(id.bus_id), esc(id.model_key), g->value ? fmt::format("{:.6g}", *g->value) : "",
+          g->outlier ? "true" : "false");
+      const double jitter = half * 1.6 * (double((id.rank * 2654435761u) % 1000) / 1000.0 - 0.5);
+      if (g->value)
+        s += fmt::format("<circle class=\"gpu-point\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"none\" "
+                         "stroke=\"#c62828\" stroke-width=\"1.5\" {}><title>{}</title></circle>",
+                         xc + jitter, y(*g->value), attrs, esc(tip));
+      else
+        s += fmt::format("<g class=\"gpu-missing\" {}><title>{}</title><text x=\"{:.1f}\" y=\"{:.1f}\" "
+                         "text-anchor=\"middle\" fill=\"#c62828\" font-weight=\"700\" font-size=\"12\">✕</text></g>",
+                         attrs, esc(tip), xc + jitter, T + ph - 4);
+    }
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{} ({} GPUs)</text>", xc, H - 22,
+                     esc(label.size() > 48 ? label.substr(0, 45) + "..." : label), gpus.size());
+  }
+  s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#8a93a6\"/></svg>", L, W - R, T + ph, T + ph);
+  s += fmt::format("<div class=\"legend\"><span>{} GPUs: too many for one bar each. Box: 5th to 95th percentile of "
+                   "each model; whisker: slowest to fastest; dark line: median.</span><span style=\"color:#c62828\">"
+                   "○ outlier, ✕ no verified figure, drawn one by one</span><span>every GPU: per_gpu.csv</span></div>",
+                   f.gpus.size());
   return s;
 }
 

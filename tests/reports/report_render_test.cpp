@@ -10,6 +10,9 @@
 #include "reports/report.hpp"
 #include "reports/text_escape.hpp"
 #include "tests/reports/report_test_util.hpp"
+#include "tests/tools/synth_results.hpp"
+
+#include <fmt/format.h>
 
 namespace capbench {
 namespace {
@@ -44,6 +47,53 @@ TEST(Render, HostileHostnameIsTextEverywhere) {
   EXPECT_EQ(md.find("<script"), std::string::npos);
   const auto csv = render_per_gpu_csv(in);
   EXPECT_NE(csv.find("<script>alert(1)</script>"), std::string::npos);  // CSV is data: kept verbatim, quoted if needed
+}
+
+TEST(Render, LargeFleetChartsDrawEachModelsSpreadAndTheGpusThatStandOut) {
+  const Suite suite = load_suite_file(testing::source_path("tests/data/synth_acceptance_suite.json"));
+  SynthOptions o;
+  o.ranks = 600;  // above the 512 GPUs one bar each can show
+  o.samples_per_metric = 3;
+  o.seed = 7;
+  const ResultsFile rf = synthesize_results(suite, o);
+  const GpuDatabase db = GpuDatabase::built_in();
+  const Analysis a = analyze(rf, "synthetic.json", "0", db, nullptr);
+  ReportInputs in{&a, nullptr, nullptr, "2026-11-26T00:00:00Z"};
+  const auto html = render_html(in);
+  // Families every GPU ran (fp64 on the whole fleet) are spreads; the fp8 family, which only
+  // the H100s ran (under 512 of them), keeps its bars.
+  std::size_t spreads = 0, fp64_spreads = 0;
+  for (std::size_t at = html.find("gpu-spread\""); at != std::string::npos; at = html.find("gpu-spread\"", at + 1)) {
+    ++spreads;
+    const auto tag = html.substr(at, html.find('>', at) - at);
+    if (tag.find("data-precision=\"fp64\"") != std::string::npos) ++fp64_spreads;
+  }
+  EXPECT_GT(spreads, 0u);
+  EXPECT_GT(fp64_spreads, 0u);
+  std::size_t bars = 0;
+  for (std::size_t at = html.find("class=\"gpu-bar\""); at != std::string::npos; at = html.find("class=\"gpu-bar\"", at + 1))
+    ++bars;
+  EXPECT_LT(bars, 512u * 4);
+  EXPECT_NE(html.find("class=\"model-spread\""), std::string::npos);
+  EXPECT_NE(html.find("every GPU: per_gpu.csv"), std::string::npos);
+  // Every outlier of the analysis is drawn on its own, named by rank.
+  std::size_t outliers = 0;
+  for (const auto* fams : {&a.gemm, &a.stream})
+    for (const auto& f : *fams)
+      for (const auto& g : f.gpus)
+        if (g.outlier) {
+          ++outliers;
+          EXPECT_NE(html.find(fmt::format("data-rank=\"{}\"", g.rank)), std::string::npos) << g.rank;
+        }
+  EXPECT_GT(outliers, 0u);  // the generator makes about one GPU in 500 clearly slow
+  EXPECT_NE(html.find("class=\"gpu-point\""), std::string::npos);
+  EXPECT_LT(html.size(), 2u << 20);
+  // Small fleets keep one bar per GPU.
+  o.ranks = 16;
+  const ResultsFile small = synthesize_results(suite, o);
+  const Analysis b = analyze(small, "small.json", "0", db, nullptr);
+  ReportInputs in_small{&b, nullptr, nullptr, "2026-11-26T00:00:00Z"};
+  EXPECT_NE(render_html(in_small).find("class=\"gpu-bar\""), std::string::npos);
 }
 
 TEST(Render, StatementNamesPrecisionBasisCountsAndHash) {
