@@ -5,9 +5,10 @@
 #   tests/nightly/nightly_test.sh BUILD_DIR
 #
 # Thresholds: this runs on 2 oversubscribed cores shared with builds and other tests, where
-# consecutive clean runs were measured to differ by up to ~37 % on one metric (docs/nightly.md).
-# So the planted slowdown is 4x (a 75 % drop) and --min-effect is 0.5: clean noise stays
-# below the threshold, the planted drop stays well above it. The benchmark runs at real-time
+# consecutive clean runs were measured to differ by up to ~50 % on one rank's GEMM (one of the
+# two ranks sharing a core with something else for the whole case; docs/nightly.md). So the
+# planted slowdown is 8x (an 87.5 % drop) and --min-effect is 0.65: clean noise stays below the
+# threshold, the planted drop well above it. The benchmark runs at real-time
 # priority where allowed (else raised nice), which keeps other processes out of its samples.
 set -euo pipefail
 
@@ -32,7 +33,7 @@ nightly() {
   local rc=0
   "${priority[@]}" "${repo}/scripts/nightly.sh" --suite "${suite}" --backend cpu --launcher mpirun --np 2 \
     --launcher-arg --oversubscribe --build "${build_dir}" --db "${work}/history.sqlite" --out "${work}/out" \
-    --baseline last:14d --min-effect 0.5 >"${log}" 2>&1 || rc=$?
+    --baseline last:14d --min-effect 0.65 >"${log}" 2>&1 || rc=$?
   echo "${rc}"
 }
 
