@@ -85,6 +85,20 @@ Scale scale_for(double max, const string& unit) {
   return {d, string(prefixes[p]) + unit};
 }
 
+// The horizontal grid and value labels of a per-GPU chart, and its unit along the y axis.
+string value_grid(double ymax, const string& unit, double left, double right, double top, double ph) {
+  string s;
+  for (int i = 0; i <= 5; ++i) {
+    const double v = ymax * i / 5, yy = top + ph - ph * i / 5;
+    s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6e9f0\"/>"
+                     "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>",
+                     left, right, yy, yy, left - 6, yy + 4, v);
+  }
+  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">{}</text>",
+                   top + ph / 2, top + ph / 2, esc(unit));
+  return s;
+}
+
 // Above this many GPUs one bar each would be thinner than a pixel (and the page tens of
 // megabytes): each model is drawn as its spread instead, with the GPUs a reader must see.
 constexpr std::size_t kMaxGpuBars = 512;
@@ -123,14 +137,7 @@ string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<co
       "<svg class=\"chart gpu-chart\" viewBox=\"0 0 {} {}\" width=\"{}\" role=\"img\" data-family=\"{}\" "
       "data-precision=\"{}\" data-unit=\"{}\" aria-label=\"{} per GPU\">",
       W, H, W, esc(f.benchmark), esc(f.precision), esc(f.unit), esc(family_title(f)));
-  for (int i = 0; i <= 5; ++i) {
-    const double v = ymax * i / 5, yy = T + ph - ph * i / 5;
-    s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6e9f0\"/>"
-                     "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>",
-                     L, W - R, yy, yy, L - 6, yy + 4, v);
-  }
-  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">{}</text>",
-                   T + ph / 2, T + ph / 2, esc(sc.unit));
+  s += value_grid(ymax, sc.unit, L, W - R, T, ph);
   std::map<string, int> color;
   std::map<string, std::pair<double, double>> span;  // model -> x range
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -202,14 +209,7 @@ string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::ma
       "<svg class=\"chart gpu-chart gpu-spread\" viewBox=\"0 0 {} {}\" width=\"{}\" role=\"img\" data-family=\"{}\" "
       "data-precision=\"{}\" data-unit=\"{}\" data-gpus=\"{}\" aria-label=\"{} per GPU, spread per model\">",
       W, H, W, esc(f.benchmark), esc(f.precision), esc(f.unit), f.gpus.size(), esc(family_title(f)));
-  for (int i = 0; i <= 5; ++i) {
-    const double v = ymax * i / 5, yy = T + ph - ph * i / 5;
-    s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e6e9f0\"/>"
-                     "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:g}</text>",
-                     L, W - R, yy, yy, L - 6, yy + 4, v);
-  }
-  s += fmt::format("<text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">{}</text>",
-                   T + ph / 2, T + ph / 2, esc(sc.unit));
+  s += value_grid(ymax, sc.unit, L, W - R, T, ph);
   const double slot = pw / std::max<double>(1, double(by_model.size()));
   int k = 0;
   for (const auto& [model, gpus] : by_model) {
