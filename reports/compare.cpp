@@ -83,6 +83,15 @@ std::string series_key(const CaseResult& c, const Metric& m, bool job) {
   return key;
 }
 
+// One rank's (or the job's) metric joins its series; a metric that kept only its statistics
+// is counted, so the series is reported as "stats only" instead of pooled.
+void add(Series& s, const Metric& m) {
+  s.unit = m.unit;
+  s.higher_better = m.unit != "s";
+  if (m.samples.empty() && m.stats.n > 0) ++s.ranks_stats_only;
+  s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
+}
+
 // capbench: per case, metric and label set, the samples of every rank that ran and verified;
 // a case's job-wide metrics (results/2 collectives) are the series "<case> job <metric>",
 // taken only when every rank of the case is sound.
@@ -96,22 +105,10 @@ SeriesMap capbench_series(const std::string& path) {
         all_sound = false;
         continue;
       }
-      for (const auto& m : rr.metrics) {
-        Series& s = out[series_key(c, m, false)];
-        s.unit = m.unit;
-        s.higher_better = m.unit != "s";
-        if (m.samples.empty() && m.stats.n > 0) ++s.ranks_stats_only;
-        s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
-      }
+      for (const auto& m : rr.metrics) add(out[series_key(c, m, false)], m);
     }
     if (!all_sound) continue;
-    for (const auto& m : c.metrics) {
-      Series& s = out[series_key(c, m, true)];
-      s.unit = m.unit;
-      s.higher_better = m.unit != "s";
-      if (m.samples.empty() && m.stats.n > 0) ++s.ranks_stats_only;
-      s.samples.insert(s.samples.end(), m.samples.begin(), m.samples.end());
-    }
+    for (const auto& m : c.metrics) add(out[series_key(c, m, true)], m);
   }
   return out;
 }
