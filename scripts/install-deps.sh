@@ -28,6 +28,8 @@ test_packages=(
   slurm-wlm slurm-wlm-basic-plugins munge
   # tests/reports/report_browser.sh: renders report.html in headless Chromium.
   chromium
+  # tests/scripts: scripts/h200_reference.py's comparison on the kept H200 evidence.
+  python3
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")

@@ -12,7 +12,8 @@
 # Environment: CAPBENCH_BUILD (build directory, default build-h200), CAPBENCH_JOBS (build
 # parallelism, default all cores), CAPBENCH_DEADLINE_S (seconds the whole script may take,
 # default 540: every step's limit is cut so the script ends by then, keeping 20 s for the
-# short steps after it; a step with no time left is recorded as not run, code 125).
+# short steps after it; a step with no time left is recorded as not run, code 125),
+# CAPBENCH_SKIP_STEPS (step names to leave out, space-separated, e.g. "micro-gpu two-ranks-one-gpu").
 #
 # Each step's exit code goes to status.txt; a failed step does not stop the later ones, so
 # the evidence of the others is still written. The script exits non-zero when any step failed.
@@ -48,6 +49,11 @@ run_step() {
   local name="$1" limit="$2"
   shift 2
   local started rc=0
+  if [[ " ${CAPBENCH_SKIP_STEPS:-} " == *" ${name} "* ]]; then
+    printf '%s skipped 0\n' "${name}" >>"${status_file}"
+    printf '\n=== %s: skipped (CAPBENCH_SKIP_STEPS)\n' "${name}" | tee -a "${log}"
+    return 0
+  fi
   started="$(date +%s)"
   if ((deadline - started - 20 < limit)); then limit=$((deadline - started - 20)); fi
   if ((limit < 5)); then
@@ -72,7 +78,20 @@ fi
 if [[ -d /usr/local/cuda/bin ]]; then export PATH="${PATH}:/usr/local/cuda/bin"; fi
 # Containers run as root; Open MPI refuses that without these.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# The relocated Open MPI's PMIx cannot load its zlib component; it says so at length, once per
+# process. Compression of start-up data is not needed on one node.
+export PMIX_MCA_pcompress_base_silence_warning=1
 read -r -a devdeps_args <<<"${DEVDEPS_CMAKE_ARGS:-}"
+
+# NCCL: the toolkit's own copy when it has one, else the one PyTorch's wheel carries.
+nccl_args=()
+if ! ls /usr/local/cuda/lib*/libnccl.so* /usr/lib/x86_64-linux-gnu/libnccl.so* >/dev/null 2>&1; then
+  nccl_dir="$(python3 -c 'import nvidia.nccl, os; print(os.path.dirname(nvidia.nccl.__file__) if nvidia.nccl.__file__ else list(nvidia.nccl.__path__)[0])' 2>/dev/null || true)"
+  if [[ -n "${nccl_dir}" && -f "${nccl_dir}/lib/libnccl.so.2" ]]; then
+    nccl_args=("-DCAPBENCH_NCCL_LIBRARY=${nccl_dir}/lib/libnccl.so.2" "-DCAPBENCH_NCCL_INCLUDE=${nccl_dir}/include")
+    export LD_LIBRARY_PATH="${nccl_dir}/lib:${LD_LIBRARY_PATH:-}"
+  fi
+fi
 
 {
   printf 'capbench H200 validation, %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -82,6 +101,8 @@ read -r -a devdeps_args <<<"${DEVDEPS_CMAKE_ARGS:-}"
     printf 'commit unknown (no .git here; results.json names the build'"'"'s commit)\n'
   fi
   printf 'host %s, %s cores\n' "$(hostname)" "$(nproc)"
+  printf 'nvcc: %s\n' "$(nvcc --version 2>/dev/null | tail -1)"
+  printf 'NCCL: %s\n' "${nccl_args[*]:-toolkit or system copy}"
 } | tee -a "${log}"
 
 # Read-only queries of the card, before the load (clocks, power, ECC, throttle reasons).
@@ -89,8 +110,10 @@ run_step nvidia-smi 60 nvidia-smi -q -f "${evidence}/nvidia-smi.txt"
 
 run_step configure 120 cmake -S "${repo_dir}" -B "${build}" "${devdeps_args[@]}" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 -DCAPBENCH_ENABLE_CUDA=ON \
-  -DCAPBENCH_BUILD_TESTS=ON -DCAPBENCH_BUILD_MICRO=OFF
-run_step build 300 cmake --build "${build}" -j "${jobs}" --target capbench capreport cuda_gpu_tests
+  -DCAPBENCH_BUILD_TESTS=ON -DCAPBENCH_BUILD_MICRO=ON "${nccl_args[@]}"
+targets=(capbench capreport cuda_gpu_tests)
+if [[ " ${CAPBENCH_SKIP_STEPS:-} " != *" micro-gpu "* ]]; then targets+=(capbench_micro); fi
+run_step build 300 cmake --build "${build}" -j "${jobs}" --target "${targets[@]}"
 
 run_step ctest-gpu 90 ctest --test-dir "${build}" -L gpu --output-on-failure --timeout 60
 
@@ -99,6 +122,21 @@ run_step suite 270 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
 # Read-only again, after the load: clocks and throttle reasons at the end of it.
 run_step nvidia-smi-after 30 nvidia-smi -q -f "${evidence}/nvidia-smi-after.txt"
 
+# Two ranks on the one GPU: NCCL refuses two ranks on one device, so the collective cases
+# must fail naming host and GPU, without hanging, while every other case still runs.
+mkdir -p "${work}/report"
+shared="${work}/report/two-ranks-one-gpu.json"
+# shellcheck disable=SC2016 # the inner script takes its paths as arguments
+run_step two-ranks-one-gpu 120 bash -c '
+  mpirun -np 2 --oversubscribe --bind-to none "$1" run --suite "$2" --backend cuda --results "$3"
+  echo "capbench exit $? (1 expected: the collective cases fail)"
+  python3 "$4" shared-gpu --results "$3"' _ "${build}/bench/capbench" "${repo_dir}/configs/suites/smoke.json" \
+  "${shared}" "${script_dir}/h200_reference.py"
+
+# bench/micro's GPU micro-benchmarks: launch latency, GEMM shapes, memcpy sizes.
+run_step micro-gpu 90 "${build}/bench/micro/capbench_micro" --benchmark_filter='BM_(Kernel|Cuda)' \
+  --benchmark_min_time=0.2 --benchmark_out="${work}/micro-gpu.json" --benchmark_out_format=json
+
 report_dir="${work}/report"
 run_step summary 60 "${build}/reports/capreport" summary "${results}" --md "${report_dir}-summary.md"
 run_step report 60 "${build}/reports/capreport" report "${results}" \
@@ -106,6 +144,10 @@ run_step report 60 "${build}/reports/capreport" report "${results}" \
 if [[ -f "${report_dir}-summary.md" ]]; then
   mkdir -p "${report_dir}"
   mv "${report_dir}-summary.md" "${report_dir}/summary.md"
+fi
+if [[ -f "${work}/micro-gpu.json" ]]; then
+  mkdir -p "${report_dir}"
+  mv "${work}/micro-gpu.json" "${report_dir}/micro-gpu.json"
 fi
 if [[ -d "${report_dir}" ]]; then
   tar -C "${work}" -czf "${evidence}/report.tar.gz" report

@@ -1,9 +1,12 @@
 #include "bench/runner/launch_check.hpp"
 
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace capbench {
 
@@ -39,6 +42,29 @@ std::optional<std::string> launcher_mismatch(int mpi_world_size) {
       "against a different MPI than the one launching it, so every process would run alone. Rebuild "
       "capbench with the launcher's MPI (or launch with the mpirun of the MPI it was built with).",
       l->size, l->variable, l->size, mpi_world_size);
+}
+
+std::vector<std::string> shared_gpu_warnings(const std::vector<RankIdentity>& ranks) {
+  // (host, bus id) -> ranks, in first-seen order so the messages come out in rank order.
+  std::map<std::pair<std::string, std::string>, std::vector<int>> users;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& r : ranks) {
+    if (r.device.pci_bus_id.empty()) continue;
+    auto key = std::make_pair(r.host, r.device.pci_bus_id);
+    auto& v = users[key];
+    if (v.empty()) order.push_back(key);
+    v.push_back(r.rank);
+  }
+  std::vector<std::string> out;
+  for (const auto& key : order) {
+    const auto& v = users[key];
+    if (v.size() < 2) continue;
+    out.push_back(fmt::format(
+        "ranks {} on host {} share GPU {}: their figures share one GPU, and NCCL refuses a communicator "
+        "with two ranks on one GPU, so collective cases will fail. Launch one rank per GPU.",
+        fmt::join(v, ", "), key.first, key.second));
+  }
+  return out;
 }
 
 }  // namespace capbench

@@ -16,6 +16,7 @@
 #include "bench/backend.hpp"
 #include "bench/runner/exit_codes.hpp"
 #include "bench/runner/fault_injection.hpp"
+#include "bench/runner/launch_check.hpp"
 #include "bench/runner/progress.hpp"
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
@@ -296,6 +297,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       id.device.details = d.at("details");
       rf.ranks.push_back(std::move(id));
     }
+    for (const auto& w : shared_gpu_warnings(rf.ranks)) fmt::print(stderr, "capbench: warning: {}\n", w);
     std::string path = opts.results_path;
     try {
       if (path.empty()) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <ostream>
 #include <vector>
 
 #include "bench/cuda/cuda_backend.hpp"
@@ -158,6 +159,13 @@ TEST(CudaKernels, CollectiveFillMatchesTheHostFormula) {
 }
 
 class CudaGemmTest : public ::testing::TestWithParam<Precision> {};
+}  // namespace
+
+// A readable parameter in --gtest_list_tests: "fp64", not "4-byte object <00-00 00-00>", which
+// CMake 4's test discovery fails to parse.
+void PrintTo(Precision p, std::ostream* os) { *os << precision_info(p).key; }
+
+namespace {
 
 TEST_P(CudaGemmTest, DeviceFreivaldsPassesThenCatchesOnePlantedWrongElement) {
   REQUIRE_GPU();
@@ -236,11 +244,12 @@ TEST(Nccl, EveryCollectiveOnOneRankChecksExactly) {
 }  // namespace
 }  // namespace capbench
 
-// MPI is started only where a GPU is present (the NCCL test needs it); elsewhere every test
-// skips and the binary stays a plain process, also for ctest's test discovery.
+// MPI is started only where a GPU is present (the NCCL test needs it) and tests are run, not
+// listed: elsewhere every test skips and the binary stays a plain process. ctest's discovery
+// parses --gtest_list_tests output, which an MPI library's start-up banners would corrupt.
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  const bool mpi = capbench::gpu_present();
+  const bool mpi = !::testing::GTEST_FLAG(list_tests) && capbench::gpu_present();
   if (mpi) {
     int provided = 0;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);

@@ -47,3 +47,38 @@ TEST(LaunchCheck, GarbageValuesAreIgnored) {
   EXPECT_FALSE(launcher_world_size().has_value());
   clear_launcher_env();
 }
+
+namespace {
+RankIdentity rank_on(int rank, const std::string& host, const std::string& bus) {
+  RankIdentity r;
+  r.rank = rank;
+  r.host = host;
+  r.device.kind = bus.empty() ? "cpu" : "cuda";
+  r.device.pci_bus_id = bus;
+  return r;
+}
+}  // namespace
+
+TEST(LaunchCheck, RanksSharingAGpuOnOneHostAreNamed) {
+  // Seen on an H200 node: mpirun -np 2 with one GPU put both ranks on 0000:00:06.0.
+  const auto w = shared_gpu_warnings({rank_on(0, "vm", "0000:00:06.0"), rank_on(1, "vm", "0000:00:06.0")});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("ranks 0, 1 on host vm share GPU 0000:00:06.0"), std::string::npos) << w[0];
+}
+
+TEST(LaunchCheck, SameBusIdOnDifferentHostsOrOwnGpusIsFine) {
+  EXPECT_TRUE(shared_gpu_warnings({rank_on(0, "node-a", "0000:3B:00.0"), rank_on(1, "node-b", "0000:3B:00.0"),
+                                   rank_on(2, "node-a", "0000:5E:00.0")})
+                  .empty());
+  // The CPU backend has no bus id: many ranks per host are normal there.
+  EXPECT_TRUE(shared_gpu_warnings({rank_on(0, "vm", ""), rank_on(1, "vm", "")}).empty());
+}
+
+TEST(LaunchCheck, EverySharedGpuGetsItsOwnMessage) {
+  const auto w = shared_gpu_warnings({rank_on(0, "a", "0000:01:00.0"), rank_on(1, "a", "0000:02:00.0"),
+                                      rank_on(2, "a", "0000:01:00.0"), rank_on(3, "a", "0000:02:00.0"),
+                                      rank_on(4, "a", "0000:02:00.0")});
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_NE(w[0].find("ranks 0, 2 on host a share GPU 0000:01:00.0"), std::string::npos) << w[0];
+  EXPECT_NE(w[1].find("ranks 1, 3, 4 on host a share GPU 0000:02:00.0"), std::string::npos) << w[1];
+}
