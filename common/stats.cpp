@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 
 namespace capbench {
@@ -66,6 +67,28 @@ std::vector<double> modified_z_scores(std::span<const double> values) {
     }
   }
   return z;
+}
+
+RatioInterval ratio_of_medians(std::span<const double> a, std::span<const double> b, int resamples) {
+  if (a.empty() || a.size() != b.size())
+    throw std::invalid_argument("ratio_of_medians: the two samples must be paired and non-empty");
+  RatioInterval r;
+  r.value = median({a.begin(), a.end()}) / median({b.begin(), b.end()});
+  std::mt19937_64 rng(0xB007ull);
+  std::vector<double> boot, ra(a.size()), rb(b.size());
+  boot.reserve(std::size_t(std::max(1, resamples)));
+  for (int k = 0; k < std::max(1, resamples); ++k) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::size_t j = std::size_t(rng() % a.size());
+      ra[i] = a[j];
+      rb[i] = b[j];
+    }
+    boot.push_back(median(ra) / median(rb));
+  }
+  std::sort(boot.begin(), boot.end());
+  r.low = percentile_sorted(boot, 2.5);
+  r.high = percentile_sorted(boot, 97.5);
+  return r;
 }
 
 }  // namespace capbench

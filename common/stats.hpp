@@ -26,4 +26,12 @@ Summary summarize(std::span<const double> values);
 // scores are 0 for values equal to the median and +-inf otherwise.
 std::vector<double> modified_z_scores(std::span<const double> values);
 
+// median(a) / median(b) for paired repetitions (a[i] and b[i] measured together), with a 95 %
+// percentile-bootstrap interval: pairs resampled together, `resamples` times, from a fixed
+// seed so the same data give the same interval. a and b must be non-empty and equally long.
+struct RatioInterval {
+  double value = 0, low = 0, high = 0;
+};
+RatioInterval ratio_of_medians(std::span<const double> a, std::span<const double> b, int resamples = 2000);
+
 }  // namespace capbench

@@ -60,3 +60,36 @@ TEST(Stats, ZeroMadGivesInfiniteScoresForDifferentValues) {
 TEST(Stats, EmptySampleIsAnError) {
   EXPECT_THROW(summarize(std::vector<double>{}), std::invalid_argument);
 }
+
+TEST(Stats, RatioOfMediansIsTheRatioOfTheTwoMedians) {
+  const std::vector<double> capbench = {9.0, 10.0, 11.0, 30.0, 10.5};
+  const std::vector<double> direct = {10.0, 10.0, 10.0, 10.0, 12.0};
+  const RatioInterval r = ratio_of_medians(capbench, direct);
+  EXPECT_DOUBLE_EQ(r.value, 10.5 / 10.0);
+  EXPECT_LE(r.low, r.value);
+  EXPECT_GE(r.high, r.value);
+  // A fixed seed: the same data give the same interval.
+  const RatioInterval again = ratio_of_medians(capbench, direct);
+  EXPECT_EQ(r.low, again.low);
+  EXPECT_EQ(r.high, again.high);
+}
+
+TEST(Stats, RatioIntervalNarrowsWhenPairsAgreeAndWidensWithNoise) {
+  std::vector<double> a, b, noisy;
+  for (int i = 0; i < 40; ++i) {
+    a.push_back(100.0 + i % 3);
+    b.push_back(100.0 + i % 3);  // every pair equal
+    noisy.push_back((i % 2 ? 70.0 : 130.0) + i % 3);
+  }
+  const RatioInterval same = ratio_of_medians(a, b);
+  EXPECT_DOUBLE_EQ(same.value, 1.0);
+  EXPECT_NEAR(same.low, 1.0, 0.011);
+  EXPECT_NEAR(same.high, 1.0, 0.011);
+  const RatioInterval wide = ratio_of_medians(noisy, b);
+  EXPECT_GT(wide.high - wide.low, 0.2);
+}
+
+TEST(Stats, RatioOfMediansNeedsPairedSamples) {
+  EXPECT_THROW(ratio_of_medians(std::vector<double>{1.0}, std::vector<double>{1.0, 2.0}), std::invalid_argument);
+  EXPECT_THROW(ratio_of_medians(std::vector<double>{}, std::vector<double>{}), std::invalid_argument);
+}
