@@ -84,7 +84,7 @@ def _random(torch, shape, dtype, gen, draw_dtype=None):
 
     Drawn in float32 and rounded for the narrower types, as capbench rounds its own draws; FP64
     is drawn with all 53 bits, as capbench's are. FP64 products of inputs rounded from float32
-    run about 10 % faster on an H200 (fewer bits toggling, less power at the 700 W cap), so a
+    run about 11 % faster on an H200 (fewer bits toggling, less power at the 700 W cap), so a
     reference drawn that way is not like for like; measure() records that effect separately.
     """
     if draw_dtype is None:
