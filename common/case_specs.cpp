@@ -68,7 +68,7 @@ std::vector<std::string> read_string_list(const ConfigNode& n, std::initializer_
 
 std::vector<PlannedCase> expand_gemm(const ConfigNode& c, const CaseDefaults& d) {
   c.allow_only({CAPBENCH_COMMON_CASE_KEYS, "precisions", "shapes", "batch", "algorithms", "duration_s",
-                "window_s"});
+                "window_s", "fast_accumulation"});
   const auto common = read_common(c, d);
   const auto precisions =
       read_string_list(c.at("precisions"), {"fp64", "fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "int8"});
@@ -79,6 +79,11 @@ std::vector<PlannedCase> expand_gemm(const ConfigNode& c, const CaseDefaults& d)
   if (algorithms > 64) c.at("algorithms").fail("at most 64 candidate algorithms");
   const double duration_s = c.has("duration_s") ? c.at("duration_s").as_number_in(0, kMaxSeconds, "seconds") : 0.0;
   const double window_s = c.has("window_s") ? c.at("window_s").as_number_in(0.001, kMaxSeconds, "seconds") : 1.0;
+  // FP8 with cuBLASLt's fast (reduced-precision) accumulation: a different measurement, so a
+  // case of its own, a different id, and never pooled with the accurate FP8 figures.
+  const bool fast_accumulation = c.has("fast_accumulation") && c.at("fast_accumulation").as_bool();
+  if (fast_accumulation && (precisions.size() != 1 || precisions[0] != "fp8_e4m3"))
+    c.at("fast_accumulation").fail("true only in a case whose precisions are [\"fp8_e4m3\"] alone");
   std::vector<PlannedCase> out;
   for (const auto& p : precisions) {
     for (const auto& shape : shapes.items()) {
@@ -91,7 +96,12 @@ std::vector<PlannedCase> expand_gemm(const ConfigNode& c, const CaseDefaults& d)
       json params = {{"precision", p}, {"m", dims[0]},         {"n", dims[1]},
                      {"k", dims[2]},   {"batch", batch},       {"algorithms", algorithms},
                      {"duration_s", duration_s}, {"window_s", window_s}};
-      out.push_back(make_case(common, "gemm", fmt::format("gemm/{}/{}x{}x{}", p, dims[0], dims[1], dims[2]),
+      std::string family = p;
+      if (fast_accumulation) {
+        params["fast_accumulation"] = true;
+        family += "_fast_accum";
+      }
+      out.push_back(make_case(common, "gemm", fmt::format("gemm/{}/{}x{}x{}", family, dims[0], dims[1], dims[2]),
                               std::move(params)));
     }
   }

@@ -30,6 +30,14 @@ const Metric* find_metric(const RankResult& r, const std::string& name) {
   return nullptr;
 }
 
+// The GEMM family a case belongs to: its precision, or "fp8_e4m3_fast_accum" for FP8 with
+// cuBLASLt's fast accumulation, a lower-accuracy mode never pooled with accurate FP8.
+std::string case_family_key(const CaseResult& c) {
+  std::string key = c.params.value("precision", "");
+  if (c.benchmark == "gemm" && c.params.value("fast_accumulation", false)) key += kFastAccumulationSuffix;
+  return key;
+}
+
 // Per rank, the best verified median over the family's cases. A rank with a wrong or
 // unverified answer in any case of the family contributes nothing to it.
 FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark, const std::string& precision,
@@ -43,7 +51,7 @@ FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark
   std::vector<GpuFigure> fig(n);
   for (std::size_t i = 0; i < n; ++i) fig[i].rank = static_cast<int>(i);
   for (const auto& c : rf.cases) {
-    if (c.benchmark != benchmark || c.params.value("precision", "") != precision) continue;
+    if (c.benchmark != benchmark || case_family_key(c) != precision) continue;
     f.cases.push_back(c.id);
     for (const auto& r : c.ranks) {
       const auto i = static_cast<std::size_t>(r.rank);
@@ -347,12 +355,15 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
   for (const auto& [label, n] : model_counts) a.models_in_run.push_back(fmt::format("{} x {}", n, label));
 
   for (const auto& p : kPrecisions) {
-    const std::string key(p.key);
-    auto f = collect_family(rf, "gemm", key, "throughput", p.integer ? "OP/s" : "FLOP/s");
-    if (f.gpus.empty()) continue;
-    summarize_family(f, a.gpus);
-    if (system && !a.cpu_backend) project(f, *system);
-    a.gemm.push_back(std::move(f));
+    for (const bool fast : {false, true}) {
+      if (fast && p.precision != Precision::fp8_e4m3) continue;
+      const std::string key = std::string(p.key) + (fast ? kFastAccumulationSuffix : "");
+      auto f = collect_family(rf, "gemm", key, "throughput", p.integer ? "OP/s" : "FLOP/s");
+      if (f.gpus.empty()) continue;
+      summarize_family(f, a.gpus);
+      if (system && !a.cpu_backend) project(f, *system);
+      a.gemm.push_back(std::move(f));
+    }
   }
   for (const std::string key : {"fp64", "fp32"}) {
     auto f = collect_family(rf, "stream", key, "triad_bandwidth", "B/s");

@@ -14,6 +14,9 @@
 
 namespace capbench {
 
+// Appended to "fp8_e4m3" for the family of FP8 GEMMs run with cuBLASLt's fast accumulation.
+inline constexpr const char* kFastAccumulationSuffix = "_fast_accum";
+
 struct GpuIdentity {
   int rank = 0, node_index = 0;
   std::string host, bus_id, serial, uuid, name, pci_device_id, kind;

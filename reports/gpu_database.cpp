@@ -131,7 +131,7 @@ GemmPeak GpuDatabase::gemm_peak(const GpuModel& model, const std::string& precis
   // has them (cuBLAS DGEMM uses DMMA on A100/H100), so that is the bound it is held to.
   std::vector<std::string> figures;
   if (precision_key == "fp64") figures = {"fp64_tensor", "fp64"};
-  else if (precision_key == "fp8_e4m3") figures = {"fp8"};
+  else if (precision_key == "fp8_e4m3" || precision_key == "fp8_e4m3_fast_accum") figures = {"fp8"};
   else figures = {precision_key};
   GemmPeak out;
   for (const auto& f : figures) {

@@ -22,6 +22,8 @@ std::string format_bytes(double bytes) {
 
 std::string family_title(const FamilyFigures& f) {
   if (f.benchmark == "stream") return "STREAM triad " + f.precision;
+  if (f.precision == std::string("fp8_e4m3") + kFastAccumulationSuffix)
+    return "GEMM fp8_e4m3 with fast accumulation (FP8 E4M3 in, cuBLASLt's reduced-precision tensor-core sums, BF16 out)";
   const auto p = precision_from_key(f.precision);
   return fmt::format("GEMM {} ({})", f.precision, p ? std::string(precision_info(*p).description) : "");
 }

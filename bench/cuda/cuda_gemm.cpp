@@ -143,6 +143,13 @@ class CudaGemm final : public GemmImpl {
       CUDA_CHECK(cudaStreamSynchronize(s));  // the host float goes out of scope
       CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &sa, sizeof sa));
       CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &sb, sizeof sb));
+      if (pr_.fast_accumulation) {
+        const std::int8_t fast = 1;
+        CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
+      }
+    } else if (pr_.fast_accumulation) {
+      throw std::runtime_error("fast accumulation is an FP8 option; this case is " +
+                               std::string(precision_info(pr_.precision).key));
     }
     const auto at = cuda_type(layout_.a_type), ct = cuda_type(layout_.c_type);
     if (layout_.a_transposed)
@@ -166,7 +173,7 @@ class CudaGemm final : public GemmImpl {
   }
 
   Verification verify(std::uint64_t check_seed) override {
-    const auto& prec = precision_info(pr_.precision);
+    const PrecisionInfo prec = gemm_verification_model(pr_.precision, pr_.fast_accumulation);
     const cudaStream_t s = stream_->get();
     const std::int64_t m = pr_.m, n = pr_.n, k = pr_.k;
     // x (n) | bx (k) | bw2 (k) | abx (m) | a_norm2 (m) | cx (m) | c_w2 (m), then the NaN count.
@@ -232,6 +239,10 @@ class CudaGemm final : public GemmImpl {
                                        kChoiceWarmup_s)},
                 {"candidates", candidates_},
                 {"device", dev_.describe()}};
+    if (pr_.fast_accumulation) {
+      out["fast_accumulation"] = true;
+      out["verification_u_accumulate"] = gemm_verification_model(pr_.precision, true).u_accumulate;
+    }
     if (best_index_ >= 0) {
       out["algorithm"] = candidates_[std::size_t(best_index_)];
     }

@@ -20,6 +20,12 @@ GemmLayout gemm_layout(Precision p) {
   return {ElemType::f64, ElemType::f64, false};
 }
 
+PrecisionInfo gemm_verification_model(Precision p, bool fast_accumulation) {
+  PrecisionInfo info = precision_info(p);
+  if (fast_accumulation && p == Precision::fp8_e4m3) info.u_accumulate = 0x1.0p-13;
+  return info;
+}
+
 Support gemm_precision_support(Precision p, ComputeCapability cc) {
   const auto key = precision_info(p).key;
   auto need = [&](int min_cc, const char* what) {

@@ -22,6 +22,12 @@ struct GemmLayout {
 
 GemmLayout gemm_layout(Precision p);
 
+// The rounding model Freivalds' check holds a GEMM to. With FP8 fast accumulation the tensor
+// cores keep fewer bits in their running sums than FP32 (about 14 bits of mantissa on
+// Hopper, by public measurements); the bound then takes 2^-13 for the accumulation, so an
+// honest fast-accumulation result passes and a wrong element still fails.
+PrecisionInfo gemm_verification_model(Precision p, bool fast_accumulation);
+
 // Whether this GPU generation has the units for p (and cuBLASLt kernels for them).
 Support gemm_precision_support(Precision p, ComputeCapability cc);
 

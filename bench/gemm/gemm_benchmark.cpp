@@ -35,6 +35,7 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
   problem.k = p.at("k").get<std::int64_t>();
   problem.seed = ctx.seed;
   problem.algorithms = p.at("algorithms").get<int>();
+  problem.fast_accumulation = p.value("fast_accumulation", false);
   const bool integer = precision_info(problem.precision).integer;
   const std::string unit = integer ? "OP/s" : "FLOP/s";
   const double ops_per_gemm = 2.0 * double(problem.m) * double(problem.n) * double(problem.k);
@@ -82,6 +83,9 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
   info["batch"] = batch;
   info["ops_per_gemm"] = ops_per_gemm;
   info["precision_detail"] = std::string(precision_info(problem.precision).description);
+  if (problem.fast_accumulation)
+    info["precision_detail"] = std::string(precision_info(problem.precision).description) +
+                               ", fast accumulation (CUBLASLT_MATMUL_DESC_FAST_ACCUM: reduced-precision sums)";
   r.info.update(info);
   return r;
 }

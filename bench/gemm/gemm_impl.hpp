@@ -13,6 +13,9 @@ struct GemmProblem {
   std::int64_t m = 0, n = 0, k = 0;
   std::uint64_t seed = 0;
   int algorithms = 8;  // candidates to time where the library offers several
+  // FP8 only: cuBLASLt's fast accumulation (CUBLASLT_MATMUL_DESC_FAST_ACCUM), a lower-accuracy
+  // mode measured only when a suite asks for it, and verified to its own looser bound.
+  bool fast_accumulation = false;
 };
 
 class GemmImpl {

@@ -34,6 +34,28 @@ TEST(Suite, GemmExpandsPerPrecisionAndShape) {
   for (std::size_t i = 0; i < s.plan.size(); ++i) EXPECT_EQ(s.plan[i].index, int(i));
 }
 
+TEST(Suite, Fp8FastAccumulationIsItsOwnCaseAndNeverTheDefault) {
+  const Suite s = parse_suite(
+      suite_with_cases(R"({"benchmark": "gemm", "precisions": ["fp8_e4m3"], "shapes": [[64,64,64]]},
+                          {"benchmark": "gemm", "precisions": ["fp8_e4m3"], "shapes": [[64,64,64]],
+                           "fast_accumulation": true})"),
+      "t.json");
+  ASSERT_EQ(s.plan.size(), 2u);
+  EXPECT_EQ(s.plan[0].id, "gemm/fp8_e4m3/64x64x64");
+  EXPECT_FALSE(s.plan[0].params.contains("fast_accumulation"));
+  EXPECT_EQ(s.plan[1].id, "gemm/fp8_e4m3_fast_accum/64x64x64");
+  EXPECT_EQ(s.plan[1].params.at("fast_accumulation"), true);
+  EXPECT_EQ(s.plan[1].params.at("precision"), "fp8_e4m3");
+  // Only FP8 has the mode: a case mixing it with another precision is refused, by key path.
+  const std::string e = error_of(suite_with_cases(
+      R"({"benchmark": "gemm", "precisions": ["fp8_e4m3", "bf16"], "shapes": [[64,64,64]], "fast_accumulation": true})"));
+  EXPECT_NE(e.find("cases[0].fast_accumulation"), std::string::npos) << e;
+  EXPECT_NE(error_of(suite_with_cases(
+                R"({"benchmark": "gemm", "precisions": ["fp8_e4m3"], "shapes": [[64,64,64]], "fast_accumulation": 1})"))
+                .find("fast_accumulation"),
+            std::string::npos);
+}
+
 TEST(Suite, DefaultsApplyAndCasesOverride) {
   const Suite s = parse_suite(R"({"schema": "capbench.suite/1", "name": "t",
       "defaults": {"warmup": 3, "iterations": 7, "timeout_s": 9},

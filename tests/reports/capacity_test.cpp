@@ -59,6 +59,29 @@ TEST(Capacity, MixedFleetFp64TakesEachGpusBestVerifiedShape) {
   EXPECT_FALSE(f.fleet_peak_complete);
 }
 
+// T4, A100 and H100 in one job: each precision counts the GPUs that can run it, skipped ranks
+// are not "missing", and FP8 with fast accumulation is a family of its own, never pooled
+// with accurate FP8.
+TEST(Capacity, ThreeModelsEachMeasuredInWhatTheyCanDo) {
+  Loaded l("three-models.json", testing::kGwangju);
+  EXPECT_EQ(gemm(l.analysis, "fp64").measured, 6);
+  EXPECT_EQ(gemm(l.analysis, "int8").measured, 6);
+  EXPECT_EQ(gemm(l.analysis, "bf16").measured, 4);
+  EXPECT_EQ(gemm(l.analysis, "bf16").gpus.size(), 4u) << "T4 ranks skipped bf16: they did not take part";
+  const auto& fp8 = gemm(l.analysis, "fp8_e4m3");
+  const auto& fast = gemm(l.analysis, "fp8_e4m3_fast_accum");
+  EXPECT_EQ(fp8.measured, 2);
+  EXPECT_EQ(fast.measured, 2);
+  EXPECT_NEAR(fp8.measured_sum, (1250.0 + 1262.5) * T, 1e-3 * T);
+  EXPECT_NEAR(fast.measured_sum, 1.3 * (1250.0 + 1262.5) * T, 1e-3 * T);
+  ASSERT_EQ(fp8.cases.size(), 1u);
+  ASSERT_EQ(fast.cases.size(), 1u);
+  EXPECT_EQ(fast.cases[0], "gemm/fp8_e4m3_fast_accum/8192x8192x8192");
+  // Both held to the FP8 datasheet peak (1979 TF dense on H100 SXM5).
+  ASSERT_TRUE(fast.efficiency);
+  EXPECT_NEAR(*fast.efficiency, 1.3 * (1250.0 + 1262.5) / (2 * 1979.0), 1e-6);
+}
+
 TEST(Capacity, FailedVerificationContributesNothing) {
   Loaded l("mixed-fleet.json", testing::kGwangju);
   const auto& f = gemm(l.analysis, "bf16");

@@ -2,6 +2,8 @@
 // throttle decoding, telemetry summaries, the Freivalds row judgement, shared formulas.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "common/telemetry.hpp"
 #include "bench/cuda/throttle_reasons.hpp"
 #include "common/random.hpp"
+#include "common/results.hpp"
 #include "common/stream_data.hpp"
 #include "kernels/collective_expect.hpp"
 #include "kernels/pattern.hpp"
@@ -36,6 +39,82 @@ TEST(GemmRules, PrecisionFollowsComputeCapability) {
   EXPECT_NE(fp8_a100.reason.find("8.0"), std::string::npos) << fp8_a100.reason;
   EXPECT_TRUE(gemm_precision_support(Precision::fp8_e4m3, l40).ok);
   EXPECT_TRUE(gemm_precision_support(Precision::fp8_e4m3, h100).ok);
+}
+
+// Every model of the fleet and the generation after it: T4 (7.5), A100 (8.0), L40S (8.9),
+// H100/H200 (9.0), B200 (10.0), RTX Blackwell (12.0). Rules are "this generation or newer",
+// so a GPU newer than any named here is measured, never refused.
+TEST(GemmRules, EveryFleetModelGetsWhatItsUnitsDo) {
+  struct Row {
+    ComputeCapability cc;
+    const char* model;
+    std::vector<Precision> can, cannot;
+  };
+  using P = Precision;
+  const std::vector<Row> rows = {
+      {{7, 5}, "T4", {P::fp64, P::fp32, P::fp16, P::int8}, {P::tf32, P::bf16, P::fp8_e4m3}},
+      {{8, 0}, "A100", {P::fp64, P::fp32, P::tf32, P::fp16, P::bf16, P::int8}, {P::fp8_e4m3}},
+      {{9, 0}, "H100", {P::fp64, P::fp32, P::tf32, P::fp16, P::bf16, P::fp8_e4m3, P::int8}, {}},
+      {{10, 0}, "B200", {P::fp64, P::fp32, P::tf32, P::fp16, P::bf16, P::fp8_e4m3, P::int8}, {}},
+      {{12, 0}, "RTX PRO 6000", {P::fp64, P::fp32, P::tf32, P::fp16, P::bf16, P::fp8_e4m3, P::int8}, {}},
+  };
+  for (const auto& row : rows) {
+    for (auto p : row.can) EXPECT_TRUE(gemm_precision_support(p, row.cc).ok) << row.model << " " << precision_info(p).key;
+    for (auto p : row.cannot) {
+      const Support s = gemm_precision_support(p, row.cc);
+      EXPECT_FALSE(s.ok) << row.model << " " << precision_info(p).key;
+      // The reason names the GPU's own capability, so a report can say the model lacks it.
+      EXPECT_NE(s.reason.find(fmt::format("this GPU is {}.{}", row.cc.major, row.cc.minor)), std::string::npos)
+          << s.reason;
+    }
+  }
+}
+
+// The mixed-model golden file (tests/data/results/three-models.json: T4, A100 and H100 ranks in
+// one job) holds exactly the skips these rules decide for each rank's compute capability, with
+// their reasons, so the report tests built on it test what a real mixed job produces.
+TEST(GemmRules, MixedModelGoldenFileSkipsWhatTheRulesSkip) {
+  const ResultsFile rf = read_results_file(std::string(CAPBENCH_SOURCE_DIR) + "/tests/data/results/three-models.json");
+  ASSERT_EQ(rf.ranks.size(), 6u);
+  int skips = 0;
+  for (const auto& c : rf.cases) {
+    const Precision p = *precision_from_key(c.params.at("precision").get<std::string>());
+    for (const auto& r : c.ranks) {
+      const std::string cc_text = rf.ranks[std::size_t(r.rank)].device.details.at("compute_capability");
+      const ComputeCapability cc{std::stoi(cc_text.substr(0, cc_text.find('.'))),
+                                 std::stoi(cc_text.substr(cc_text.find('.') + 1))};
+      const Support s = gemm_precision_support(p, cc);
+      EXPECT_EQ(r.status == "skipped", !s.ok) << c.id << " rank " << r.rank;
+      if (!s.ok) {
+        EXPECT_EQ(r.error, s.reason) << c.id << " rank " << r.rank;
+        ++skips;
+      }
+    }
+  }
+  EXPECT_EQ(skips, 2 * 4 + 2 * 2);  // 2 T4: tf32, bf16, fp8 twice (accurate, fast); 2 A100: fp8 twice
+}
+
+TEST(GemmRules, FastAccumulationHasItsOwnLooserBoundForFp8Only) {
+  const PrecisionInfo accurate = gemm_verification_model(Precision::fp8_e4m3, false);
+  const PrecisionInfo fast = gemm_verification_model(Precision::fp8_e4m3, true);
+  EXPECT_EQ(accurate.u_accumulate, precision_info(Precision::fp8_e4m3).u_accumulate);
+  EXPECT_EQ(fast.u_accumulate, 0x1.0p-13);
+  EXPECT_EQ(gemm_verification_model(Precision::bf16, true).u_accumulate, precision_info(Precision::bf16).u_accumulate);
+
+  // One row of a k = n = 8192 product with entries uniform in [-1, 1], the output rounding
+  // term left out (c_w2 = 0) to isolate the accumulation: an error of what 14-bit sums leave
+  // fails the accurate bound and passes the fast one; a wrong element fails both.
+  FreivaldsRows rows;
+  rows.a_norm2 = {8192.0 / 3};
+  rows.weighted_b2 = 8192.0 * (8192.0 / 3) * 0.58;  // n · ‖B_:j‖² · E[x_j²]
+  rows.c_w2 = {0.0};
+  rows.abx = {10.0};
+  const double rounding_14_bit = 0x1.0p-14 * std::sqrt(rows.a_norm2[0]) * std::sqrt(rows.weighted_b2);
+  rows.cx = {10.0 + rounding_14_bit};
+  EXPECT_EQ(freivalds_judge(rows, accurate).status, "failed");
+  EXPECT_EQ(freivalds_judge(rows, fast).status, "passed");
+  rows.cx = {10.0 + 1000.0};  // one element off by 2000, seen through x_j >= 0.5
+  EXPECT_EQ(freivalds_judge(rows, fast).status, "failed");
 }
 
 TEST(GemmRules, Fp8NeedsMultiplesOf16) {

@@ -46,16 +46,18 @@ def rank_result(rank, metrics, verification="passed", status="ok", error="", det
             "metrics": metrics, "info": info or {}, "wall_s": 1.0}
 
 
-def identity(rank, host, node, local, name, device_id, bus, serial):
+def identity(rank, host, node, local, name, device_id, bus, serial, details=None):
     return {"rank": rank, "local_rank": local, "node_index": node, "host": host,
             "device": {"kind": "cuda", "name": name, "pci_bus_id": bus, "pci_device_id": device_id,
                        "uuid": f"GPU-{rank:08x}-0000-0000-0000-000000000000", "serial": serial,
-                       "details": {}}}
+                       "details": details or {}}}
 
 
-def gemm_case(index, precision, shape, per_rank, failed=(), telemetry=None):
+def gemm_case(index, precision, shape, per_rank, failed=(), telemetry=None, skipped=None, fast_accumulation=False):
     m, n, k = shape
     ranks = []
+    for r, reason in (skipped or {}).items():
+        ranks.append(rank_result(r, [], verification="not_run", status="skipped", error=reason))
     for r, tflops in per_rank.items():
         info = {"batch": 4, "ops_per_gemm": 2.0 * m * n * k}
         if telemetry is not None:
@@ -66,10 +68,16 @@ def gemm_case(index, precision, shape, per_rank, failed=(), telemetry=None):
                                  verification="failed" if r in failed else "passed",
                                  detail="row 17: |Cx - A(Bx)| = 3.1e+02 > tolerance 4.2e-03" if r in failed else "",
                                  info=info))
-    status = "failed" if failed else "passed"
-    return {"index": index, "id": f"gemm/{precision}/{m}x{n}x{k}", "benchmark": "gemm",
-            "params": {"precision": precision, "m": m, "n": n, "k": k, "batch": 0, "algorithms": 8,
-                       "duration_s": 0.0, "window_s": 1.0},
+    ranks.sort(key=lambda x: x["rank"])
+    status = "failed" if failed else ("skipped" if not per_rank else "passed")
+    params = {"precision": precision, "m": m, "n": n, "k": k, "batch": 0, "algorithms": 8,
+              "duration_s": 0.0, "window_s": 1.0}
+    family = precision
+    if fast_accumulation:
+        params["fast_accumulation"] = True
+        family += "_fast_accum"
+    return {"index": index, "id": f"gemm/{family}/{m}x{n}x{k}", "benchmark": "gemm",
+            "params": params,
             "warmup": 5, "iterations": 5, "timeout_s": 600, "started_at": "2026-11-20T01:00:00Z",
             "finished_at": "2026-11-20T01:01:00Z", "wall_s": 60.0, "status": status, "ranks": ranks}
 
@@ -174,3 +182,48 @@ xss = [identity(0, "<script>alert(1)</script>", 0, 0, *H100, "00000000:19:00.0",
 write("hostile-hostname.json", results("20261120T010000Z-xss", xss, [
     gemm_case(0, "fp64", (8192, 8192, 8192), {0: 60.0}),
 ], 1))
+
+# (e) The centre's three CUDA models in one job: 2 T4 (gpu-t4-01), 2 A100 (gpu-a100-01),
+# 2 H100 (gpu-h100-01). Each rank skips what its model's units cannot do, with the reason
+# bench/cuda/gemm_rules.cpp gives (tests/bench/cuda/cuda_logic_test.cpp checks that these
+# skips are exactly what the rules decide for each rank's compute capability); FP8 also runs
+# with fast accumulation, a family of its own.
+T4 = ("Tesla T4", "0x1EB8")
+CC = {"Tesla T4": (7, 5), "NVIDIA A100-SXM4-80GB": (8, 0), "NVIDIA H100 80GB HBM3": (9, 0)}
+NEEDS = {"fp64": (60, "cuBLASLt's minimum"), "fp32": (60, "cuBLASLt's minimum"), "fp16": (70, "tensor cores"),
+         "int8": (75, "INT8 tensor cores (IMMA)"), "tf32": (80, "Ampere tensor cores"),
+         "bf16": (80, "Ampere tensor cores"), "fp8_e4m3": (89, "FP8 tensor cores, Ada or Hopper")}
+three = []
+for node, (host, model, serial) in enumerate([("gpu-t4-01", T4, "T4"), ("gpu-a100-01", A100, "A1"),
+                                               ("gpu-h100-01", H100, "H1")]):
+    major, minor = CC[model[0]]
+    for local in range(2):
+        r = node * 2 + local
+        three.append(identity(r, host, node, local, *model, f"00000000:{0x18 + local:02X}:00.0", f"{serial}-{local}",
+                              {"compute_capability": f"{major}.{minor}"}))
+typical = {"fp64": {"Tesla T4": 0.24, "NVIDIA A100-SXM4-80GB": 18.5, "NVIDIA H100 80GB HBM3": 55.0},
+           "fp32": {"Tesla T4": 7.2, "NVIDIA A100-SXM4-80GB": 18.9, "NVIDIA H100 80GB HBM3": 50.0},
+           "tf32": {"NVIDIA A100-SXM4-80GB": 140.0, "NVIDIA H100 80GB HBM3": 380.0},
+           "fp16": {"Tesla T4": 40.0, "NVIDIA A100-SXM4-80GB": 270.0, "NVIDIA H100 80GB HBM3": 760.0},
+           "bf16": {"NVIDIA A100-SXM4-80GB": 265.0, "NVIDIA H100 80GB HBM3": 750.0},
+           "fp8_e4m3": {"NVIDIA H100 80GB HBM3": 1250.0},
+           "int8": {"Tesla T4": 90.0, "NVIDIA A100-SXM4-80GB": 520.0, "NVIDIA H100 80GB HBM3": 1280.0}}
+
+
+def fleet_case(precision, fast_accumulation=False):
+    per_rank, skipped = {}, {}
+    for ident in three:
+        name = ident["device"]["name"]
+        major, minor = CC[name]
+        need, what = NEEDS[precision]
+        if major * 10 + minor >= need:
+            scale = 1.3 if fast_accumulation else 1.0
+            per_rank[ident["rank"]] = typical[precision][name] * scale * (1 + 0.01 * ident["local_rank"])
+        else:
+            skipped[ident["rank"]] = (f"{precision} needs compute capability {need // 10}.{need % 10} or newer ({what}); "
+                                      f"this GPU is {major}.{minor}")
+    return gemm_case(0, precision, (8192, 8192, 8192), per_rank, skipped=skipped, fast_accumulation=fast_accumulation)
+
+
+write("three-models.json", results("20261120T010000Z-three", three,
+                                   [fleet_case(p) for p in NEEDS] + [fleet_case("fp8_e4m3", True)], 3))
