@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Validate every GPU path of capbench on one GPU (issue 4) and keep the evidence, in one call
-# of about 9 minutes at most: build for sm_90, record the card (read-only nvidia-smi), run the
-# GPU tests, run configs/suites/h200-validation.json on one rank, write the summary and the
-# capacity report, time the same GEMMs and a device copy through PyTorch, and print the
-# comparison table last.
+# Validate every GPU path of capbench on one GPU (issues 4 and 21) and keep the evidence, in one
+# call of 8 minutes at most: build for sm_90 (and the GPU peers beside it), record the card
+# (read-only nvidia-smi), run the GPU tests, run configs/suites/h200-validation.json on one
+# rank, run BabelStream, nvbandwidth and nccl-tests at the same sizes followed by capbench's
+# configs/suites/h200-peers.json again, write the summary and the capacity report, time the same
+# GEMMs and a device copy through PyTorch, and print the comparison tables last.
 #
 #   scripts/validate-h200.sh
 #
@@ -11,7 +12,7 @@
 # the report directory travels as one tar file), else to docs/validation/h200-<UTC date>/.
 # Environment: CAPBENCH_BUILD (build directory, default build-h200), CAPBENCH_JOBS (build
 # parallelism, default all cores), CAPBENCH_DEADLINE_S (seconds the whole script may take,
-# default 540: every step's limit is cut so the script ends by then, keeping 20 s for the
+# default 480, so that the kit fits 8 minutes of device time: every step's limit is cut so the script ends by then, keeping 20 s for the
 # short steps after it; a step with no time left is recorded as not run, code 125),
 # CAPBENCH_SKIP_STEPS (step names to leave out, space-separated, e.g. "micro-gpu two-ranks-one-gpu").
 #
@@ -41,7 +42,7 @@ comparison="${evidence}/comparison.md"
 : >"${log}"
 printf 'step exit_code seconds\n' >"${status_file}"
 failed=0
-deadline=$(($(date +%s) + ${CAPBENCH_DEADLINE_S:-540}))
+deadline=$(($(date +%s) + ${CAPBENCH_DEADLINE_S:-480}))
 
 # run_step NAME TIMEOUT_S COMMAND... : runs a step with a time limit, logs it, records its
 # exit code (124 = ran past its limit) and carries on.
@@ -113,7 +114,23 @@ run_step configure 120 cmake -S "${repo_dir}" -B "${build}" "${devdeps_args[@]}"
   -DCAPBENCH_BUILD_TESTS=ON -DCAPBENCH_BUILD_MICRO=ON "${nccl_args[@]}"
 targets=(capbench capreport cuda_gpu_tests)
 if [[ " ${CAPBENCH_SKIP_STEPS:-} " != *" micro-gpu "* ]]; then targets+=(capbench_micro); fi
+# The peers (BabelStream, nvbandwidth, nccl-tests) build beside capbench, before anything is
+# measured, so their compilers never share the machine with a timed case.
+peers="${work}/peers"
+peers_log="${work}/peers-build.log"
+peers_pid=""
+if [[ " ${CAPBENCH_SKIP_STEPS:-} " != *" peers "* ]]; then
+  if [[ -n "${nccl_dir:-}" ]]; then export NCCL_HOME="${nccl_dir}"; fi
+  timeout 400 bash "${script_dir}/gpu-peers-build.sh" "${peers}" 90 >"${peers_log}" 2>&1 &
+  peers_pid=$!
+fi
 run_step build 300 cmake --build "${build}" -j "${jobs}" --target "${targets[@]}"
+if [[ -n "${peers_pid}" ]]; then
+  peers_rc=0
+  wait "${peers_pid}" || peers_rc=$?  # bounded by the build's own timeout
+  # shellcheck disable=SC2016 # the inner script takes its values as arguments
+  run_step peers-build 10 bash -c 'cat "$1"; exit "$2"' _ "${peers_log}" "${peers_rc}"
+fi
 
 run_step ctest-gpu 90 ctest --test-dir "${build}" -L gpu --output-on-failure --timeout 60
 
@@ -121,6 +138,17 @@ run_step suite 270 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
   --suite "${repo_dir}/configs/suites/h200-validation.json" --backend cuda --results "${results}"
 # Read-only again, after the load: clocks and throttle reasons at the end of it.
 run_step nvidia-smi-after 30 nvidia-smi -q -f "${evidence}/nvidia-smi-after.txt"
+
+# The peers at capbench's sizes, then capbench's memory, copy and collective cases again, so
+# each comparison has a capbench run before and after the peer's (interleaved).
+peer_out="${work}/report/peers"
+mkdir -p "${peer_out}"
+run_step peers 150 bash "${script_dir}/gpu-peers-run.sh" "${peers}/bin" "${results}" "${peer_out}"
+results_again="${work}/report/results-peers-after.json"
+run_step suite-peers-after 120 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
+  --suite "${repo_dir}/configs/suites/h200-peers.json" --backend cuda --results "${results_again}"
+run_step peers-compare 30 python3 "${script_dir}/peer_compare.py" compare --results "${results}" \
+  --results "${results_again}" --dir "${peer_out}" --md "${work}/report/peers.md"
 
 # Two ranks on the one GPU: NCCL refuses two ranks on one device, so the collective cases
 # must fail naming host and GPU, without hanging, while every other case still runs.
@@ -168,4 +196,5 @@ printf '\n'
 if [[ -f "${results}" ]]; then
   python3 "${script_dir}/h200_reference.py" "${compare_args[@]}" || true
 fi
+if [[ -f "${evidence}/report.tar.gz" ]]; then tar -xzOf "${evidence}/report.tar.gz" report/peers.md 2>/dev/null || true; fi
 exit "${failed}"

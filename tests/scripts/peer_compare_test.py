@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Tests of scripts/peer_compare.py (capbench beside BabelStream, nvbandwidth and nccl-tests) on
+the stored H200 results and sample peer outputs with planted ratios (tests/scripts/data/peers),
+and on copies with one thing made wrong. No GPU needed."""
+
+import importlib.util
+import io
+import json
+import os
+import shutil
+import tempfile
+import unittest
+from contextlib import redirect_stdout, redirect_stderr
+
+SOURCE = os.environ.get("CAPBENCH_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+RESULTS = os.path.join(SOURCE, "docs", "validation", "h200-2026-11-27", "results.json")
+PEERS = os.path.join(SOURCE, "tests", "scripts", "data", "peers")
+
+spec = importlib.util.spec_from_file_location("peer_compare", os.path.join(SOURCE, "scripts", "peer_compare.py"))
+pc = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pc)
+
+
+def rows_by_name(rows):
+    return {r["what"]: r for r in rows}
+
+
+class PeerCompare(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="peer-compare-")
+        self.dir = os.path.join(self.tmp, "peers")
+        shutil.copytree(PEERS, self.dir)
+        self.doc = pc.load_capbench(RESULTS)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_main(self, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            rc = pc.main(["compare", "--results", RESULTS, "--dir", self.dir, *args])
+        return rc, out.getvalue(), err.getvalue()
+
+    def test_planted_ratios_come_back(self):
+        rows, _ = pc.compare(self.doc, self.dir)
+        r = rows_by_name(rows)
+        for kernel, ratio in {"copy": 0.97, "mul": 0.95, "add": 1.0, "triad": 0.96, "dot": 1.01}.items():
+            for precision in ("fp64", "fp32"):
+                self.assertAlmostEqual(r[f"STREAM {kernel} {precision}"]["ratio"], ratio, delta=2e-3)
+        self.assertAlmostEqual(r["host_to_device_memcpy_ce"]["ratio"], 0.99, delta=1e-3)
+        self.assertAlmostEqual(r["device_to_host_memcpy_ce"]["ratio"], 1.00, delta=1e-3)
+        # capbench counts read + written; nvbandwidth the bytes copied once.
+        self.assertAlmostEqual(r["device_local_copy"]["ratio"], 0.985, delta=1e-3)
+        self.assertAlmostEqual(r["all_reduce out of place 268435456 B"]["ratio"], 1.02, delta=2e-3)
+        self.assertAlmostEqual(r["all_reduce out of place 1024 B"]["ratio"], 1.02, delta=0.05)  # 2 decimals printed
+
+    def test_in_place_is_not_compared_on_one_rank(self):
+        rows, _ = pc.compare(self.doc, self.dir)
+        self.assertFalse([w for w in rows_by_name(rows) if "in place" in w])
+
+    def test_goals_decide_the_exit_code(self):
+        rc, out, _ = self.run_main()
+        self.assertEqual(rc, 1)  # triad at 0.96 of BabelStream's
+        self.assertIn("FAIL STREAM triad fp64", out)
+        self.assertIn("PASS device_local_copy", out)
+        # BabelStream's triad made 5 % slower: capbench is now ahead, every goal passes.
+        for precision in ("fp64", "fp32"):
+            path = os.path.join(self.dir, f"babelstream-{precision}.csv")
+            lines = open(path).read().splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith("Triad,"):
+                    f = line.split(",")
+                    f[4] = "%.6f" % (float(f[4]) / 1.05)
+                    f[5] = "%.9f" % (float(f[5]) * 1.05)
+                    lines[i] = ",".join(f)
+            open(path, "w").write("\n".join(lines) + "\n")
+        rc, out, _ = self.run_main()
+        self.assertEqual(rc, 0, out)
+        self.assertIn("PASS STREAM triad fp64", out)
+
+    def test_a_wrong_nccl_tests_row_is_an_error_not_a_figure(self):
+        path = os.path.join(self.dir, "all_reduce_perf.txt")
+        text = open(path).read().splitlines()
+        i = next(i for i, l in enumerate(text) if l.split() and l.split()[0] == "1048576")
+        f = text[i].split()
+        f[8] = "3"
+        text[i] = "  ".join(f)
+        open(path, "w").write("\n".join(text) + "\n")
+        rc, _, err = self.run_main()
+        self.assertEqual(rc, 2)
+        self.assertIn("3 wrong elements at 1048576 bytes", err)
+
+    def test_babelstream_printed_figure_must_agree_with_its_times(self):
+        path = os.path.join(self.dir, "babelstream-fp64.csv")
+        text = open(path).read().replace("Copy,100,", "Copy,100,", 1)
+        lines = text.splitlines()
+        i = next(i for i, l in enumerate(lines) if l.startswith("Copy,"))
+        f = lines[i].split(",")
+        f[4] = "%.6f" % (float(f[4]) * 1.5)
+        lines[i] = ",".join(f)
+        open(path, "w").write("\n".join(lines) + "\n")
+        rc, _, err = self.run_main()
+        self.assertEqual(rc, 2)
+        self.assertIn("Copy", err)
+
+    def test_missing_and_failed_peers_are_named(self):
+        os.remove(os.path.join(self.dir, "babelstream-fp32.csv"))
+        doc = json.load(open(os.path.join(self.dir, "nvbandwidth.json")))
+        for case in doc["nvbandwidth"]["testcases"]:
+            if case["name"] == "device_to_host_memcpy_ce":
+                case["status"] = "Error"
+        json.dump(doc, open(os.path.join(self.dir, "nvbandwidth.json"), "w"))
+        rows, problems = pc.compare(self.doc, self.dir)
+        self.assertTrue(any("babelstream-fp32.csv missing" in p for p in problems), problems)
+        self.assertTrue(any("device_to_host_memcpy_ce: not run or not passed" in p for p in problems), problems)
+        self.assertNotIn("device_to_host_memcpy_ce", rows_by_name(rows))
+        self.assertTrue(any("alltoall" in p for p in problems))
+
+    def test_two_capbench_runs_give_the_median_ratio_and_its_range(self):
+        after = json.load(open(RESULTS))
+        for c in after["cases"]:
+            if c["id"] == "stream/fp64":
+                for m in c["ranks"][0]["metrics"]:
+                    if m["name"] == "triad_bandwidth":
+                        m["samples"] = [x * 1.1 for x in m["samples"]]
+        path = os.path.join(self.tmp, "after.json")
+        json.dump(after, open(path, "w"))
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            pc.main(["compare", "--results", RESULTS, "--results", path, "--dir", self.dir])
+        line = next(l for l in out.getvalue().splitlines() if l.startswith("| STREAM triad fp64 "))
+        self.assertIn("| 1.008 |", line)  # median of 0.960 and 1.056
+        self.assertIn("2 capbench runs, ratios 0.960–1.056", line)
+
+    def test_markdown_and_json_outputs(self):
+        md, js = os.path.join(self.tmp, "t.md"), os.path.join(self.tmp, "t.json")
+        self.run_main("--md", md, "--json", js)
+        self.assertIn("| STREAM triad fp64 | BabelStream |", open(md).read())
+        v = json.load(open(js))["verdicts"]
+        self.assertEqual(sum(1 for x in v if not x["passed"]), 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
