@@ -83,6 +83,36 @@ FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark
   return f;
 }
 
+// The CPU backend's peak model (bench/cpu/cpu_peak.hpp), as the rank recorded it.
+void read_cpu_peak(const json& details, GpuIdentity& g) {
+  if (!details.is_object() || !details.contains("peak_model")) return;
+  const json& pm = details["peak_model"];
+  if (!pm.is_object() || !pm.contains("peak_flops") || !pm["peak_flops"].is_object()) return;
+  const json& pf = pm["peak_flops"];
+  const json fpc = pm.value("flop_per_cycle_per_core", json::object());
+  const int cores = pm.value("cores", 0);
+  auto text = [&](const char* p) {
+    return fmt::format("{} core{} x {} FLOP/cycle ({}) x {:.2f} GHz, {}", cores, cores == 1 ? "" : "s",
+                       fpc.is_object() ? fpc.value(p, 0) : 0, pm.value("vector_isa", std::string("?")),
+                       pm.value("clock_hz", 0.0) / 1e9, pm.value("clock_basis_short", std::string("clock basis not recorded")));
+  };
+  if (pf.contains("fp64") && pf["fp64"].is_number() && pf["fp64"].get<double>() > 0) {
+    g.cpu_peak_fp64 = pf["fp64"].get<double>();
+    g.cpu_peak_fp64_text = text("fp64");
+  }
+  if (pf.contains("fp32") && pf["fp32"].is_number() && pf["fp32"].get<double>() > 0) {
+    g.cpu_peak_fp32 = pf["fp32"].get<double>();
+    g.cpu_peak_fp32_text = text("fp32");
+  }
+  g.cpu_peak_basis = pm.value("clock_basis", std::string());
+}
+
+std::optional<double> cpu_peak(const GpuIdentity& id, const std::string& precision) {
+  if (precision == "fp64") return id.cpu_peak_fp64;
+  if (precision == "fp32") return id.cpu_peak_fp32;
+  return std::nullopt;
+}
+
 void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
   std::map<std::string, std::vector<std::size_t>> by_model;  // model key -> indices into f.gpus
   for (std::size_t i = 0; i < f.gpus.size(); ++i) {
@@ -92,6 +122,8 @@ void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
     if (id.model) {
       if (f.benchmark == "gemm") g.peak = GpuDatabase::gemm_peak(*id.model, f.precision).per_gpu;
       else g.peak = GpuDatabase::memory_bandwidth(*id.model);
+    } else if (f.benchmark == "gemm") {
+      g.peak = cpu_peak(id, f.precision);
     }
     if (!g.value) continue;
     ++f.measured;
@@ -127,8 +159,13 @@ void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
         row.peak_figure = "memory_bandwidth_tb_s";
         row.peak_source = first.model->memory_bandwidth_tb_s.source;
       }
+    } else if (f.benchmark == "gemm" && cpu_peak(first, f.precision)) {
+      row.peak_per_gpu = cpu_peak(first, f.precision);
+      row.peak_figure = "CPU peak model: " + (f.precision == "fp64" ? first.cpu_peak_fp64_text : first.cpu_peak_fp32_text);
+      row.peak_source = first.cpu_peak_basis;
     } else {
-      row.peak_note = "peak unknown: the GPU is not in the database";
+      row.peak_note = first.kind == "cpu" ? "peak unknown: the run recorded no CPU peak model"
+                                          : "peak unknown: the GPU is not in the database";
     }
     std::vector<double> values;
     std::vector<std::size_t> measured_idx;
@@ -349,6 +386,7 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
       g.model_label = k.device.kind == "cuda" ? k.device.name + " (not in the GPU database: peak unknown)"
                                               : k.device.name + " (" + k.device.kind + ")";
     }
+    read_cpu_peak(k.device.details, g);
     ++model_counts[g.model_label];
     a.gpus.push_back(std::move(g));
   }

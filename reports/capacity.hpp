@@ -23,6 +23,10 @@ struct GpuIdentity {
   const GpuModel* model = nullptr;  // nullptr: peak unknown
   std::string model_key;            // database key, or "unknown:<device name>"
   std::string model_label;
+  // CPU ranks: the peak model the backend recorded (device.details.peak_model), FLOP/s.
+  std::optional<double> cpu_peak_fp64, cpu_peak_fp32;
+  std::string cpu_peak_fp64_text, cpu_peak_fp32_text;  // "1 core x 32 FLOP/cycle (avx512 ...) x 4.10 GHz, measured clock"
+  std::string cpu_peak_basis;                          // the clock basis in full
 };
 
 // One GPU's figure in one family (GEMM in a precision, or STREAM triad in a precision).

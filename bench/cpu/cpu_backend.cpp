@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "bench/collective/collective_benchmark.hpp"
+#include "bench/cpu/cpu_peak.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
@@ -48,7 +52,10 @@ class CpuBackend final : public Backend {
  public:
   CpuBackend(const BackendOptions& opts, const Comm& comm)
       : comm_(comm),
-        threads_(opts.threads > 0 ? opts.threads : cpu_threads_per_rank(comm.local_size())) {}
+        threads_(opts.threads > 0 ? opts.threads : cpu_threads_per_rank(comm.local_size())) {
+    if (auto w = binding_warning(); !w.empty() && comm.local_rank() == 0)
+      std::fprintf(stderr, "capbench: warning: rank %d: %s\n", comm.rank(), w.c_str());
+  }
 
   std::string name() const override { return "cpu"; }
 
@@ -59,8 +66,26 @@ class CpuBackend final : public Backend {
     d.details = {{"threads", threads_},
                  {"online_cpus", ::sysconf(_SC_NPROCESSORS_ONLN)},
                  {"ranks_on_node", comm_.local_size()},
-                 {"llc_bytes_node", last_level_cache_bytes()}};
+                 {"llc_bytes_node", last_level_cache_bytes()},
+                 {"peak_model", this_rank_cpu_peak(threads_).to_json()}};
+    // A launcher that bound this rank to fewer cores than its share of the node leaves the
+    // rest idle: say so where the figures are (mpirun -np 1 binds to one core by default).
+    if (auto w = binding_warning(); !w.empty()) d.details["binding_warning"] = w;
     return d;
+  }
+
+  // Non-empty when the launcher bound this rank to fewer cores than its share of the node.
+  std::string binding_warning() const {
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    const long share = online / std::max(1, comm_.local_size());
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (::sched_getaffinity(0, sizeof mask, &mask) != 0) return {};
+    const int bound = CPU_COUNT(&mask);
+    if (bound >= share) return {};
+    return fmt::format("this rank runs {} thread{} on the {} core{} it is bound to; its share of the node is {} of {} "
+                       "(mpirun binds each rank to one core by default: --bind-to none or --map-by ...:PE=N)",
+                       threads_, threads_ == 1 ? "" : "s", bound, bound == 1 ? "" : "s", share, online);
   }
 
   std::unique_ptr<Benchmark> make_benchmark(const std::string& benchmark) override {

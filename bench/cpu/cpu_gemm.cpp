@@ -1,11 +1,15 @@
-// CPU GEMM through cblas (OpenBLAS): FP64 (dgemm) and FP32 (sgemm).
-#include <cblas.h>
+// CPU GEMM through cblas: FP64 (dgemm) and FP32 (sgemm), with the BLAS kernel chosen by
+// measurement and Freivalds' check (bench/cpu/blas_selection.hpp).
 
 #include <chrono>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "bench/cpu/cpu_backend.hpp"
+#include "bench/cpu/blas_selection.hpp"
 #include "bench/cpu/cpu_freivalds.hpp"
+#include "bench/cpu/cpu_peak.hpp"
 #include "common/random.hpp"
 
 namespace capbench {
@@ -24,7 +28,8 @@ class CpuGemm final : public GemmImpl {
 
   void prepare(const GemmProblem& problem) override {
     pr_ = problem;
-    openblas_set_num_threads(threads_);
+    blas_ = &choose_blas(threads_);
+    if (blas_->kernel.set_threads) blas_->kernel.set_threads(threads_);
     const auto sa = std::size_t(pr_.m * pr_.k), sb = std::size_t(pr_.k * pr_.n), sc = std::size_t(pr_.m * pr_.n);
     if (pr_.precision == Precision::fp64) {
       fill(a64_, sa, 1);
@@ -44,11 +49,11 @@ class CpuGemm final : public GemmImpl {
     const auto t0 = std::chrono::steady_clock::now();
     for (int r = 0; r < reps; ++r) {
       if (pr_.precision == Precision::fp64)
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a64_.data(), m, b64_.data(), k, 0.0,
-                    c64_.data(), m);
+        blas_->kernel.dgemm(kColMajor, kNoTrans, kNoTrans, m, n, k, 1.0, a64_.data(), m, b64_.data(), k, 0.0,
+                            c64_.data(), m);
       else
-        cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a32_.data(), m, b32_.data(), k, 0.0f,
-                    c32_.data(), m);
+        blas_->kernel.sgemm(kColMajor, kNoTrans, kNoTrans, m, n, k, 1.0f, a32_.data(), m, b32_.data(), k, 0.0f,
+                            c32_.data(), m);
     }
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -67,11 +72,19 @@ class CpuGemm final : public GemmImpl {
   }
 
   json info() const override {
-    return {{"library", "OpenBLAS"}, {"routine", pr_.precision == Precision::fp64 ? "cblas_dgemm" : "cblas_sgemm"},
-            {"threads", threads_}, {"openblas_config", openblas_get_config()},
-            // The kernel OpenBLAS chose: a virtual machine that hides its CPU model can get a slow
-            // generic one (OPENBLAS_CORETYPE overrides it).
-            {"openblas_core", openblas_get_corename()}};
+    json out = {{"routine", pr_.precision == Precision::fp64 ? "cblas_dgemm" : "cblas_sgemm"}, {"threads", threads_}};
+    if (blas_) {
+      out["library"] = blas_->kernel.name;
+      out["blas_core"] = blas_->kernel.core;
+      out["blas_choice"] = blas_->to_json();
+    }
+    const CpuPeak& peak = this_rank_cpu_peak(threads_);
+    const double p = pr_.precision == Precision::fp64 ? peak.fp64 : peak.fp32;
+    if (p > 0) out["peak_flops"] = p;
+    out["peak_basis"] = fmt::format("{} cores x {} FLOP/cycle ({}) x {:.3f} GHz, {}", peak.cores,
+                                    cpu_flop_per_cycle(peak.features, pr_.precision), cpu_vector_isa(peak.features),
+                                    peak.clock.chosen_hz() / 1e9, peak.clock.basis());
+    return out;
   }
 
   void release() override {
@@ -87,7 +100,9 @@ class CpuGemm final : public GemmImpl {
     for (std::size_t i = 0; i < count; ++i) v[i] = static_cast<T>(uniform_pm1(seed, i));
   }
 
+  static constexpr int kColMajor = 102, kNoTrans = 111;  // CBLAS_ORDER, CBLAS_TRANSPOSE values
   int threads_;
+  const BlasChoice* blas_ = nullptr;
   GemmProblem pr_;
   std::vector<double> a64_, b64_, c64_;
   std::vector<float> a32_, b32_, c32_;
