@@ -4,6 +4,7 @@
 // nominal rate per backend. It is an estimate for the ETA and `capbench check`, never a
 // measurement: the rates below are round figures (a 2-core CPU rank, an H100/H200-class
 // GPU), and the runner corrects the ETA by how far finished cases were from their estimate.
+// Cases the CPU backend skips at once (GEMM below fp32, the GPU-only benchmarks) are 0 s there.
 #include <string>
 #include <vector>
 

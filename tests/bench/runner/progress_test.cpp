@@ -95,3 +95,24 @@ TEST(Progress, ALongCaseTicks) {
   std::fclose(f);
   EXPECT_NE(out.find("running 00:00 of ~10:00 expected"), std::string::npos) << out;
 }
+
+TEST(Progress, ASkippedCaseDoesNotScaleTheEstimate) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    Progress p(2, f);
+    p.set_expected({300, 60});
+    CaseResult cr;
+    cr.index = 0;
+    cr.id = "gemm/bf16";
+    cr.wall_s = 0.01;  // skipped at once: must not make the 60 s left look like 0
+    cr.ranks = {rank(0, {}, "skipped", "not on this backend")};
+    p.start_case(0, cr.id);
+    p.end_case(cr, "skipped");
+    p.start_case(1, "next");
+  }
+  const std::string out = read_all(f);
+  std::fclose(f);
+  EXPECT_NE(out.find("skipped in 0.01 s: not on this backend"), std::string::npos) << out;
+  EXPECT_NE(out.find("next                                         elapsed 00:00  left ~01:00"), std::string::npos) << out;
+}
