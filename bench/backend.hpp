@@ -78,6 +78,8 @@ std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& opts, const Comm
 // CUDA: compiled only where nvcc was found (bench/cuda/). `cuda_backend_status` says
 // whether a CUDA backend can run here, and why not.
 Support cuda_backend_status();
+// GPUs the CUDA runtime shows this process (0 without CUDA, a driver or a device).
+int cuda_visible_device_count();
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& opts, const Comm& comm);
 
 }  // namespace capbench

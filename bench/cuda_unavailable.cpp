@@ -7,6 +7,8 @@ namespace capbench {
 
 Support cuda_backend_status() { return Support::no("this capbench was built without CUDA (nvcc not found)"); }
 
+int cuda_visible_device_count() { return 0; }
+
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions&, const Comm&) {
   throw std::runtime_error("this capbench was built without CUDA (nvcc not found)");
 }

@@ -199,7 +199,7 @@ json results_to_json(const ResultsFile& r) {
   json cases = json::array();
   for (const auto& c : r.cases) cases.push_back(case_to_json(c));
   const auto& u = r.run;
-  return {{"schema", r.schema},
+  json doc = {{"schema", r.schema},
           {"run",
            {{"id", u.id},
             {"started_at", u.started_at},
@@ -217,6 +217,8 @@ json results_to_json(const ResultsFile& r) {
                      {"content", r.suite.content}}},
           {"ranks", std::move(ranks)},
           {"cases", std::move(cases)}};
+  if (!r.suite.overrides.is_null()) doc["suite"]["overrides"] = r.suite.overrides;
+  return doc;
 }
 
 namespace {
@@ -263,6 +265,7 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
   out.suite.path = optional_string(suite, "path");
   out.suite.sha256 = suite.at("sha256").as_string();
   if (auto c = suite.find("content")) out.suite.content = c->raw();
+  if (auto o = suite.find("overrides")) out.suite.overrides = o->raw();
 
   const auto ranks = root.at("ranks");
   if (ranks.size() != static_cast<std::size_t>(u.nranks))

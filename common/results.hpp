@@ -86,6 +86,7 @@ struct RunInfo {
 struct SuiteInfo {
   std::string name, path, sha256;
   json content = json::object();
+  json overrides;  // null, or {"only": [...], "set": [...], "file_sha256": ...} from the command line
 };
 
 struct ResultsFile {

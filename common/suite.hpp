@@ -34,7 +34,8 @@ struct Suite {
   std::string path;      // as given on the command line
   std::string sha256;    // of the file's bytes
   std::string text;      // the file's bytes, kept so rank 0 can broadcast exactly what it read
-  json content;          // parsed (comments removed)
+  json content;          // parsed (comments removed); after any --set (common/suite_overrides.hpp)
+  json overrides;        // null, or the --only/--set that changed the plan and the file's own hash
   std::uint64_t seed = 0x5EEDCAFEull;
   CaseDefaults defaults;
   std::vector<PlannedCase> plan;

@@ -30,6 +30,9 @@ test_packages=(
   chromium
   # tests/scripts: scripts/h200_reference.py's comparison on the kept H200 evidence.
   python3
+  # tests/schema/check_configs.py: shipped configs against configs/schema/ (its own checker
+  # runs without it; with it, every file is validated by jsonschema as well).
+  python3-jsonschema
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")

@@ -14,8 +14,10 @@
 #   --np N               ranks for mpirun [CAPBENCH_NP] (default: mpirun's own choice)
 #   --launcher-arg ARG   one extra launcher argument, repeatable [CAPBENCH_LAUNCHER_ARGS, split
 #                        on spaces], e.g. --launcher-arg --oversubscribe or --launcher-arg --mpi=pmix
-#   --build DIR          build directory holding bench/capbench and reports/capreport
-#                        [CAPBENCH_BUILD] (default: build next to this script's repository)
+#   --build DIR          build directory holding bench/capbench and reports/capreport, or an
+#                        install prefix holding bin/capbench and bin/capreport [CAPBENCH_BUILD]
+#                        (default: build next to this script's repository; from an installed
+#                        prefix, PREFIX/share/capbench/scripts/nightly.sh, that prefix's bin/)
 #   --db FILE            history database [CAPBENCH_HISTORY_DB] (default: ./history.sqlite)
 #   --out DIR            where results and reports go [CAPBENCH_OUT] (default: ./nightly)
 #   --system FILE        system description for `capreport report` [CAPBENCH_SYSTEM]
@@ -31,7 +33,7 @@ suite="${CAPBENCH_SUITE:-${repo_dir}/configs/suites/nightly.json}"
 backend="${CAPBENCH_BACKEND:-auto}"
 launcher="${CAPBENCH_LAUNCHER:-}"
 np="${CAPBENCH_NP:-}"
-build_dir="${CAPBENCH_BUILD:-${repo_dir}/build}"
+build_dir="${CAPBENCH_BUILD:-}"
 db="${CAPBENCH_HISTORY_DB:-${PWD}/history.sqlite}"
 out_dir="${CAPBENCH_OUT:-${PWD}/nightly}"
 system_file="${CAPBENCH_SYSTEM:-}"
@@ -87,8 +89,20 @@ if [[ -n "${np}" && ! "${np}" =~ ^[1-9][0-9]*$ ]]; then
 fi
 [[ -f "${suite}" ]] || die_usage "suite file '${suite}' not found"
 
+# The programs: a build tree (bench/, reports/) or an install prefix (bin/). Without --build:
+# the repository's build/, else the prefix this script was installed into (share/capbench/..).
+if [[ -z "${build_dir}" ]]; then
+  build_dir="${repo_dir}/build"
+  if [[ ! -x "${build_dir}/bench/capbench" && -x "${repo_dir}/../../bin/capbench" ]]; then
+    build_dir="$(cd "${repo_dir}/../.." && pwd)"
+  fi
+fi
 capbench="${build_dir}/bench/capbench"
 capreport="${build_dir}/reports/capreport"
+if [[ ! -x "${capbench}" && -x "${build_dir}/bin/capbench" ]]; then
+  capbench="${build_dir}/bin/capbench"
+  capreport="${build_dir}/bin/capreport"
+fi
 [[ -x "${capbench}" ]] || die_usage "'${capbench}' not found or not executable (set --build or CAPBENCH_BUILD)"
 [[ -x "${capreport}" ]] || die_usage "'${capreport}' not found or not executable (set --build or CAPBENCH_BUILD)"
 

@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "bench/collective/collective_benchmark.hpp"
 #include "bench/cuda/cuda_check.hpp"
+#include "bench/runner/gpu_launch_check.hpp"
 #include "bench/cuda/nccl_session.hpp"
 #include "bench/cuda/nvml.hpp"
 #include "bench/cuda/telemetry.hpp"
@@ -195,11 +198,18 @@ CudaDevice open_cuda_device(int ordinal, const std::string& host) {
 Support cuda_backend_status() {
   int count = 0;
   const cudaError_t e = cudaGetDeviceCount(&count);
-  if (e != cudaSuccess)
-    return Support::no(fmt::format("no CUDA device visible: cudaGetDeviceCount failed with {} ({})",
-                                   cudaGetErrorName(e), cudaGetErrorString(e)));
-  if (count == 0) return Support::no("no CUDA device visible: cudaGetDeviceCount reports 0 devices");
-  return Support::yes();
+  if (e == cudaSuccess && count > 0) return Support::yes();
+  const bool driver_loaded = std::filesystem::exists("/proc/driver/nvidia/version");
+  const std::string said = e != cudaSuccess ? fmt::format("cudaGetDeviceCount failed with {} ({})",
+                                                          cudaGetErrorName(e), cudaGetErrorString(e))
+                                            : "cudaGetDeviceCount reports 0 devices";
+  return Support::no(explain_cuda_unavailable(driver_loaded, e == cudaSuccess ? count : 0, said,
+                                              std::getenv("CUDA_VISIBLE_DEVICES")));
+}
+
+int cuda_visible_device_count() {
+  int count = 0;
+  return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
 }
 
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& opts, const Comm& comm) {

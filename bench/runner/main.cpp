@@ -5,16 +5,19 @@
 #include <fmt/format.h>
 
 #include "bench/backend.hpp"
+#include "bench/runner/commands.hpp"
 #include "bench/runner/exit_codes.hpp"
 #include "bench/runner/launch_check.hpp"
 #include "bench/runner/runner.hpp"
 #include "capbench/version.hpp"
+#include "common/cli_suggest.hpp"
 #include "common/suite.hpp"
 
 int main(int argc, char** argv) {
   using namespace capbench;
   CLI::App app{"capbench: verified GEMM, memory, host-link and collective measurements on every rank at once"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("capbench {} ({})", kVersion, kGitCommit));
   RunOptions opts;
   for (int i = 0; i < argc; ++i) opts.command_line.emplace_back(argv[i]);
 
@@ -36,17 +39,31 @@ int main(int argc, char** argv) {
                   "Ranks up to which every rank keeps its per-iteration samples; above, rank 0 and outlying ranks "
                   "keep them and every rank keeps its statistics (negative: always all)")
       ->capture_default_str();
+  add_plan_options(run, opts.overrides);
+  run->add_flag("--strict-gpus", opts.strict_gpus,
+                "Refuse to run (exit 3) when a node has more visible GPUs than ranks on it, or ranks share a GPU");
 
-  auto* list = app.add_subcommand("list", "List the benchmarks a suite can name");
+  auto* list = app.add_subcommand("list", "List the benchmarks a suite can name, with their parameters");
+  bool list_json = false;
+  list->add_flag("--json", list_json, "Print the catalog as JSON");
   auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");
   std::string check_path;
   check->add_option("suite", check_path, "Suite file")->required();
+  CheckOptions check_opts;
+  add_plan_options(check, check_opts.overrides);
+  check->add_option("--backend", check_opts.backend, "Backend whose skips to report: auto, cuda or cpu")
+      ->check(CLI::IsMember({"auto", "cuda", "cpu"}))
+      ->capture_default_str();
+  check->add_option("--ranks", check_opts.ranks, "Ranks the duration estimate assumes (default: this job's)")
+      ->check(CLI::NonNegativeNumber);
   auto* version = app.add_subcommand("version", "Print version and commit");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (code != 0)
+      for (const auto& s : suggest_corrections(app, argc, argv)) fmt::print(stderr, "capbench: {}\n", s);
     return code == 0 ? kExitOk : kExitUsage;
   }
 
@@ -54,27 +71,11 @@ int main(int argc, char** argv) {
     fmt::print("capbench {} ({})\n", kVersion, kGitCommit);
     return kExitOk;
   }
-  if (list->parsed()) {
-    fmt::print("gemm         dense C = A·B per precision (fp64 fp32 tf32 fp16 bf16 fp8_e4m3 int8), Freivalds-checked\n"
-               "stream       copy, mul, add, triad, dot; arrays >= 4x last-level cache; replay-checked\n"
-               "collective   all_reduce, all_gather, reduce_scatter, broadcast, alltoall; MPI or NCCL; exact check\n"
-               "host_device  H2D, D2H, bidirectional copies on every GPU at once (CUDA)\n"
-               "p2p          GPU-to-GPU bandwidth matrix within a node (CUDA)\n"
-               "device_copy  device-to-device copy through the copy engine (CUDA)\n");
-    return kExitOk;
-  }
+  if (list->parsed()) return run_list_command(list_json);
   if (check->parsed()) {
-    try {
-      const Suite s = load_suite_file(check_path);
-      fmt::print("{}: suite '{}', sha256 {}, {} cases\n", check_path, s.name, s.sha256, s.plan.size());
-      for (const auto& c : s.plan) fmt::print("  {:>3}  {}  (timeout {} s)\n", c.index + 1, c.id, c.timeout_s);
-      return kExitOk;
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "capbench: {}\n", e.what());
-      return kExitUsage;
-    }
+    check_opts.suite_path = check_path;
+    return run_check_command(check_opts, &argc, &argv);
   }
-
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   int world = 1, rank = 0;

@@ -16,11 +16,13 @@
 #include "bench/backend.hpp"
 #include "bench/runner/exit_codes.hpp"
 #include "bench/runner/fault_injection.hpp"
+#include "bench/runner/gpu_launch_check.hpp"
 #include "bench/runner/launch_check.hpp"
 #include "bench/runner/progress.hpp"
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
+#include "common/plan_estimate.hpp"
 #include "common/random.hpp"
 #include "common/sample_retention.hpp"
 #include "common/suite.hpp"
@@ -180,11 +182,12 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   std::string message;  // JSON: {"suite": text, "fault": text} or {"error": message}
   if (root) {
     try {
-      const Suite s = load_suite_file(opts.suite_path);
+      const Suite s = load_suite_file(opts.suite_path, opts.overrides);
       const char* fault_env = std::getenv(kFaultVariable);
       std::string fault_text = fault_env ? fault_env : "";
       if (fault_env) check_fault_against_plan(parse_fault_spec(fault_text), comm.size(), s.plan);
-      message = json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)}}.dump();
+      message = json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)},
+                     {"overrides", opts.overrides.to_json()}}.dump();
     } catch (const std::exception& e) {
       message = json{{"error", e.what()}}.dump();
     }
@@ -195,7 +198,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     if (root) fmt::print(stderr, "capbench: {}\n", config.at("error").get<std::string>());
     return kExitUsage;
   }
-  const Suite suite = parse_suite(config.at("suite").get<std::string>(), opts.suite_path);
+  const Suite suite = parse_suite(config.at("suite").get<std::string>(), opts.suite_path,
+                                  SuiteOverrides::from_json(config.at("overrides")));
   std::optional<FaultSpec> fault;
   if (!config.at("fault").is_null()) fault = parse_fault_spec(config.at("fault").get<std::string>());
   if (fault && root)
@@ -215,7 +219,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     if (root) {
       for (const auto& r : reasons)
         if (!r.empty()) {
-          fmt::print(stderr, "capbench: --backend cuda cannot run: {}\n", r);
+          fmt::print(stderr, "capbench: --backend cuda cannot run: {}; {}\n", r, kCpuBackendAdvice);
           break;
         }
     }
@@ -249,7 +253,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                         {"device", {{"kind", me.device.kind}, {"name", me.device.name},
                                     {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
                                     {"uuid", me.device.uuid}, {"serial", me.device.serial},
-                                    {"details", me.device.details}}}};
+                                    {"details", me.device.details}}},
+                        {"visible_gpus", planted_visible_gpus().value_or(cuda_visible_device_count())}};
   if (auto w = comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1); !w.complete) {
     if (root && !w.missing_ranks.empty())
       fmt::print(stderr, "capbench: ranks {} never reported their identity\n", fmt::join(w.missing_ranks, ", "));
@@ -260,6 +265,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   std::unique_ptr<ResultsWriter> writer;
   std::string run_id = opts.run_id;
   std::string open_error;
+  bool gpu_refused = false;
   if (root) {
     if (run_id.empty()) run_id = make_run_id();
     ResultsFile rf;
@@ -280,6 +286,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     rf.suite.path = opts.suite_path;
     rf.suite.sha256 = suite.sha256;
     rf.suite.content = suite.content;
+    rf.suite.overrides = suite.overrides;
     for (int r = 0; r < comm.size(); ++r) {
       const json j = json::parse(identities[static_cast<std::size_t>(r)]);
       RankIdentity id;
@@ -298,8 +305,9 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       rf.ranks.push_back(std::move(id));
     }
     for (const auto& w : shared_gpu_warnings(rf.ranks)) fmt::print(stderr, "capbench: warning: {}\n", w);
+    gpu_refused = check_gpu_launch(rf.ranks, identities, backend_name, opts);
     std::string path = opts.results_path;
-    try {
+    if (!gpu_refused) try {
       if (path.empty()) {
         std::filesystem::create_directories(opts.out_dir);
         path = (std::filesystem::path(opts.out_dir) / ("capbench-" + run_id + ".json")).string();
@@ -310,14 +318,15 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     } catch (const std::exception& e) {
       open_error = e.what();
     }
-    if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
+    if (gpu_refused) fmt::print(stderr, "capbench: --strict-gpus: refusing to run; nothing was measured\n");
+    else if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
     else fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
                     kVersion, kGitCommit, comm.size(), comm.node_count(), backend_name, suite.name, suite.plan.size(),
                     writer->path());
   }
-  int writer_ok = root ? (writer ? 1 : 0) : 1;
+  int writer_ok = root ? (gpu_refused ? -1 : writer ? 1 : 0) : 1;  // -1: refused by --strict-gpus
   if (auto w = comm.all_min(&writer_ok, startup); !w.complete) startup_failed(w, "ranks did not start the cases");
-  if (!writer_ok) return kExitUsage;
+  if (writer_ok < 1) return writer_ok < 0 ? kExitEnvironment : kExitUsage;
 
   auto describe = [&](int r) {
     return root ? describe_rank(writer->results().ranks[static_cast<std::size_t>(r)])
@@ -375,6 +384,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
 
   // 5. The cases, one after another, every rank at once.
   Progress progress(static_cast<int>(suite.plan.size()), stderr);
+  progress.set_expected(expected_durations(suite.plan, backend_name, comm.size()));
   bool any_failed = false;
   std::string stop_reason;
   for (const auto& spec : suite.plan) {
@@ -512,7 +522,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         if (rr.status != "ok" || rr.verification.status == "failed")
           fmt::print(stderr, "  FAILED {}: {}\n", describe(rr.rank), rr.error);
     }
-    progress.end_case(spec.index, spec.id, status, cr.wall_s);
+    progress.end_case(cr, status);
     {
       std::lock_guard<std::mutex> lock(current_mu);
       current = nullptr;

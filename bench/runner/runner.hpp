@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench/comm/comm.hpp"
+#include "common/suite_overrides.hpp"
 
 namespace capbench {
 
@@ -21,6 +22,8 @@ struct RunOptions {
   // the outlying ranks do (common/sample_retention.hpp). Negative: always every rank.
   int all_samples_up_to = 512;
   std::vector<std::string> command_line;
+  bool strict_gpus = false;  // refuse (exit 3) when GPUs would sit idle or ranks share one
+  SuiteOverrides overrides;  // --only, --set: applied on every rank, recorded in the results
 };
 
 // Returns the process exit code (bench/runner/exit_codes.hpp). When a rank hangs or dies,

@@ -19,4 +19,12 @@ cat "$work/stderr"
 # mpirun adds its own notice about the non-zero exit; capbench itself says one line.
 [[ "$(grep -c '^capbench:' "$work/stderr")" == 1 ]] || { echo "expected one line of reason" >&2; exit 1; }
 grep '^capbench:' "$work/stderr" | grep -qi "cuda"
-! compgen -G "$work/*.json" > /dev/null
+if compgen -G "$work/*.json" > /dev/null; then echo "a results file was written" >&2; exit 1; fi
+# It says plainly why, and names the way out.
+reason="$(grep '^capbench:' "$work/stderr")"
+grep -q -- "--backend cpu" <<<"$reason" || { echo "the reason does not name --backend cpu" >&2; exit 1; }
+if ! grep -q "built without CUDA" <<<"$reason"; then
+  grep -Eq "no NVIDIA driver loaded|no GPU visible" <<<"$reason" ||
+    { echo "the reason says neither 'no NVIDIA driver loaded' nor 'no GPU visible'" >&2; exit 1; }
+fi
+rm -rf "$work"

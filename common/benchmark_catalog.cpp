@@ -1,0 +1,91 @@
+#include "common/benchmark_catalog.hpp"
+
+namespace capbench {
+
+using nlohmann::json;
+
+const std::vector<ParameterInfo>& common_case_parameters() {
+  static const std::vector<ParameterInfo> p{
+      {"benchmark", "string", nullptr, "", "which benchmark (required)"},
+      {"name", "string", "", "", "prefix of the case ids (\"sustained\" -> sustained/gemm/...)"},
+      {"warmup", "integer 0..100000", "defaults.warmup (2)", "iterations", "untimed iterations before timing"},
+      {"iterations", "integer 1..100000", "defaults.iterations (10)", "iterations", "timed iterations (samples)"},
+      {"timeout_s", "number 0.001..604800", "defaults.timeout_s (300)", "seconds",
+       "a rank still measuring after this is reported as timed out"},
+  };
+  return p;
+}
+
+const std::vector<BenchmarkInfo>& benchmark_catalog() {
+  static const std::vector<BenchmarkInfo> c{
+      {"gemm",
+       "dense C = A·B per precision, Freivalds-checked; one case per precision and shape",
+       "cpu, cuda",
+       {
+           {"precisions", "[string] of fp64 fp32 tf32 fp16 bf16 fp8_e4m3 int8", nullptr, "", "required"},
+           {"shapes", "[[m, n, k]], each 1..1048576", nullptr, "elements", "required"},
+           {"batch", "integer >= 1", 0, "matrices", "GEMMs per timed sample (0: chosen per backend)"},
+           {"algorithms", "integer 1..64", 8, "candidates", "cuBLASLt algorithms tried; the fastest is timed"},
+           {"duration_s", "number 0..604800", 0, "seconds", "sustained load for this long (0: iterations only)"},
+           {"window_s", "number 0.001..604800", 1, "seconds", "one throughput sample per window when sustained"},
+       }},
+      {"stream",
+       "copy, mul, add, triad, dot over arrays at least llc_multiple x the last-level cache; replay-checked",
+       "cpu, cuda",
+       {
+           {"precisions", "[string] of fp64 fp32", json::array({"fp64"}), "", ""},
+           {"elements", "\"auto\" or integer 1..2^36", "auto", "elements", "array length (auto: from the cache size)"},
+           {"llc_multiple", "number 0.001..1000", 4, "x last-level cache", "array size for elements = auto"},
+       }},
+      {"collective",
+       "all_reduce, all_gather, reduce_scatter, broadcast, alltoall over MPI or NCCL; exact integer check",
+       "cpu, cuda",
+       {
+           {"operations", "[string] of all_reduce all_gather reduce_scatter broadcast alltoall", nullptr, "",
+            "required"},
+           {"dtype", "fp32 | fp64", "fp32", "", ""},
+           {"sizes", "[bytes] or {min_bytes, max_bytes, factor >= 2}", nullptr, "bytes",
+            "required; a sweep of at most 64 sizes, each at most 1 TiB"},
+           {"in_place", "boolean or [boolean]", false, "", "one case per value"},
+           {"batch", "integer >= 1", 1, "operations", "operations per timed sample"},
+       }},
+      {"host_device",
+       "host-to-device, device-to-host and bidirectional copies on every GPU at once",
+       "cuda",
+       {
+           {"directions", "[string] of h2d d2h bidir", json::array({"h2d", "d2h", "bidir"}), "", ""},
+           {"memory", "pinned | pageable", "pinned", "", "host memory kind"},
+           {"bytes", "integer 1..2^40", std::int64_t(256) << 20, "bytes", "bytes per copy"},
+       }},
+      {"p2p",
+       "GPU-to-GPU bandwidth matrix within a node",
+       "cuda",
+       {
+           {"bytes", "integer 1..2^40", std::int64_t(256) << 20, "bytes", "bytes per copy"},
+       }},
+      {"device_copy",
+       "device-to-device copy through the copy engine",
+       "cuda",
+       {
+           {"bytes", "integer 1..2^40", std::int64_t(1) << 30, "bytes", "bytes per copy"},
+       }},
+  };
+  return c;
+}
+
+json benchmark_catalog_json() {
+  auto params = [](const std::vector<ParameterInfo>& ps) {
+    json a = json::array();
+    for (const auto& p : ps)
+      a.push_back({{"key", p.key}, {"type", p.type}, {"default", p.default_value}, {"unit", p.unit},
+                   {"description", p.description}, {"required", p.default_value.is_null()}});
+    return a;
+  };
+  json benches = json::array();
+  for (const auto& b : benchmark_catalog())
+    benches.push_back({{"name", b.name}, {"summary", b.summary}, {"backends", b.backends},
+                       {"parameters", params(b.parameters)}});
+  return {{"common", params(common_case_parameters())}, {"benchmarks", benches}};
+}
+
+}  // namespace capbench
