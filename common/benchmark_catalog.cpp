@@ -28,6 +28,8 @@ const std::vector<BenchmarkInfo>& benchmark_catalog() {
            {"algorithms", "integer 1..64", 8, "candidates", "cuBLASLt algorithms tried; the fastest is timed"},
            {"duration_s", "number 0..604800", 0, "seconds", "sustained load for this long (0: iterations only)"},
            {"window_s", "number 0.001..604800", 1, "seconds", "one throughput sample per window when sustained"},
+           {"fast_accumulation", "boolean, only with precisions [\"fp8_e4m3\"]", false, "",
+            "cuBLASLt's FP8 fast (reduced-precision) accumulation: its own case and family, never the default"},
        }},
       {"stream",
        "copy, mul, add, triad, dot over arrays at least llc_multiple x the last-level cache; replay-checked",
