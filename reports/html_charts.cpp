@@ -342,7 +342,7 @@ string target_chart(const Analysis& a) {
   std::vector<Bar> bars{{"target (" + t.basis + ")", "target", t.target, "#1d2433"}};
   if (t.basis == "peak" && t.fleet_peak) bars.push_back({"datasheet peak, declared GPUs", "fleet_peak", *t.fleet_peak, "#8a93a6"});
   if (t.projected) bars.push_back({"projected sustained, declared fleet", "projected", *t.projected, "#2a9d8f"});
-  if (t.measured) bars.push_back({"measured sustained, " + std::to_string(t.gpus_measured) + " GPUs", "measured", *t.measured, "#2457c5"});
+  if (t.measured) bars.push_back({"measured sustained, " + count_of(t.gpus_measured, "GPU"), "measured", *t.measured, "#2457c5"});
   double vmax = 0;
   for (const auto& b : bars) vmax = std::max(vmax, b.v);
   const Scale sc = scale_for(vmax, t.unit);

@@ -39,7 +39,7 @@ th{background:#eef1f7;font-weight:600}td.num,th.num{text-align:right;font-varian
 .kpi .v{font-size:22px;font-weight:700}.kpi .l{color:var(--mute);font-size:12.5px}.note{color:var(--mute);font-size:13px}
 ul.fail li{margin:2px 0}code{font-size:12.5px;background:#eef1f7;padding:1px 4px;border-radius:4px;word-break:break-all}
 svg{background:var(--card);border:1px solid var(--line);border-radius:10px;max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
-.swatch{border:none;border-radius:0;background:none;vertical-align:middle;margin-right:5px}.kpi-none .v{font-size:15px;color:var(--warn)}
+.statement p{margin:0}.swatch{border:none;border-radius:0;background:none;vertical-align:middle;margin-right:5px}.kpi-none .v{font-size:15px;color:var(--warn)}
 ul.trace{font-size:13px;color:var(--mute);padding-left:18px}ul.trace li{margin:3px 0}ul.trace b{color:var(--ink)}h4{font-size:14.5px;margin:16px 0 6px}
 .legend span{display:inline-block;margin-right:14px;font-size:12.5px}.sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 )css";
@@ -154,9 +154,11 @@ string statement_html(const ReportInputs& in) {
   const auto p = statement_parts(in);
   string o = "<h2>Capacity statement</h2><div class=\"card statement\" id=\"statement\"><p id=\"quotable\">" +
              esc(p.quotable) + "</p></div><h3>Traceability</h3><ul class=\"trace\" id=\"traceability\">";
-  for (const auto& t : p.trace)
+  for (const auto& t : p.trace) {
+    if (t.label == "note in the system description") continue;  // shown in full in its own card below
     o += "<li><b>" + esc(t.label) + ":</b> " + esc(t.value) +
          (t.sha256.empty() ? "" : " <span class=note>SHA-256</span> <code>" + esc(t.sha256) + "</code>") + "</li>";
+  }
   return o + "<li><b>methods:</b> docs/methodology.md in the capbench source</li></ul>";
 }
 

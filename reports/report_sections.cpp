@@ -38,6 +38,9 @@ namespace capbench {
 
 namespace {
 
+// A page stays readable on a large fleet: the results file holds every rank.
+constexpr std::size_t kMaxRankRows = 256;
+
 struct RankMetricRow {
   std::string case_text, device, metric, median, spread, check;
   bool figure = false;
@@ -73,19 +76,28 @@ std::string rank_metrics_html(const Analysis& a, const std::vector<const CaseRes
   std::string o = fmt::format("<div class=scroll><table id=\"{}\"><tr><th>case</th><th>{}</th><th>figure</th><th "
                               "class=num>median</th><th class=num>5th – 95th percentile</th><th>check</th></tr>",
                               id, device_noun(a));
-  for (const auto& r : rank_metric_rows(a, cases))
+  const auto rows = rank_metric_rows(a, cases);
+  for (std::size_t i = 0; i < rows.size() && i < kMaxRankRows; ++i) {
+    const auto& r = rows[i];
     o += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td></tr>",
                      r.figure ? "" : " class=\"no-figure\"", html::esc(r.case_text), html::esc(r.device),
                      html::esc(r.metric), r.median, r.spread, html::esc(r.check));
+  }
+  if (rows.size() > kMaxRankRows)
+    o += fmt::format("<tr><td colspan=6>… and {} more rows (all in the results file)</td></tr>", rows.size() - kMaxRankRows);
   return o + "</table></div>";
 }
 
 std::string rank_metrics_markdown(const Analysis& a, const std::vector<const CaseResult*>& cases) {
   std::string o = fmt::format("| case | {} | figure | median | 5th – 95th percentile | check |\n|---|---|---|---|---|---|\n",
                               device_noun(a));
-  for (const auto& r : rank_metric_rows(a, cases))
+  const auto rows = rank_metric_rows(a, cases);
+  for (std::size_t i = 0; i < rows.size() && i < kMaxRankRows; ++i) {
+    const auto& r = rows[i];
     o += fmt::format("| {} | {} | {} | {} | {} | {} |\n", md_escape(r.case_text), md_escape(r.device),
                      md_escape(r.metric), r.median, r.spread, md_escape(r.check));
+  }
+  if (rows.size() > kMaxRankRows) o += fmt::format("\n… and {} more rows (all in the results file)\n", rows.size() - kMaxRankRows);
   return o + "\n";
 }
 

@@ -1,4 +1,7 @@
 // Compute: dense matrix multiply per precision, per model and per device.
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "reports/fleet_coverage.hpp"
@@ -15,10 +18,27 @@ namespace {
 using html::esc;
 using std::string;
 
-// The projected figure of a family, or why there is none (never a zero).
+// The projected figure of a family, or "not projected" (never a zero); the reason is said
+// once under the table.
 string projected_cell(const Analysis& a, const FamilyFigures& f) {
-  const string why = not_projected_reason(a, f);
-  return why.empty() ? format_si(f.projected, f.unit) : why;
+  return not_projected_reason(a, f).empty() ? format_si(f.projected, f.unit) : "not projected";
+}
+
+// Each reason a precision has no projection, once, with the precisions it applies to.
+std::vector<string> not_projected_notes(const Analysis& a) {
+  std::vector<std::pair<string, string>> by_reason;
+  for (const auto& f : a.gemm) {
+    const string why = not_projected_reason(a, f);
+    if (why.empty()) continue;
+    auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& p) { return p.first == why; });
+    if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {why, ""});
+    it->second += (it->second.empty() ? "" : ", ") + precision_label(f.precision);
+  }
+  std::vector<string> out;
+  for (const auto& [why, precisions] : by_reason) {
+    out.push_back(fmt::format("{} ({}).", sentence_case(why), precisions));
+  }
+  return out;
 }
 
 string peak_cell(const ModelRow& m, const string& unit) {
@@ -29,8 +49,7 @@ string peak_cell(const ModelRow& m, const string& unit) {
 string model_projection(const Analysis& a, const ModelRow& m, const string& unit) {
   if (m.projected) return format_si(*m.projected, unit);
   if (a.cpu_backend || !a.system) return "not projected";
-  if (!m.declared_count) return m.measured ? "not projected: not in the inventory" : "not projected";
-  return "not projected: no verified figure";
+  return "not projected";
 }
 
 string declared_cell(const Analysis& a, const ModelRow& m) {
@@ -64,6 +83,7 @@ string compute_html(const ReportInputs& in) {
                      html::pc(f.efficiency), esc(projected_cell(a, f)),
                      a.cpu_backend ? "—" : html::si(f.fleet_peak, f.unit));
   o += "</table></div>";
+  for (const auto& n : not_projected_notes(a)) o += "<p class=\"note not-projected\">" + esc(n) + "</p>";
   o += fmt::format("<h3>Per model</h3><div class=scroll><table id=\"models\"><tr><th>figure</th><th>model</th><th "
                    "class=num>{0}s</th><th class=num>median<br>per {0}</th><th class=num>min</th><th class=num>max</th>"
                    "<th class=num>datasheet peak<br>per {0}</th><th class=num>median<br>/ peak</th><th "
@@ -111,7 +131,9 @@ string compute_markdown(const ReportInputs& in) {
                      f.gpus_peak_known < f.measured ? fmt::format(" ({} of {} known)", f.gpus_peak_known, device_count(a, f.measured)) : "",
                      html::pc(f.efficiency), md_escape(projected_cell(a, f)),
                      a.cpu_backend ? "—" : html::si(f.fleet_peak, f.unit));
-  o += fmt::format("\n### Per model\n\n| figure | model | {0}s | median per {0} | min | max | datasheet peak per {0} | "
+  o += "\n";
+  for (const auto& n : not_projected_notes(a)) o += md_escape(n) + "\n\n";
+  o += fmt::format("### Per model\n\n| figure | model | {0}s | median per {0} | min | max | datasheet peak per {0} | "
                    "median / peak | declared | projected |\n|---|---|---|---|---|---|---|---|---|---|\n",
                    D);
   for (const auto& f : a.gemm)

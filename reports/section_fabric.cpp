@@ -60,7 +60,7 @@ string fabric_html(const ReportInputs& in) {
     for (const auto& s : a.collectives) any_points = any_points || !s.points.empty();
     if (any_points) o += html::collective_chart(a.collectives);
     for (const auto& [why, cases] : no_bandwidth_groups(a)) {
-      o += "<div class=\"card no-bandwidth\"><b>No bandwidth figure.</b> " + esc(why) + ". Cases: ";
+      o += "<div class=\"card no-bandwidth\"><b>No bandwidth figure.</b> " + esc(sentence_case(why)) + ". Cases: ";
       for (std::size_t i = 0; i < cases.size(); ++i) o += (i ? "; " : "") + esc(cases[i]);
       o += ".</div>";
     }
@@ -94,7 +94,7 @@ string fabric_markdown(const ReportInputs& in) {
       o += "\n";
     }
     for (const auto& [why, cases] : no_bandwidth_groups(a)) {
-      o += "\n**No bandwidth figure.** " + md_escape(why) + ". Cases: ";
+      o += "\n**No bandwidth figure.** " + md_escape(sentence_case(why)) + ". Cases: ";
       for (std::size_t i = 0; i < cases.size(); ++i) o += (i ? "; " : "") + md_escape(cases[i]);
       o += ".\n";
     }

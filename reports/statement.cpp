@@ -171,7 +171,8 @@ StatementParts statement_parts(const ReportInputs& in) {
   if (a.system) {
     p.trace.push_back({"system description", a.system->file, a.system->sha256});
     p.trace.push_back({"target", fmt::format("{:g} {} {}, basis {}{}", a.system->target.value, a.system->target.unit,
-                                             a.system->target.precision, a.system->target.basis,
+                                             precision_label(a.system->target.precision),
+                                             a.system->target.basis == "peak" ? "datasheet peak" : a.system->target.basis,
                                              a.system->target.source.empty() ? "" : " (" + a.system->target.source + ")"),
                        ""});
     p.trace.push_back({"declared inventory", declared_inventory(*a.system), ""});

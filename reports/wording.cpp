@@ -85,6 +85,25 @@ std::string benchmark_label(const std::string& key) {
   return it == labels.end() ? key : it->second;
 }
 
+std::string throttle_label(const std::string& key) {
+  static const std::map<std::string, std::string> labels{
+      {"sw_power_cap", "software power cap"},         {"hw_slowdown", "hardware slowdown"},
+      {"hw_thermal_slowdown", "hardware thermal slowdown"}, {"sw_thermal_slowdown", "software thermal slowdown"},
+      {"hw_power_brake_slowdown", "power brake"},      {"sync_boost", "sync boost"},
+      {"applications_clocks_setting", "application clock setting"}, {"gpu_idle", "idle"}};
+  const auto it = labels.find(key);
+  if (it != labels.end()) return it->second;
+  std::string out = key;
+  for (auto& ch : out)
+    if (ch == '_') ch = ' ';
+  return out;
+}
+
+std::string sentence_case(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
 std::string metric_label(const std::string& name) {
   static const std::map<std::string, std::string> labels{
       {"h2d_bandwidth", "host to device"},   {"d2h_bandwidth", "device to host"},

@@ -34,6 +34,10 @@ std::string shown_status(const Analysis& a, const std::string& overall);
 std::string precision_label(const std::string& key);    // "fp8_e4m3" -> "FP8 (E4M3)"
 std::string peak_figure_label(const std::string& key);  // "fp64_tensor" -> "FP64 tensor-core peak"
 std::string benchmark_label(const std::string& key);    // "host_device" -> "host link"
+// "sw_power_cap" -> "software power cap"
+std::string throttle_label(const std::string& key);
+// The first letter in upper case: "one rank: ..." -> "One rank: ...".
+std::string sentence_case(std::string s);
 // "h2d_bandwidth" -> "host to device"
 std::string metric_label(const std::string& name);
 // "host_device/h2d/pinned" -> "host link: host to device, pinned memory"; other ids as they are.
