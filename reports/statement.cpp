@@ -87,6 +87,9 @@ std::string declared_sentence(const Analysis& a, const FamilyFigures& f) {
 
 std::string target_sentence(const Analysis& a, const FamilyFigures* f) {
   const auto& t = a.target;
+  if (a.system && !t.evaluated && !a.cpu_backend && !find_family(a.gemm, t.precision))
+    return fmt::format(" No comparison with a target is made: the target is in {0}, and no {0} figure was verified.",
+                       precision_label(t.precision));
   if (!t.evaluated || !f) return " No comparison with a target is made: " + t.reason + ".";
   const std::string target = fmt::format("{} {}", format_si(t.target, t.unit), precision_label(t.precision));
   const std::string whose = "The target";
@@ -112,8 +115,8 @@ std::string caveat_sentence(const Analysis& a, const FamilyFigures& f) {
   if (f.projected_gpus == 0)
     return " Caveat: no declared model was measured: nothing is projected to the fleet.";
   if (f.projected_gpus < declared)
-    return fmt::format(" Caveat: only {} of the {} declared are projected, each as its model's median measured GPU.",
-                       grouped(f.projected_gpus), count_of(declared, "GPU"));
+    return fmt::format(" Caveat: only {} of {} declared GPUs are projected, each as its model's median.",
+                       grouped(f.projected_gpus), grouped(declared));
   if (!a.system->note.empty()) return " Caveat: the system description marks its figures as assumptions.";
   return " Caveat: the projection assumes each declared GPU performs like the median measured GPU of its model.";
 }
@@ -138,7 +141,7 @@ std::string quotable_gpu(const Analysis& a) {
   std::string s = fmt::format(
       "On {}, capbench measured {} of {} dense matrix multiply on {}: sustained, {} of verified timed runs{}.",
       date_of(rf.run.started_at), format_si(f->measured_sum, f->unit), precision_label(f->precision),
-      devices_phrase(a, f->measured), f->measured == 1 ? "the median" : "the sum of each GPU's median",
+      devices_phrase(a, f->measured), f->measured == 1 ? "the median" : "summed per-GPU medians",
       f->efficiency ? ", " + percent(*f->efficiency) + " of " + (f->measured == 1 ? "its" : "their") + " datasheet peak"
                     : "");
   s += declared_sentence(a, *f);
