@@ -13,16 +13,6 @@ namespace capbench {
 
 std::string percent(double fraction) { return fmt::format("{:.1f} %", fraction * 100.0); }
 
-std::string format_bytes(double bytes) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  return fmt::format("{:g} {}", bytes, units[u]);
-}
-
 std::string family_title(const FamilyFigures& f) {
   if (f.benchmark == "stream") return "STREAM triad " + precision_label(f.precision);
   const auto p = precision_from_key(f.precision);
