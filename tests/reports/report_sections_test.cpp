@@ -84,6 +84,13 @@ TEST(ReportSections, NothingProjectedIsSaidOnceAndNeverAZero) {
     EXPECT_EQ(text.find("fp64_tensor"), std::string::npos);
     EXPECT_EQ(text.find("67.1 MB"), std::string::npos);
   }
+  const auto j = render_summary_json(in);
+  EXPECT_TRUE(j["gemm"][0]["projection"]["projected"].is_null());
+  EXPECT_EQ(j["gemm"][0]["projection"]["projected_gpus"], 0);
+  EXPECT_TRUE(j["target"]["projected"].is_null());
+  EXPECT_EQ(j["statement_quotable"], statement_parts(in).quotable);
+  EXPECT_EQ(j["traceability"][1]["label"], "results file");
+  EXPECT_NE(j["collectives"][0]["no_bandwidth_reason"].get<std::string>().find("one rank"), std::string::npos);
   const auto c = fleet_coverage(a);
   EXPECT_EQ(c.measured_not_declared, (std::vector<std::string>{"1 NVIDIA H200 SXM 141GB"}));
   ASSERT_EQ(c.declared_not_measured.size(), 2u);
