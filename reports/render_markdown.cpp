@@ -61,7 +61,8 @@ std::string target_markdown(const Analysis& a) {
   const std::string why_not = f ? not_projected_reason(a, *f) : "not projected";
   const std::string gpus = count_of(t.gpus_measured, "GPU");
   o += "| figure | value | fraction |\n|---|---|---|\n";
-  o += fmt::format("| target ({}, {}) | {} | |\n", precision_label(t.precision), t.basis, format_si(t.target, t.unit));
+  o += fmt::format("| target ({}, {}) | {} | |\n", precision_label(t.precision),
+                   t.basis == "peak" ? "datasheet peak" : t.basis, format_si(t.target, t.unit));
   if (t.basis == "sustained") {
     o += fmt::format("| measured sum, {} | {} | {} of target |\n", gpus, si(t.measured, t.unit), pc(t.measured_fraction));
     o += t.projected ? fmt::format("| projected to the declared fleet | {} | {} of target |\n", format_si(*t.projected, t.unit),

@@ -68,7 +68,7 @@ std::vector<EnergyRow> energy_rows(const Analysis& a) {
       for (const auto& x : reasons) list += (list.empty() ? "" : ", ") + x;
       if (!list.empty()) throttle += ": " + list;
     }
-    rows.push_back({c.id, count_of(sampled, device_noun(a)), range_over(power, "W"), range_over(clock, "MHz"),
+    rows.push_back({case_label(c), count_of(sampled, device_noun(a)), range_over(power, "W"), range_over(clock, "MHz"),
                     range_over(temp, "°C"), throttle,
                     ecc_read ? fmt::format("{} corrected, {} uncorrected", corrected, uncorrected) : "not read"});
   }

@@ -127,6 +127,21 @@ std::string case_label(const CaseResult& c) {
     return d + (mem.empty() ? "" : ", " + mem + " host memory") +
            (c.params.contains("bytes") ? ", " + format_bytes(c.params.value("bytes", 0.0)) : "");
   }
+  if (c.benchmark == "gemm" && c.params.contains("m")) {
+    const double duration = c.params.value("duration_s", 0.0);
+    return fmt::format("GEMM {}, {}×{}×{}{}", precision_label(c.params.value("precision", "")), c.params.value("m", 0),
+                       c.params.value("n", 0), c.params.value("k", 0),
+                       duration > 0 ? fmt::format(", sustained {:g} s", duration) : "");
+  }
+  if (c.benchmark == "stream") return "STREAM " + precision_label(c.params.value("precision", ""));
+  if (c.benchmark == "collective") {
+    CollectiveSeries s;
+    s.case_id = c.id;
+    s.operation = c.params.value("operation", "");
+    s.dtype = c.params.value("dtype", "");
+    s.in_place = c.params.value("in_place", false);
+    return collective_label(s);
+  }
   if (c.benchmark == "device_copy" || c.benchmark == "p2p")
     return benchmark_label(c.benchmark) + (c.params.contains("bytes") ? ", " + format_bytes(c.params.value("bytes", 0.0)) : "");
   return c.id;

@@ -40,7 +40,8 @@ std::string throttle_label(const std::string& key);
 std::string sentence_case(std::string s);
 // "h2d_bandwidth" -> "host to device"
 std::string metric_label(const std::string& name);
-// "host_device/h2d/pinned" -> "host link: host to device, pinned memory"; other ids as they are.
+// "host_device/h2d/pinned" -> "host to device, pinned host memory, 1 GiB", "gemm/fp64/8192x8192x8192"
+// -> "GEMM FP64, 8192×8192×8192"; ids of benchmarks it does not know as they are.
 std::string case_label(const CaseResult& c);
 // "collective/all_reduce/fp32/out_of_place" -> "all-reduce, FP32, out of place"
 std::string collective_label(const CollectiveSeries& s);
