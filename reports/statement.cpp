@@ -1,5 +1,6 @@
 // The capacity statement and small helpers every renderer shares.
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -37,12 +38,21 @@ const FamilyFigures* headline_family(const Analysis& a) {
   return nullptr;
 }
 
-// "1 GPU (NVIDIA H200 SXM 141GB)", "8 GPUs of 2 models" (the models are in the report's tables).
+// "1 GPU (NVIDIA H200 SXM 141GB)", "8 GPUs of 2 models" (the models are in the report's tables),
+// "2 ranks sharing 1 GPU (...)" where ranks share a device: a rank is not a GPU.
 std::string devices_phrase(const Analysis& a, std::int64_t n) {
   std::map<std::string, int> counts;
-  for (const auto& g : a.gpus) ++counts[g.model_label];
-  if (counts.size() != 1) return fmt::format("{} of {} models", device_count(a, n), counts.size());
-  return fmt::format("{} ({})", device_count(a, n), counts.begin()->first);
+  std::set<std::string> devices;
+  for (const auto& g : a.gpus) {
+    ++counts[g.model_label];
+    devices.insert(g.host + "/" + (g.uuid.empty() ? g.bus_id : g.uuid) + (g.uuid.empty() && g.bus_id.empty() ? std::to_string(g.rank) : ""));
+  }
+  const auto distinct = static_cast<std::int64_t>(devices.size());
+  const std::string who = !a.cpu_backend && distinct < static_cast<std::int64_t>(a.gpus.size())
+                              ? fmt::format("{} sharing {}", count_of(n, "rank"), device_count(a, distinct))
+                              : device_count(a, n);
+  if (counts.size() != 1) return fmt::format("{} of {} models", who, counts.size());
+  return fmt::format("{} ({})", who, counts.begin()->first);
 }
 
 int measured_in_inventory(const Analysis& a, const FamilyFigures& f) {

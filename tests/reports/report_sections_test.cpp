@@ -66,6 +66,22 @@ TEST(ReportSections, OneRankCollectivesHaveNoBandwidthAndSayWhy) {
   EXPECT_NE(md.find("One rank: a collective on one rank moves no data between devices"), std::string::npos);
 }
 
+TEST(ReportSections, RanksSharingOneGpuHaveNoBandwidthAndAreNotCalledGpus) {
+  GpuDatabase db = GpuDatabase::built_in();
+  const auto rf = read_results_file(
+      testing::source_path("docs/validation/h200-2026-11-27/run-5-supplement/two-ranks-one-gpu.json"));
+  const Analysis a = analyze(rf, "two-ranks-one-gpu.json", "0", db, nullptr);
+  ASSERT_FALSE(a.collectives.empty());
+  for (const auto& s : a.collectives) {
+    EXPECT_TRUE(s.points.empty()) << s.case_id;
+    EXPECT_NE(s.no_bandwidth_reason.find("all 2 ranks share one GPU"), std::string::npos) << s.case_id;
+  }
+  const ReportInputs in{&a, nullptr, nullptr, "t"};
+  const auto q = statement_parts(in).quotable;
+  EXPECT_NE(q.find("on 2 ranks sharing 1 GPU (NVIDIA H200 SXM 141GB)"), std::string::npos) << q;
+  EXPECT_EQ(q.find("2 GPUs"), std::string::npos) << q;
+}
+
 TEST(ReportSections, NothingProjectedIsSaidOnceAndNeverAZero) {
   GpuDatabase db = GpuDatabase::built_in();
   const auto h200 = read_results_file(testing::source_path("docs/validation/h200-2026-11-27/results.json"));
