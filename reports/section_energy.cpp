@@ -80,8 +80,7 @@ const char* kNote = "Sampled by each device's own telemetry while each case ran:
 
 string energy_html(const ReportInputs& in) {
   const Analysis& a = *in.analysis;
-  string o = string("<p class=\"note\">") + kNote + "</p><div class=scroll><table id=\"energy\"><tr><th>case</th><th>" +
-             device_noun(a) + "</th><th class=num>power</th><th class=num>SM clock</th><th class=num>temperature</th>"
+  string o = string("<p class=\"note\">") + kNote + "</p><div class=scroll><table id=\"energy\"><tr><th>case</th><th>sampled</th><th class=num>power</th><th class=num>SM clock</th><th class=num>temperature</th>"
              "<th>throttled</th><th>new ECC errors</th></tr>";
   for (const auto& r : energy_rows(a))
     o += fmt::format("<tr><td>{}</td><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td>"
