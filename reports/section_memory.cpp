@@ -38,7 +38,6 @@ string memory_html(const ReportInputs& in) {
                          m.peak_figure.empty() ? "" : "<br><span class=note>" + esc(peak_figure_label(m.peak_figure)) + "</span>",
                          m.peak_per_gpu && m.measured ? percent(m.median / *m.peak_per_gpu) : "—");
     o += "</table></div>";
-    std::vector<const CriterionResult*> none;
     for (const auto& f : a.stream) {
       std::vector<const CriterionResult*> crits;
       if (in.verdict)

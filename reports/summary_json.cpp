@@ -134,8 +134,8 @@ json render_summary_json(const ReportInputs& in) {
   }
   const auto parts = statement_parts(in);
   json trace = json::array();
-  for (const auto& t : parts.trace)
-    trace.push_back({{"label", t.label}, {"value", t.value}, {"sha256", t.sha256.empty() ? json(nullptr) : json(t.sha256)}});
+  for (const auto& item : parts.trace)
+    trace.push_back({{"label", item.label}, {"value", item.value}, {"sha256", item.sha256.empty() ? json(nullptr) : json(item.sha256)}});
   return {{"schema", kSummarySchema},
           {"generated_at", in.generated_at},
           {"generator", {{"name", "capreport"}, {"version", kVersion}, {"git_commit", kGitCommit}}},
