@@ -363,7 +363,7 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
     } else {
       g.model_key = "unknown:" + k.device.name;
       g.model_label = k.device.kind == "cuda" ? k.device.name + " (not in the GPU database: peak unknown)"
-                                              : k.device.name + " (" + k.device.kind + ")";
+                                              : k.device.name + (k.device.kind == "cpu" ? " (CPU)" : " (" + k.device.kind + ")");
     }
     ++model_counts[g.model_label];
     a.gpus.push_back(std::move(g));

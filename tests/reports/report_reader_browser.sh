@@ -75,7 +75,7 @@ lacks "$d" "(2 GPUs)"
 lacks "$d" "every GPU"
 lacks_re "$d" '[0-9]{5,}\.[0-9] %'                  # no "303266906.0 %" margins
 has "$d" "CPUs<br>measured"
-has "$d" "(2 CPUs)"
+has "$d" "Intel(R) Xeon(R) Processor (CPU) (2 CPUs)"
 has "$d" "times the threshold"
 has "$d" "× 10"
 # Ten collective lines, ten colours, a legend naming each in words.
