@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -216,6 +217,7 @@ void project(FamilyFigures& f, const SystemConfig& sys) {
       row->declared_count = item.count;
       row->projected = row->median * double(item.count);
       f.projected += *row->projected;
+      f.projected_gpus += item.count;
     } else {
       f.projection_notes.push_back(fmt::format("{} x {} declared: not measured in {} in this run, not projected",
                                                item.count, item.gpu->label, f.precision));
@@ -234,6 +236,27 @@ void project(FamilyFigures& f, const SystemConfig& sys) {
 // Per size, the job-wide busbw of a results/2 case (case.metrics), or the ranks' own busbw
 // medians of a results/1 case. A collective is only as good as every rank: with any rank
 // failed or unverified there is no figure, whichever the basis.
+// Why a collective case can have no bus bandwidth whatever it measured: with one rank, or with
+// every rank on the same GPU, nothing crosses a link between devices, and the "bandwidth"
+// nccl-tests' formula gives is only the call's time (zero, or an in-place copy's 10^5 GB/s).
+std::string single_device_reason(const ResultsFile& rf, const CaseResult& c) {
+  if (c.ranks.size() == 1)
+    return "one rank: a collective on one rank moves no data between devices, so it has no bus bandwidth; "
+           "the case checks the call's correctness only";
+  std::set<std::string> devices;
+  for (const auto& r : c.ranks) {
+    const auto i = static_cast<std::size_t>(r.rank);
+    if (i >= rf.ranks.size() || rf.ranks[i].device.kind != "cuda") return "";
+    const auto& d = rf.ranks[i].device;
+    devices.insert(rf.ranks[i].host + "/" + (d.uuid.empty() ? d.pci_bus_id : d.uuid));
+  }
+  if (devices.size() == 1 && !c.ranks.empty())
+    return fmt::format("all {} ranks share one GPU: no data crosses a link between devices, so the case has no "
+                       "bus bandwidth",
+                       c.ranks.size());
+  return "";
+}
+
 std::vector<CollectiveSeries> collect_collectives(const ResultsFile& rf) {
   std::vector<CollectiveSeries> out;
   for (const auto& c : rf.cases) {
@@ -247,7 +270,8 @@ std::vector<CollectiveSeries> collect_collectives(const ResultsFile& rf) {
     s.ranks_total = static_cast<int>(c.ranks.size());
     for (const auto& r : c.ranks)
       if (rank_verified(r)) ++s.ranks_ok;
-    const bool all_verified = s.ranks_ok == s.ranks_total && s.ranks_total > 0;
+    s.no_bandwidth_reason = single_device_reason(rf, c);
+    const bool all_verified = s.ranks_ok == s.ranks_total && s.ranks_total > 0 && s.no_bandwidth_reason.empty();
     s.job_wide = !c.metrics.empty();
     if (s.job_wide) {
       if (c.info.contains("metrics_basis") && c.info["metrics_basis"].is_string())
@@ -322,18 +346,18 @@ void compare_with_target(Analysis& a) {
   t.evaluated = true;
   t.gpus_measured = f->measured;
   t.measured = f->measured_sum;
-  if (f->projection_made) t.projected = f->projected;
+  if (f->projection_made && f->projected_gpus > 0) t.projected = f->projected;
   if (f->fleet_peak) t.fleet_peak = f->fleet_peak;
   t.gpus_in_fleet_peak = f->fleet_peak_gpus;
   if (f->gpus_peak_known > 0) t.peak_of_measured = f->peak_sum_known;
   if (tg.basis == "sustained") {
     t.measured_fraction = f->measured_sum / tg.value_base;
-    if (f->projection_made) t.projected_fraction = f->projected / tg.value_base;
+    if (t.projected) t.projected_fraction = *t.projected / tg.value_base;
     t.notes.push_back("The target is a sustained figure: it is compared with the measured sum and the projection.");
   } else {
     if (f->fleet_peak) t.fleet_peak_fraction = *f->fleet_peak / tg.value_base;
     t.measured_of_peak = f->efficiency;
-    if (f->fleet_peak && *f->fleet_peak > 0 && f->projection_made) t.projected_of_fleet_peak = f->projected / *f->fleet_peak;
+    if (f->fleet_peak && *f->fleet_peak > 0 && t.projected) t.projected_of_fleet_peak = *t.projected / *f->fleet_peak;
     t.notes.push_back("The target is a peak figure: it is compared with the datasheet peak of the declared GPUs, "
                       "never with measured throughput; the measured figures are given as a fraction of peak.");
     if (!f->fleet_peak_complete) t.notes.push_back("The datasheet peak leaves out GPUs whose peak is unknown.");
@@ -384,7 +408,7 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
     } else {
       g.model_key = "unknown:" + k.device.name;
       g.model_label = k.device.kind == "cuda" ? k.device.name + " (not in the GPU database: peak unknown)"
-                                              : k.device.name + " (" + k.device.kind + ")";
+                                              : k.device.name + (k.device.kind == "cpu" ? " (CPU)" : " (" + k.device.kind + ")");
     }
     read_cpu_peak(k.device.details, g);
     ++model_counts[g.model_label];

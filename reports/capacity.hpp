@@ -67,6 +67,7 @@ struct FamilyFigures {
   // Fleet (only with a system description, GEMM only).
   bool projection_made = false;
   double projected = 0;
+  std::int64_t projected_gpus = 0;  // declared GPUs of measured models: those the projection covers
   std::vector<std::string> projection_notes;
   std::optional<double> fleet_peak;  // datasheet peak of the declared CUDA inventory
   bool fleet_peak_complete = false;
@@ -91,6 +92,9 @@ struct CollectiveSeries {
   std::string basis_note;  // the case's own account of how they were formed (info.metrics_basis)
   int ranks_ok = 0, ranks_total = 0;
   std::vector<CollectivePoint> points;  // only when every rank verified; empty otherwise
+  // Set when the case has no bandwidth figure by its nature: on one rank (or with every rank
+  // on one GPU) a collective moves nothing between devices, so points stay empty.
+  std::string no_bandwidth_reason;
 };
 
 // The sentence renderers print under a collective's figures, for either basis.

@@ -2,6 +2,7 @@
 // The outputs of `capreport report`: report.html, report.md, summary.json, per_gpu.csv and
 // statement.txt, all rendered from one Analysis (and Verdict, when criteria were given).
 #include <string>
+#include <vector>
 
 #include "reports/capacity.hpp"
 #include "reports/criteria.hpp"
@@ -17,7 +18,20 @@ struct ReportInputs {
   std::string generated_at;  // UTC, ISO 8601
 };
 
-// The capacity statement: one paragraph for a funding application (plain text).
+// The capacity statement in two layers: a short paragraph a funding officer can quote (what
+// was measured, its precision and basis, on how many of the declared devices, against which
+// target, and the one caveat that matters; at most 80 words), then the traceability list
+// (tool, commit, files and their hashes) that lets anyone check it.
+struct TraceItem {
+  std::string label, value, sha256;  // sha256 empty where the item has none
+};
+struct StatementParts {
+  std::string quotable;
+  std::vector<TraceItem> trace;
+};
+StatementParts statement_parts(const ReportInputs& in);
+std::string trace_line(const TraceItem& t);  // "results file: x.json (SHA-256 ...)"
+// Plain text: the paragraph, a blank line, "Traceability:" and one "- " line per item.
 std::string render_statement(const ReportInputs& in);
 std::string render_markdown(const ReportInputs& in);
 std::string render_html(const ReportInputs& in);

@@ -1,31 +1,26 @@
 // The capacity statement and small helpers every renderer shares.
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "capbench/version.hpp"
 #include "common/precision.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
+#include "reports/wording.hpp"
 
 namespace capbench {
 
 std::string percent(double fraction) { return fmt::format("{:.1f} %", fraction * 100.0); }
 
-std::string format_bytes(double bytes) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  return fmt::format("{:g} {}", bytes, units[u]);
-}
-
 std::string family_title(const FamilyFigures& f) {
-  if (f.benchmark == "stream") return "STREAM triad " + f.precision;
+  if (f.benchmark == "stream") return "STREAM triad " + precision_label(f.precision);
   if (f.precision == std::string("fp8_e4m3") + kFastAccumulationSuffix)
-    return "GEMM fp8_e4m3 with fast accumulation (FP8 E4M3 in, cuBLASLt's reduced-precision tensor-core sums, BF16 out)";
+    return "GEMM FP8 (E4M3) with fast accumulation (FP8 E4M3 in, cuBLASLt's reduced-precision tensor-core sums, BF16 "
+           "out)";
   const auto p = precision_from_key(f.precision);
-  return fmt::format("GEMM {} ({})", f.precision, p ? std::string(precision_info(*p).description) : "");
+  return fmt::format("GEMM {} ({})", precision_label(f.precision), p ? std::string(precision_info(*p).description) : "");
 }
 
 std::string overall_status(const ReportInputs& in) {
@@ -34,90 +29,175 @@ std::string overall_status(const ReportInputs& in) {
 }
 
 namespace {
+
 std::string date_of(const std::string& iso) { return iso.size() >= 10 ? iso.substr(0, 10) : iso; }
+
+// The family the statement speaks of: the target's precision, else the first measured one.
+const FamilyFigures* headline_family(const Analysis& a) {
+  if (a.target.evaluated)
+    if (const auto* f = find_family(a.gemm, a.target.precision)) return f;
+  for (const auto& f : a.gemm)
+    if (f.measured > 0) return &f;
+  return nullptr;
+}
+
+// "1 GPU (NVIDIA H200 SXM 141GB)", "8 GPUs of 2 models" (the models are in the report's tables),
+// "2 ranks sharing 1 GPU (...)" where ranks share a device: a rank is not a GPU.
+std::string devices_phrase(const Analysis& a, std::int64_t n) {
+  std::map<std::string, int> counts;
+  std::set<std::string> devices;
+  for (const auto& g : a.gpus) {
+    ++counts[g.model_label];
+    devices.insert(g.host + "/" + (g.uuid.empty() ? g.bus_id : g.uuid) + (g.uuid.empty() && g.bus_id.empty() ? std::to_string(g.rank) : ""));
+  }
+  const auto distinct = static_cast<std::int64_t>(devices.size());
+  const std::string who = !a.cpu_backend && distinct < static_cast<std::int64_t>(a.gpus.size())
+                              ? fmt::format("{} sharing {}", count_of(n, "rank"), device_count(a, distinct))
+                              : device_count(a, n);
+  if (counts.size() != 1) return fmt::format("{} of {} models", who, counts.size());
+  return fmt::format("{} ({})", who, counts.begin()->first);
+}
+
+int measured_in_inventory(const Analysis& a, const FamilyFigures& f) {
+  int n = 0;
+  if (!a.system) return 0;
+  for (const auto& g : f.gpus) {
+    if (!g.value) continue;
+    const auto& id = a.gpus[static_cast<std::size_t>(g.rank)];
+    for (const auto& item : a.system->inventory)
+      if (item.measurable_by_capbench && id.model && item.gpu == id.model) {
+        ++n;
+        break;
+      }
+  }
+  return n;
+}
+
+// How many of the declared devices the measured ones are.
+std::string declared_sentence(const Analysis& a, const FamilyFigures& f) {
+  if (!a.system) return "";
+  const auto declared = a.target.gpus_declared_cuda;
+  const int in_inventory = measured_in_inventory(a, f);
+  if (declared == 0) return " The inventory declares no GPU capbench can measure.";
+  if (in_inventory == 0)
+    return fmt::format(" None of the {} declared is of {}.", count_of(declared, "GPU"),
+                       f.measured == 1 ? "its model" : "their models");
+  if (in_inventory == f.measured)
+    return fmt::format(" They are {} of the {} declared.", grouped(in_inventory), count_of(declared, "GPU"));
+  return fmt::format(" {} of them are of declared models, among {} declared.", grouped(in_inventory),
+                     count_of(declared, "GPU"));
+}
+
+std::string target_sentence(const Analysis& a, const FamilyFigures* f) {
+  const auto& t = a.target;
+  if (a.system && !t.evaluated && !a.cpu_backend && !find_family(a.gemm, t.precision))
+    return fmt::format(" No comparison with a target is made: the target is in {0}, and no {0} figure was verified.",
+                       precision_label(t.precision));
+  if (!t.evaluated || !f) return " No comparison with a target is made: " + t.reason + ".";
+  const std::string target = fmt::format("{} {}", format_si(t.target, t.unit), precision_label(t.precision));
+  const std::string whose = "The target";
+  if (t.basis == "sustained")
+    return fmt::format(" {}, {}, is sustained; the measured sum is {} of it{}.", whose, target,
+                       percent(*t.measured_fraction),
+                       t.projected_fraction ? " and the projection to the declared fleet " + percent(*t.projected_fraction)
+                                            : std::string());
+  return fmt::format(" {}, {}, is a datasheet peak; the declared GPUs' datasheet peak, {}, is {} of it.", whose, target, t.fleet_peak ? format_si(*t.fleet_peak, t.unit) : "unknown",
+                     t.fleet_peak_fraction ? percent(*t.fleet_peak_fraction) : "n/a");
+}
+
+// The one caveat that matters most, in this order: results that count for nothing, a fleet
+// nothing could be projected to, a partial projection, a system description of assumptions.
+std::string caveat_sentence(const Analysis& a, const FamilyFigures& f) {
+  const auto failed = static_cast<std::int64_t>(f.gpus.size()) - f.measured;
+  if (failed > 0)
+    return fmt::format(" Caveat: {} of the {} in the run had no verified {} figure and count for nothing.",
+                       grouped(failed), device_count(a, static_cast<std::int64_t>(f.gpus.size())),
+                       precision_label(f.precision));
+  if (!a.system) return " Caveat: with no system description there is no declared fleet to speak for.";
+  const auto declared = a.target.gpus_declared_cuda;
+  if (f.projected_gpus == 0)
+    return " Caveat: no declared model was measured: nothing is projected to the fleet.";
+  if (f.projected_gpus < declared)
+    return fmt::format(" Caveat: only {} of {} declared GPUs are projected, each as its model's median.",
+                       grouped(f.projected_gpus), grouped(declared));
+  if (!a.system->note.empty()) return " Caveat: the system description marks its figures as assumptions.";
+  return " Caveat: the projection assumes each declared GPU performs like the median measured GPU of its model.";
+}
+
+std::string quotable_cpu(const Analysis& a) {
+  const auto& rf = *a.results;
+  return fmt::format(
+      "CPU rehearsal of the capacity chain: on {}, capbench ran its benchmarks on the CPU backend ({} on {} "
+      "node{}{}). These are CPU figures that check the chain from measurement to report; they measure no GPU and "
+      "state no GPU capacity, and nothing here may be quoted as the capacity of a GPU system.",
+      date_of(rf.run.started_at), device_count(a, rf.run.nranks), rf.run.nnodes, rf.run.nnodes == 1 ? "" : "s",
+      a.system ? ", for " + a.system->name : "");
+}
+
+std::string quotable_gpu(const Analysis& a) {
+  const auto& rf = *a.results;
+  const FamilyFigures* f = headline_family(a);
+  if (!f)
+    return fmt::format("On {}, capbench ran on {}, and no dense matrix multiply gave a verified figure, so no "
+                       "capacity is stated.",
+                       date_of(rf.run.started_at), devices_phrase(a, static_cast<std::int64_t>(a.gpus.size())));
+  std::string s = fmt::format(
+      "On {}, capbench measured {} of {} dense matrix multiply on {}: sustained, {} of verified timed runs{}.",
+      date_of(rf.run.started_at), format_si(f->measured_sum, f->unit), precision_label(f->precision),
+      devices_phrase(a, f->measured), f->measured == 1 ? "the median" : "summed per-GPU medians",
+      f->efficiency ? ", " + percent(*f->efficiency) + " of " + (f->measured == 1 ? "its" : "their") + " datasheet peak"
+                    : "");
+  s += declared_sentence(a, *f);
+  s += target_sentence(a, f);
+  s += caveat_sentence(a, *f);
+  return s;
+}
+
+std::string declared_inventory(const SystemConfig& sys) {
+  std::string out;
+  for (const auto& item : sys.inventory)
+    out += fmt::format("{}{} {}{}", out.empty() ? "" : ", ", grouped(item.count), item.gpu ? item.gpu->label : item.model,
+                       item.measurable_by_capbench ? "" : " (not a CUDA device)");
+  return out;
+}
+
 }  // namespace
 
-std::string render_statement(const ReportInputs& in) {
+StatementParts statement_parts(const ReportInputs& in) {
   const Analysis& a = *in.analysis;
   const auto& rf = *a.results;
-  const std::string tool = fmt::format("capbench {} (commit {})", rf.run.tool_version, rf.run.git_commit);
-  const std::string where = a.system ? " at " + a.system->name : "";
-  std::string s;
-  if (a.cpu_backend) {
-    s = fmt::format(
-        "On {}, {} ran on the CPU backend ({} ranks on {} node(s){}). These are CPU figures from a functional check "
-        "of the tool; they measure no GPU and state no GPU capacity, and nothing in this report may be quoted as the "
-        "capacity of a GPU system.",
-        date_of(rf.run.started_at), tool, rf.run.nranks, rf.run.nnodes, where);
-  } else {
-    std::string models;
-    for (const auto& m : a.models_in_run) models += (models.empty() ? "" : ", ") + m;
-    s = fmt::format("On {}, {} measured {} GPUs ({}){} with verified dense GEMMs.", date_of(rf.run.started_at), tool,
-                    a.gpus.size(), models, where);
-    const auto& t = a.target;
-    const FamilyFigures* f = t.evaluated ? find_family(a.gemm, t.precision) : nullptr;
-    if (f) {
-      s += fmt::format(" In {} the sum of the per-GPU measured medians was {} on {} GPUs (the slowest GPU times {} "
-                       "gives {}).",
-                       t.precision, format_si(f->measured_sum, f->unit), f->measured, f->measured,
-                       format_si(f->n_times_slowest, f->unit));
-      std::string projected_models, unprojected;
-      if (a.system) {
-        for (const auto& item : a.system->inventory) {
-          if (!item.measurable_by_capbench) continue;
-          bool in_projection = false;
-          for (const auto& m : f->models)
-            if (m.model_key == item.model && m.projected) in_projection = true;
-          auto& list = in_projection ? projected_models : unprojected;
-          list += fmt::format("{}{} {}", list.empty() ? "" : ", ", item.count, item.gpu->label);
-        }
-      }
-      if (f->projection_made && !projected_models.empty())
-        s += fmt::format(" Projected to the declared {} (each declared GPU assumed to perform like the median "
-                         "measured GPU of its model), that is {}{}.",
-                         projected_models, format_si(f->projected, f->unit),
-                         unprojected.empty() ? "" : "; the declared " + unprojected + " were not measured in " +
-                                                        t.precision + " and are not projected");
-      if (t.basis == "sustained") {
-        s += fmt::format(" Against the target of {} {} {} (basis: sustained), the measured sum is {} and the "
-                         "projection {}.",
-                         fmt::format("{:g}", a.system->target.value), a.system->target.unit, t.precision,
-                         percent(*t.measured_fraction), t.projected_fraction ? percent(*t.projected_fraction) : "not available");
-      } else {
-        s += fmt::format(" The target of {:g} {} {} is a datasheet peak: the datasheet {} is "
-                         "{}, {} of the target{}; measured throughput reached {} of the datasheet peak of the GPUs "
-                         "measured.",
-                         a.system->target.value, a.system->target.unit, t.precision,
-                         fmt::format("{} peak of the {} declared GPUs whose peak is known", t.precision,
-                                     t.gpus_in_fleet_peak),
-                         t.fleet_peak ? format_si(*t.fleet_peak, f->unit) : "unknown",
-                         t.fleet_peak_fraction ? percent(*t.fleet_peak_fraction) : "n/a",
-                         f->fleet_peak_complete ? "" : " (GPUs whose datasheet peak is unknown are left out of it)",
-                         t.measured_of_peak ? percent(*t.measured_of_peak) : "an unknown fraction");
-      }
-    } else {
-      std::string measured;
-      for (const auto& g : a.gemm)
-        if (g.measured > 0)
-          measured += fmt::format("{}{} in {} on {} GPUs", measured.empty() ? "" : "; ", format_si(g.measured_sum, g.unit),
-                                  g.precision, g.measured);
-      s += fmt::format(" Sums of per-GPU measured medians: {} (precisions are never added together).",
-                       measured.empty() ? "no verified figure" : measured);
-      s += " No comparison with a target is made: " + t.reason + ".";
-    }
-    std::string not_measured;
-    for (const auto& d : a.declared)
-      not_measured += fmt::format("{}{} {}: {}", not_measured.empty() ? "" : "; ", d.count, d.model, d.reason);
-    if (!not_measured.empty()) s += " Declared but not measured, and in no measured figure above: " + not_measured + ".";
-    if (a.system)
-      s += fmt::format(" The target, its precision and basis, and the declared counts are those of the system "
-                       "description {} (SHA-256 {}){}.",
-                       a.system->file, a.system->sha256,
-                       a.system->note.empty() ? "" : ", whose note marks what in it is assumed");
+  StatementParts p;
+  p.quotable = a.cpu_backend ? quotable_cpu(a) : quotable_gpu(a);
+  p.trace.push_back({"measured by", fmt::format("{} {}, commit {}", rf.run.tool_name.empty() ? "capbench" : rf.run.tool_name,
+                                                rf.run.tool_version, rf.run.git_commit), ""});
+  p.trace.push_back({"results file", a.results_path, a.results_sha256});
+  p.trace.push_back({"run", fmt::format("{}, {} → {}, status {}", rf.run.id, rf.run.started_at, rf.run.finished_at,
+                                        rf.run.status), ""});
+  p.trace.push_back({"suite", rf.suite.name, rf.suite.sha256});
+  if (a.system) {
+    p.trace.push_back({"system description", a.system->file, a.system->sha256});
+    p.trace.push_back({"target", fmt::format("{:g} {} {}, basis {}{}", a.system->target.value, a.system->target.unit,
+                                             precision_label(a.system->target.precision),
+                                             a.system->target.basis == "peak" ? "datasheet peak" : a.system->target.basis,
+                                             a.system->target.source.empty() ? "" : " (" + a.system->target.source + ")"),
+                       ""});
+    p.trace.push_back({"declared inventory", declared_inventory(*a.system), ""});
+    if (!a.system->note.empty()) p.trace.push_back({"note in the system description", a.system->note, ""});
   }
-  s += fmt::format(" Source data: results file {} (SHA-256 {}), run {}, suite {} (SHA-256 {}).", a.results_path,
-                   a.results_sha256, rf.run.id, rf.suite.name, rf.suite.sha256);
-  s += fmt::format(" Report made by capreport {} on {}.", kVersion, in.generated_at);
+  if (in.criteria) p.trace.push_back({"criteria", in.criteria->file, in.criteria->sha256});
+  p.trace.push_back({"GPU database", a.db ? a.db->origin() : "", a.db ? a.db->sha256() : ""});
+  p.trace.push_back({"report", fmt::format("capreport {} (commit {}), {}", kVersion, kGitCommit, in.generated_at), ""});
+  return p;
+}
+
+std::string trace_line(const TraceItem& t) {
+  return t.label + ": " + t.value + (t.sha256.empty() ? "" : " (SHA-256 " + t.sha256 + ")");
+}
+
+std::string render_statement(const ReportInputs& in) {
+  const auto p = statement_parts(in);
+  std::string s = p.quotable + "\n\nTraceability:";
+  for (const auto& t : p.trace) s += "\n- " + trace_line(t);
   return s;
 }
 

@@ -39,13 +39,18 @@ std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
     std::vector<double> medians;
     for (const auto& rr : c.ranks)
       if (rr.status == "ok" && rr.verification.status != "failed") ++row.ranks_ok;
+    if (c.benchmark == "collective" && c.ranks.size() == 1) {
+      row.no_figure_reason = "one rank: no bus bandwidth";
+      rows.push_back(std::move(row));
+      continue;
+    }
     // Job-wide figures (results/2 collectives): one figure for the case, and only when every
     // rank is sound, since each iteration involved them all.
     if (const Metric* m = c.metrics.empty() ? nullptr : headline(c.metrics, c.benchmark)) {
       row.job_wide = true;
       row.metric = m->name;
       if (m->labels.contains("size_bytes"))
-        row.metric += fmt::format(" @ {}", format_si(m->labels["size_bytes"].get<double>(), "B"));
+        row.metric += fmt::format(" @ {}", format_bytes(m->labels["size_bytes"].get<double>()));
       row.metric += " (job)";
       row.unit = m->unit;
       if (row.ranks_ok == row.ranks_total && row.ranks_total > 0 && m->stats.n > 0) {
@@ -61,7 +66,7 @@ std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
       if (!m) continue;  // a wrong answer is never a figure
       row.metric = m->name;
       if (m->labels.contains("size_bytes"))
-        row.metric += fmt::format(" @ {}", format_si(m->labels["size_bytes"].get<double>(), "B"));
+        row.metric += fmt::format(" @ {}", format_bytes(m->labels["size_bytes"].get<double>()));
       row.unit = m->unit;
       medians.push_back(m->stats.median);
     }
@@ -74,6 +79,16 @@ std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string format_bytes(double bytes) {
+  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  return fmt::format("{:g} {}", bytes, units[u]);
 }
 
 std::string format_si(double value, const std::string& unit) {
@@ -109,7 +124,8 @@ std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSumm
                          row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
                          format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
-      out += fmt::format("{:<46} {:<8} {:>7}  {:<28}\n", row.id, row.status, ranks, "(no verified figure)");
+      out += fmt::format("{:<46} {:<8} {:>7}  {:<28}\n", row.id, row.status, ranks,
+                         row.no_figure_reason.empty() ? "(no verified figure)" : "(" + row.no_figure_reason + ")");
   }
   return out;
 }
@@ -148,8 +164,8 @@ std::string render_summary_markdown(const ResultsFile& r, const std::vector<Case
                          row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
                          format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
-      out += fmt::format("| {} | {} | {}/{} | (no verified figure) | | | |\n", esc(row.id), row.status, row.ranks_ok,
-                         row.ranks_total);
+      out += fmt::format("| {} | {} | {}/{} | ({}) | | | |\n", esc(row.id), row.status, row.ranks_ok, row.ranks_total,
+                         row.no_figure_reason.empty() ? "no verified figure" : row.no_figure_reason);
   }
   return out;
 }

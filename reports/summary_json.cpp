@@ -33,7 +33,9 @@ json family_json(const FamilyFigures& f, const Analysis& a) {
               {"models", std::move(models)}};
   if (f.benchmark == "gemm") {
     out["projection"] = {{"made", f.projection_made},
-                         {"projected", f.projection_made ? json(f.projected) : json(nullptr)},
+                         // null, never 0, where no declared model was measured
+                         {"projected", f.projection_made && f.projected_gpus > 0 ? json(f.projected) : json(nullptr)},
+                         {"projected_gpus", f.projected_gpus},
                          {"assumption", "each declared GPU performs like the median measured GPU of its model"},
                          {"notes", f.projection_notes}};
     out["fleet_datasheet_peak"] = {{"value", opt(f.fleet_peak)},
@@ -61,7 +63,8 @@ json render_summary_json(const ReportInputs& in) {
                            {"basis", s.job_wide ? "job" : "per_rank"}, {"basis_text", collective_basis_text(s)},
                            {"metrics_basis", s.basis_note},
                            {"in_place", s.in_place}, {"status", s.status}, {"ranks_ok", s.ranks_ok},
-                           {"ranks_total", s.ranks_total}, {"points", std::move(pts)}});
+                           {"ranks_total", s.ranks_total}, {"points", std::move(pts)},
+                           {"no_bandwidth_reason", s.no_bandwidth_reason.empty() ? json(nullptr) : json(s.no_bandwidth_reason)}});
   }
   json outliers = json::array();
   for (const auto& o : a.outliers) {
@@ -129,6 +132,10 @@ json render_summary_json(const ReportInputs& in) {
                         {"serial", g.serial}, {"status", p.status}, {"verification", p.verification},
                         {"detail", p.detail}});
   }
+  const auto parts = statement_parts(in);
+  json trace = json::array();
+  for (const auto& item : parts.trace)
+    trace.push_back({{"label", item.label}, {"value", item.value}, {"sha256", item.sha256.empty() ? json(nullptr) : json(item.sha256)}});
   return {{"schema", kSummarySchema},
           {"generated_at", in.generated_at},
           {"generator", {{"name", "capreport"}, {"version", kVersion}, {"git_commit", kGitCommit}}},
@@ -153,7 +160,9 @@ json render_summary_json(const ReportInputs& in) {
           {"criteria", std::move(criteria)},
           {"overall", overall_status(in)},
           {"problems", std::move(problems)},
-          {"statement", render_statement(in)}};
+          {"statement", render_statement(in)},
+          {"statement_quotable", parts.quotable},
+          {"traceability", std::move(trace)}};
 }
 
 }  // namespace capbench

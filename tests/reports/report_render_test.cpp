@@ -101,7 +101,7 @@ TEST(Render, StatementNamesPrecisionBasisCountsAndHash) {
   ReportInputs in{&l.analysis, nullptr, nullptr, "2026-11-26T00:00:00Z"};
   l.analysis.results_sha256 = "abc123";
   const auto s = render_statement(in);
-  for (const char* must : {"fp64", "datasheet peak", "880 NVIDIA H100 SXM5 80GB", "796 NVIDIA A100 SXM4 80GB",
+  for (const char* must : {"FP64", "datasheet peak", "880 NVIDIA H100 SXM5 80GB", "796 NVIDIA A100 SXM4 80GB",
                            "128 Graphcore IPU", "384 NVIDIA T4", "2026-11-20", "capbench 0.1.0", "abc123",
                            "8 GPUs"})
     EXPECT_NE(s.find(must), std::string::npos) << must << "\n" << s;

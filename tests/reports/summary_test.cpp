@@ -55,11 +55,19 @@ TEST(Summary, CollectiveQuotedAtTheLargestSize) {
     m.stats = summarize(m.samples);
     r.metrics.push_back(m);
   }
-  c.ranks = {r};
+  RankResult r1 = r;
+  r1.rank = 1;
+  c.ranks = {r, r1};
   f.cases.push_back(c);
-  const auto rows = summarize_cases(f);
+  auto rows = summarize_cases(f);
   EXPECT_DOUBLE_EQ(rows[0].slowest, 1048576.0);
   EXPECT_NE(rows[0].metric.find("busbw"), std::string::npos);
+  EXPECT_NE(rows[0].metric.find("@ 1 MiB"), std::string::npos) << rows[0].metric;  // sizes in binary units
+  // On one rank a collective moves nothing: no bandwidth figure, and the summary says why.
+  f.cases[0].ranks = {r};
+  rows = summarize_cases(f);
+  EXPECT_FALSE(rows[0].has_figures);
+  EXPECT_NE(render_summary_text(f, rows).find("(one rank: no bus bandwidth)"), std::string::npos);
 }
 
 // A results/2 collective: the figures are the case's, and its ranks carry none.

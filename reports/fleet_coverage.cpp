@@ -1,0 +1,78 @@
+#include "reports/fleet_coverage.hpp"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reports/wording.hpp"
+
+namespace capbench {
+
+namespace {
+bool declared_model(const Analysis& a, const GpuIdentity& g) {
+  if (!a.system || !g.model) return false;
+  for (const auto& item : a.system->inventory)
+    if (item.measurable_by_capbench && item.gpu == g.model) return true;
+  return false;
+}
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> undeclared_models(const Analysis& a) {
+  std::map<std::string, int> counts;
+  for (const auto& g : a.gpus)
+    if (!declared_model(a, g)) ++counts[g.model_label];
+  std::vector<std::string> out;
+  for (const auto& [label, n] : counts) out.push_back(fmt::format("{} {}", grouped(n), label));
+  return out;
+}
+
+FleetCoverage fleet_coverage(const Analysis& a) {
+  FleetCoverage c;
+  if (!a.system) return c;
+  c.has_inventory = true;
+  if (!a.cpu_backend) c.measured_not_declared = undeclared_models(a);
+  for (const auto& d : a.declared) {
+    CoverageGroup* group = nullptr;
+    for (auto& g : c.declared_not_measured)
+      if (g.why == d.reason) group = &g;
+    if (!group) group = &c.declared_not_measured.emplace_back(CoverageGroup{d.reason, {}});
+    group->models.push_back(fmt::format("{} {}", grouped(d.count), d.model));
+  }
+  if (a.cpu_backend) return c;
+  for (const auto& item : a.system->inventory) {
+    if (!item.measurable_by_capbench) continue;
+    std::vector<std::string> missing;
+    bool measured_somewhere = false;
+    for (const auto& f : a.gemm) {
+      bool here = false;
+      for (const auto& m : f.models)
+        if (m.model_key == item.model && m.measured > 0) here = true;
+      measured_somewhere = measured_somewhere || here;
+      if (!here) missing.push_back(precision_label(f.precision));
+    }
+    if (measured_somewhere && !missing.empty())
+      c.measured_in_part.push_back(fmt::format("{} {}: no verified figure in {}, so not projected there",
+                                               grouped(item.count), item.gpu->label, join(missing, ", ")));
+  }
+  return c;
+}
+
+std::string not_projected_reason(const Analysis& a, const FamilyFigures& f) {
+  if (a.cpu_backend) return "not projected: a CPU run says nothing of the GPUs declared";
+  if (!a.system) return "not projected: no system description, so no declared inventory";
+  if (f.projected_gpus > 0) return "";
+  std::set<std::string> models;
+  for (const auto& m : f.models)
+    if (m.measured > 0) models.insert(m.model_key);
+  if (models.empty()) return "not projected: no GPU has a verified figure";
+  return models.size() == 1 ? "not projected: no GPU of this model in the inventory"
+                            : "not projected: no GPU of the measured models in the inventory";
+}
+
+}  // namespace capbench
