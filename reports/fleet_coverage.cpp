@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/model_precisions.hpp"
 #include "reports/wording.hpp"
 
 namespace capbench {
@@ -45,21 +46,27 @@ FleetCoverage fleet_coverage(const Analysis& a) {
     group->models.push_back(fmt::format("{} {}", grouped(d.count), d.model));
   }
   if (a.cpu_backend) return c;
+  const auto per_model = model_precisions(a);
   for (const auto& item : a.system->inventory) {
     if (!item.measurable_by_capbench) continue;
-    std::vector<std::string> missing;
-    bool measured_somewhere = false;
-    for (const auto& f : a.gemm) {
-      bool here = false;
-      for (const auto& m : f.models)
-        if (m.model_key == item.model && m.measured > 0) here = true;
-      measured_somewhere = measured_somewhere || here;
-      if (!here) missing.push_back(precision_label(f.precision));
-    }
-    if (measured_somewhere && !missing.empty())
+    const ModelPrecisions* mp = nullptr;
+    for (const auto& m : per_model)
+      if (item.gpu && m.model_key == item.gpu->key) mp = &m;
+    if (!mp || mp->measured.empty()) continue;
+    std::vector<std::string> lacks, missing;
+    for (const auto& g : mp->cannot) lacks.push_back(precision_label(g.family));
+    for (const auto& g : mp->not_measured) missing.push_back(precision_label(g.family));
+    if (!lacks.empty())
+      c.measured_in_part.push_back(fmt::format("{} {}: cannot run {} (the model's units lack them), so nothing is "
+                                               "projected there",
+                                               grouped(item.count), item.gpu->label, join(lacks, ", ")));
+    if (!missing.empty())
       c.measured_in_part.push_back(fmt::format("{} {}: no verified figure in {}, so not projected there",
                                                grouped(item.count), item.gpu->label, join(missing, ", ")));
   }
+  if (per_model.size() > 1 || (per_model.size() == 1 && (!per_model[0].cannot.empty() ||
+                                                          !per_model[0].not_measured.empty())))
+    for (const auto& m : per_model) c.precisions_by_model.push_back(describe(m));
   return c;
 }
 

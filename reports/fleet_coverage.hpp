@@ -19,7 +19,10 @@ struct FleetCoverage {
   bool has_inventory = false;                       // a system description was given
   std::vector<std::string> measured_not_declared;   // "1 NVIDIA H200 SXM 141GB"
   std::vector<CoverageGroup> declared_not_measured;
-  std::vector<std::string> measured_in_part;        // "384 NVIDIA T4: not measured in FP8 (E4M3), INT8"
+  std::vector<std::string> measured_in_part;        // "384 NVIDIA T4: cannot run BF16 ..., so nothing is projected there"
+  // One line per model of the run when models differ in what they ran: measured in, cannot run
+  // (the model lacks the units), not measured (why). reports/model_precisions.hpp.
+  std::vector<std::string> precisions_by_model;
 };
 
 FleetCoverage fleet_coverage(const Analysis& a);

@@ -61,7 +61,14 @@ string coverage_html(const Analysis& a) {
   for (const auto& m : c.measured_in_part) o += "<li class=\"measured-in-part\">" + esc(m) + ".</li>";
   if (c.measured_not_declared.empty() && c.declared_not_measured.empty() && c.measured_in_part.empty())
     o += "<li>Every declared model was measured, and every measured model is declared.</li>";
-  o += "</ul><p class=\"note\">Declared devices that were not measured add to no measured or projected figure.</p>";
+  o += "</ul>";
+  if (!c.precisions_by_model.empty()) {
+    o += "<p><b>Precisions per model</b> (what each model cannot run is its hardware, not a gap in the run):</p>"
+         "<ul id=\"precisions-by-model\">";
+    for (const auto& m : c.precisions_by_model) o += "<li>" + esc(m) + ".</li>";
+    o += "</ul>";
+  }
+  o += "<p class=\"note\">Declared devices that were not measured add to no measured or projected figure.</p>";
   // The owner's own per-device figures, where the inventory gives any: shown, never added in.
   string declared_rows;
   for (const auto& d : a.declared)

@@ -40,6 +40,10 @@ std::string coverage_markdown(const Analysis& a) {
   for (const auto& m : c.measured_in_part) o += "- " + md_escape(m) + ".\n";
   if (c.measured_not_declared.empty() && c.declared_not_measured.empty() && c.measured_in_part.empty())
     o += "- Every declared model was measured, and every measured model is declared.\n";
+  if (!c.precisions_by_model.empty()) {
+    o += "\n**Precisions per model** (what each model cannot run is its hardware, not a gap in the run):\n\n";
+    for (const auto& m : c.precisions_by_model) o += "- " + md_escape(m) + ".\n";
+  }
   o += "\nDeclared devices that were not measured add to no measured or projected figure.\n\n";
   for (const auto& d : a.declared)
     for (const auto& f : d.figures)
