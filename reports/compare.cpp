@@ -1,5 +1,6 @@
 // Side-by-side comparison of two results files; see compare.hpp.
 #include "reports/compare.hpp"
+#include "common/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -79,7 +80,7 @@ SeriesMap google_benchmark_series(const json& j, const std::string& file) {
 
 std::string series_key(const CaseResult& c, const Metric& m, bool job) {
   std::string key = c.id + (job ? " job " : " ") + m.name;
-  if (!m.labels.empty()) key += " " + m.labels.dump();
+  if (!m.labels.empty()) key += " " + json_text(m.labels);
   return key;
 }
 

@@ -1,6 +1,7 @@
 // History check: gathers each metric's samples per device for the run and its baseline runs,
 // sums them per node and system-wide, and compares each series with Mann-Whitney U.
 #include "reports/history_check.hpp"
+#include "common/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -118,7 +119,7 @@ std::string comparable_params(const std::string& params_json) {
   json p = json::parse(params_json, nullptr, false);
   if (p.is_discarded()) return params_json;
   if (p.is_object()) p.erase("test_slow_rank");
-  return p.dump();
+  return json_text(p);
 }
 
 RunMetrics load_run_metrics(sqlite3* db, std::int64_t run_row) {

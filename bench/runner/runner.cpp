@@ -24,6 +24,7 @@
 #include "common/random.hpp"
 #include "common/sample_retention.hpp"
 #include "common/suite.hpp"
+#include "common/utf8.hpp"
 #include "capbench/version.hpp"
 
 namespace capbench {
@@ -71,7 +72,7 @@ json run_environment() {
   for (const char* var : {"SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_JOB_NODELIST", "SLURM_NTASKS", "PBS_JOBID",
                           "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NCCL_ALGO",
                           "NCCL_PROTO", "NCCL_IB_HCA"}) {
-    if (const char* v = std::getenv(var)) env[var] = v;
+    if (const char* v = std::getenv(var)) env[var] = escape_invalid_utf8(v);
   }
   return env;
 }
@@ -184,9 +185,9 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       const char* fault_env = std::getenv(kFaultVariable);
       std::string fault_text = fault_env ? fault_env : "";
       if (fault_env) check_fault_against_plan(parse_fault_spec(fault_text), comm.size(), s.plan);
-      message = json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)}}.dump();
+      message = json_text(json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)}});
     } catch (const std::exception& e) {
-      message = json{{"error", e.what()}}.dump();
+      message = json_text(json{{"error", e.what()}});
     }
   }
   if (auto w = comm.broadcast(&message, startup); !w.complete) startup_failed(w, "ranks did not start together");
@@ -236,9 +237,12 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   me.rank = comm.rank();
   me.local_rank = comm.local_rank();
   me.node_index = comm.node_index();
-  me.host = comm.host();
+  me.host = escape_invalid_utf8(comm.host());
   try {
     me.device = backend->identity();
+    for (std::string* field : {&me.device.name, &me.device.pci_bus_id, &me.device.pci_device_id, &me.device.uuid,
+                               &me.device.serial})
+      *field = escape_invalid_utf8(*field);
   } catch (const std::exception& e) {
     me.device.kind = backend_name;
     me.device.name = "unidentified";
@@ -250,7 +254,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                                     {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
                                     {"uuid", me.device.uuid}, {"serial", me.device.serial},
                                     {"details", me.device.details}}}};
-  if (auto w = comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1); !w.complete) {
+  if (auto w = comm.gather(json_text(me_json), &identities, startup, kTagStartup + 1); !w.complete) {
     if (root && !w.missing_ranks.empty())
       fmt::print(stderr, "capbench: ranks {} never reported their identity\n", fmt::join(w.missing_ranks, ", "));
     startup_failed(w, "not every rank reported its identity");
@@ -268,7 +272,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     rf.run.tool_name = kToolName;
     rf.run.tool_version = kVersion;
     rf.run.git_commit = kGitCommit;
-    rf.run.command_line = opts.command_line;
+    for (const auto& arg : opts.command_line) rf.run.command_line.push_back(escape_invalid_utf8(arg));
     rf.run.backend = backend_name;
     rf.run.nranks = comm.size();
     rf.run.nnodes = comm.node_count();
@@ -277,7 +281,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     // A planted fault is part of the record: a report can never take this run for a real one.
     if (fault) rf.run.environment[kFaultVariable] = fault->text;
     rf.suite.name = suite.name;
-    rf.suite.path = opts.suite_path;
+    rf.suite.path = escape_invalid_utf8(opts.suite_path);
     rf.suite.sha256 = suite.sha256;
     rf.suite.content = suite.content;
     for (int r = 0; r < comm.size(); ++r) {
@@ -431,7 +435,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     const auto gather_deadline = Deadline::after_seconds(
         std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     std::vector<std::string> payloads;
-    const auto g = comm.gather(rank_result_to_json(mine).dump(), &payloads, gather_deadline,
+    const auto g = comm.gather(json_text(rank_result_to_json(mine)), &payloads, gather_deadline,
                                kTagCaseBase + spec.index);
     comm.end_case();
     cr.finished_at = utc_now_iso8601();
