@@ -9,6 +9,7 @@
 #include "bench/runner/launch_check.hpp"
 #include "bench/runner/runner.hpp"
 #include "capbench/version.hpp"
+#include "common/case_memory.hpp"
 #include "common/suite.hpp"
 
 int main(int argc, char** argv) {
@@ -66,6 +67,11 @@ int main(int argc, char** argv) {
   if (check->parsed()) {
     try {
       const Suite s = load_suite_file(check_path);
+      // Device memory is known only on the ranks: `run` checks it there.
+      if (auto why = first_infeasible_case(s, cuda_backend_status().ok, host_memory_bytes(), 1, 0, "")) {
+        fmt::print(stderr, "capbench: {}\n", *why);
+        return kExitUsage;
+      }
       fmt::print("{}: suite '{}', sha256 {}, {} cases\n", check_path, s.name, s.sha256, s.plan.size());
       for (const auto& c : s.plan) fmt::print("  {:>3}  {}  (timeout {} s)\n", c.index + 1, c.id, c.timeout_s);
       return kExitOk;

@@ -21,6 +21,7 @@
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
+#include "common/case_memory.hpp"
 #include "common/random.hpp"
 #include "common/sample_retention.hpp"
 #include "common/suite.hpp"
@@ -157,6 +158,27 @@ RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& 
   }
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+// Rank 0, before any case: a case whose buffers cannot fit this host's memory (shared by its
+// ranks) or the smallest GPU's memory is refused with what it needs and what there is.
+std::optional<std::string> plan_does_not_fit(const Suite& suite, const std::string& backend,
+                                             const std::vector<RankIdentity>& ranks, int ranks_on_node) {
+  std::uint64_t device_bytes = 0;
+  std::string device_name;
+  if (backend == "cuda") {
+    for (const auto& r : ranks) {
+      const auto it = r.device.details.find("memory_bytes");
+      if (it == r.device.details.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) continue;
+      const auto b = static_cast<std::uint64_t>(it->get<std::int64_t>());
+      if (device_bytes == 0 || b < device_bytes) {
+        device_bytes = b;
+        device_name = describe_rank(r);
+      }
+    }
+  }
+  return first_infeasible_case(suite, backend == "cuda", host_memory_bytes(), ranks_on_node, device_bytes,
+                               device_name);
 }
 
 }  // namespace
@@ -302,6 +324,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       rf.ranks.push_back(std::move(id));
     }
     for (const auto& w : shared_gpu_warnings(rf.ranks)) fmt::print(stderr, "capbench: warning: {}\n", w);
+    const std::optional<std::string> infeasible = plan_does_not_fit(suite, backend_name, rf.ranks, comm.local_size());
+    if (infeasible) fmt::print(stderr, "capbench: {}\n", *infeasible);
     std::string path = opts.results_path;
     try {
       if (path.empty()) {
@@ -310,12 +334,12 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       } else if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
       }
-      writer = std::make_unique<ResultsWriter>(path, std::move(rf));
+      if (!infeasible) writer = std::make_unique<ResultsWriter>(path, std::move(rf));
     } catch (const std::exception& e) {
       open_error = e.what();
     }
-    if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
-    else fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
+    if (!writer && !infeasible) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
+    else if (writer) fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
                     kVersion, kGitCommit, comm.size(), comm.node_count(), backend_name, suite.name, suite.plan.size(),
                     writer->path());
   }
