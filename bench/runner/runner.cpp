@@ -401,6 +401,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         }
       });
 
+  if (root) watchdog.set_before_exit([&] { writer->hold_for_exit(); });
+
   // 5. The cases, one after another, every rank at once.
   Progress progress(static_cast<int>(suite.plan.size()), stderr);
   bool any_failed = false;
