@@ -18,6 +18,7 @@
 #include "bench/runner/fault_injection.hpp"
 #include "bench/runner/launch_check.hpp"
 #include "bench/runner/progress.hpp"
+#include "bench/runner/rank_liveness.hpp"
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
@@ -272,6 +273,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   }
   std::vector<std::string> identities;
   const json me_json = {{"local_rank", me.local_rank}, {"node_index", me.node_index}, {"host", me.host},
+                        {"pid", static_cast<int>(::getpid())},
                         {"device", {{"kind", me.device.kind}, {"name", me.device.name},
                                     {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
                                     {"uuid", me.device.uuid}, {"serial", me.device.serial},
@@ -286,6 +288,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   std::unique_ptr<ResultsWriter> writer;
   std::string run_id = opts.run_id;
   std::string open_error;
+  std::vector<int> rank_pids;  // rank 0: each rank's process id, to tell a dead rank on its node
   if (root) {
     if (run_id.empty()) run_id = make_run_id();
     ResultsFile rf;
@@ -321,6 +324,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       id.device.uuid = d.at("uuid").get<std::string>();
       id.device.serial = d.at("serial").get<std::string>();
       id.device.details = d.at("details");
+      rank_pids.push_back(j.value("pid", 0));
       rf.ranks.push_back(std::move(id));
     }
     for (const auto& w : shared_gpu_warnings(rf.ranks)) fmt::print(stderr, "capbench: warning: {}\n", w);
@@ -488,6 +492,17 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
           rr = mine;
         } else if (silent[static_cast<std::size_t>(r)]) {
           rr.status = "timeout";
+          const auto& ids = writer->results().ranks;
+          const bool died = ids[static_cast<std::size_t>(r)].node_index == ids[0].node_index &&
+                            process_is_gone(rank_pids[static_cast<std::size_t>(r)]);
+          if (died) {
+            rr.error = fmt::format("died: its process (pid {}, on rank 0's node) ended without reporting a result, "
+                                   "{:.1f} s into the case",
+                                   rank_pids[static_cast<std::size_t>(r)], cr.wall_s);
+            names.push_back(describe(r) + " (died)");
+            cr.ranks.push_back(std::move(rr));
+            continue;
+          }
           rr.error = g.interrupted
                          ? fmt::format("no result when the run was stopped by signal {} ({:.1f} s into the case): "
                                        "still measuring, hung or dead",
