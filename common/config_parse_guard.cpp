@@ -9,8 +9,8 @@ namespace capbench {
 
 using nlohmann::json;
 
-ConfigParseGuard::ConfigParseGuard(std::string file, int max_depth, std::size_t max_elements)
-    : file_(std::move(file)), max_depth_(max_depth), max_elements_(max_elements) {}
+ConfigParseGuard::ConfigParseGuard(std::string file, int max_depth, std::size_t max_elements, std::string kind)
+    : file_(std::move(file)), kind_(std::move(kind)), max_depth_(max_depth), max_elements_(max_elements) {}
 
 std::string ConfigParseGuard::path() const {
   std::string p;
@@ -29,9 +29,8 @@ std::string ConfigParseGuard::path() const {
 void ConfigParseGuard::count_value() {
   if (++elements_ > max_elements_)
     throw ConfigError(file_, path(),
-                      fmt::format("more than {} values in the file, the limit for a configuration file "
-                                  "(docs/reliability.md)",
-                                  max_elements_));
+                      fmt::format("more than {} values in the file, the limit for {} (docs/reliability.md)",
+                                  max_elements_, kind_));
 }
 
 void ConfigParseGuard::child_done() {
@@ -45,9 +44,9 @@ bool ConfigParseGuard::operator()(int, json::parse_event_t event, json& parsed) 
       count_value();
       if (static_cast<int>(levels_.size()) >= max_depth_)
         throw ConfigError(file_, path(),
-                          fmt::format("objects and arrays nested more than {} deep, the limit for a configuration "
-                                      "file (docs/reliability.md)",
-                                      max_depth_));
+                          fmt::format("objects and arrays nested more than {} deep, the limit for {} "
+                                      "(docs/reliability.md)",
+                                      max_depth_, kind_));
       levels_.push_back(Level{event == json::parse_event_t::array_start, 0, {}, {}});
       break;
     case json::parse_event_t::key: {

@@ -14,7 +14,9 @@ namespace capbench {
 
 class ConfigParseGuard {
  public:
-  ConfigParseGuard(std::string file, int max_depth, std::size_t max_elements);
+  // `kind` names the file's kind in messages ("a configuration file").
+  ConfigParseGuard(std::string file, int max_depth, std::size_t max_elements,
+                   std::string kind = "a configuration file");
 
   // The parser callback: always keeps the value (returns true), or throws.
   bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed);
@@ -30,7 +32,7 @@ class ConfigParseGuard {
   void count_value();
   void child_done();
 
-  std::string file_;
+  std::string file_, kind_;
   int max_depth_;
   std::size_t max_elements_;
   std::size_t elements_ = 0;

@@ -1,7 +1,6 @@
 // History check: gathers each metric's samples per device for the run and its baseline runs,
 // sums them per node and system-wide, and compares each series with Mann-Whitney U.
 #include "reports/history_check.hpp"
-#include "common/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -12,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "common/utf8.hpp"
 #include "common/stats.hpp"
 #include "reports/mann_whitney.hpp"
 #include "reports/summary.hpp"

@@ -1,7 +1,7 @@
 // SQLite access for the nightly history: statements, schema migrations, adding a run.
 #include "reports/history_db.hpp"
-#include "common/utf8.hpp"
 
+#include "common/utf8.hpp"
 #include "common/clock.hpp"
 
 #include <fmt/format.h>
