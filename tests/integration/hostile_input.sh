@@ -30,7 +30,10 @@ expect_refusal() {
 
 case "$scenario" in
 non_utf8_host)
-  [[ "$(id -u)" == 0 ]] && unshare --uts true 2>/dev/null || { echo "SKIPPED: unshare --uts needs root"; exit 77; }
+  if [[ "$(id -u)" != 0 ]] || ! unshare --uts true 2>/dev/null; then
+    echo "SKIPPED: unshare --uts needs root"
+    exit 77
+  fi
   # Open MPI's launcher refuses such a node name itself, so each rank gets its own namespace.
   results="$work/results.json"
   "$mpirun" -np 2 --oversubscribe unshare --uts sh -c \

@@ -1,8 +1,10 @@
+# shellcheck shell=bash disable=SC2154
 # Sourced by the Slurm tests: a real, private Slurm on this machine (munged, slurmctld and
 # slurmd as root), each on paths and ports inside "$work". Call start_private_slurm NAME after
 # setting `work` (a fresh directory) and `kill_wait` (seconds, Slurm's KillWait); it exports
 # SLURM_CONF and sets `node`. stop_private_slurm stops the daemons. Skips (exit 77) only where
-# the daemons cannot start here, with the reason printed.
+# the daemons cannot start here, with the reason printed. (`work` and `kill_wait` are the
+# caller's, hence SC2154 off.)
 skip_code=77
 
 skip() {

@@ -10,7 +10,6 @@ set -euo pipefail
 
 build_dir="$(cd "${1:?usage: slurm_scancel_test.sh BUILD_DIR}" && pwd)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "${here}/../.." && pwd)"
 limit_s="${CAPBENCH_SCANCEL_LIMIT_S:-5}"
 kill_wait=30
 # shellcheck source=tests/slurm/private_slurm.sh
