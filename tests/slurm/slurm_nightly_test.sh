@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
 job_wait_s="${CAPBENCH_SLURM_JOB_WAIT_S:-150}"
 
-# shellcheck source=tests/slurm/private_slurm.sh
+# shellcheck source-path=SCRIPTDIR source=private_slurm.sh
 source "${here}/private_slurm.sh"
 kill_wait=5
 

@@ -12,7 +12,7 @@ build_dir="$(cd "${1:?usage: slurm_scancel_test.sh BUILD_DIR}" && pwd)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 limit_s="${CAPBENCH_SCANCEL_LIMIT_S:-5}"
 kill_wait=30
-# shellcheck source=tests/slurm/private_slurm.sh
+# shellcheck source-path=SCRIPTDIR source=private_slurm.sh
 source "${here}/private_slurm.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-slurm-scancel.XXXXXX")"
