@@ -5,9 +5,11 @@
 #     completes and the results file carries the name escaped, and capreport reads it.
 #   hostile_input.sh limits MPIRUN CAPBENCH CAPREPORT SUITE WORKDIR
 #     under a 2 GiB address-space limit: a deeply nested and a very large suite (check and run)
-#     and results file (capreport) are exit 2 naming the limit, within seconds.
+#     and results file (capreport) are exit 2 naming the limit, within seconds; a repeated key
+#     in a system description, criteria file or GPU database is exit 2 naming the key.
 # Exit 0 pass, 1 fail, 77 skipped (unshare needs root).
 set -euo pipefail
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 scenario="$1" mpirun="$2" capbench="$3" capreport="$4" suite="$5" work="$6"
 rm -rf "$work"
 mkdir -p "$work"
@@ -62,6 +64,20 @@ limits)
   huge_results="$work/huge-results.json"
   truncate -s 65G "$huge_results"
   expect_refusal "above the limit of 64 GiB" huge_results "${limit[@]}" "$capreport" summary "$huge_results"
+  # A repeated key in the other configurations capreport reads: system, criteria, GPU database.
+  results="$work/results.json"
+  "$mpirun" -np 1 "$capbench" run --suite "$suite" --backend cpu --threads 1 --results "$results" > /dev/null 2>&1 ||
+    fail "the run for the report failed"
+  repeat_key() {  # the first top-level key of $1, given a second time
+    python3 -c 'import sys, re; t = open(sys.argv[1]).read(); i = t.index("{"); m = re.search(r"\"[^\"]+\"\s*:\s*\"[^\"]*\"", t[i:])
+sys.stdout.write(t[:i + 1] + m.group(0) + ", " + t[i + 1:])' "$1"
+  }
+  repeat_key "$src/configs/systems/gwangju-ai-datacenter.json" > "$work/system.json"
+  repeat_key "$src/configs/criteria/cpu-smoke.json" > "$work/criteria.json"
+  repeat_key "$src/configs/gpus.json" > "$work/gpus.json"
+  for kind in system criteria gpus; do
+    expect_refusal "appears twice" "dup_$kind" "$capreport" report "$results" "--$kind" "$work/$kind.json" -o "$work/report-$kind"
+  done
   echo "hostile_input $scenario: PASS"
   ;;
 *) fail "unknown scenario" ;;
