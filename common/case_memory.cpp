@@ -56,14 +56,16 @@ CaseMemory case_memory(const PlannedCase& c, bool cuda) {
     std::uint64_t largest = 0;
     if (const auto it = p.find("sizes"); it != p.end() && it->is_array())
       for (const auto& s : *it)
-        if (s.is_number_unsigned()) largest = std::max(largest, s.get<std::uint64_t>());
+        if (s.is_number_integer() && s.get<std::int64_t>() > 0)
+          largest = std::max(largest, static_cast<std::uint64_t>(s.get<std::int64_t>()));
     bytes = 2.0 * double(largest);
     m.basis = fmt::format("send and receive buffers of {}", describe_bytes(largest));
   } else if (c.benchmark == "host_device") {
+    if (!cuda) return m;  // CUDA only: the CPU backend skips it
     const double b = double(param_u64(p, "bytes"));
     const double both = p.value("direction", "") == "bidir" ? 2 : 1;
-    m.host_bytes = bytes_of(both * b);  // pinned or pageable host buffers, on either backend
-    if (cuda) m.device_bytes = bytes_of(both * b);
+    m.host_bytes = bytes_of(both * b);  // pinned or pageable host buffers
+    m.device_bytes = bytes_of(both * b);
     m.basis = fmt::format("{} host and device buffers of {}", both == 2 ? "two" : "one", describe_bytes(param_u64(p, "bytes")));
     return m;
   } else if (c.benchmark == "device_copy" || c.benchmark == "p2p") {

@@ -18,6 +18,22 @@ TEST(CaseMemory, GemmNeedsItsThreeMatrices) {
   EXPECT_EQ(case_memory(s.plan[1], true).host_bytes, 0u);
 }
 
+TEST(CaseMemory, CollectiveNeedsSendAndReceiveBuffersOfItsLargestSize) {
+  const Suite s = suite_of(R"({"benchmark": "collective", "operations": ["all_reduce"],
+                              "sizes": {"min_bytes": 1024, "max_bytes": 1073741824, "factor": 4}})");
+  EXPECT_EQ(case_memory(s.plan[0], false).host_bytes, 2u * 1073741824u);
+  EXPECT_EQ(case_memory(s.plan[0], true).device_bytes, 2u * 1073741824u);
+}
+
+TEST(CaseMemory, CudaOnlyBenchmarksNeedNothingUnderTheCpuBackend) {
+  const Suite s = suite_of(R"({"benchmark": "host_device", "bytes": 1099511627776},
+                              {"benchmark": "p2p", "bytes": 1099511627776})");
+  for (const auto& c : s.plan) {
+    EXPECT_EQ(case_memory(c, false).host_bytes, 0u) << c.id;
+    EXPECT_GT(case_memory(c, true).device_bytes, 0u) << c.id;
+  }
+}
+
 TEST(CaseMemory, InfeasibleCaseIsNamedWithBytesNeededAndAvailable) {
   const Suite s = suite_of(R"({"benchmark": "gemm", "precisions": ["fp64"], "shapes": [[64, 64, 64]]},
                               {"benchmark": "stream", "precisions": ["fp64"], "elements": 1073741824})");
