@@ -18,6 +18,12 @@ inline constexpr std::size_t kMaxConfigElements = 2'000'000;               // va
 inline constexpr std::uint64_t kMaxResultsBytes = std::uint64_t(64) << 30;  // 64 GiB
 inline constexpr int kMaxResultsDepth = 100;
 inline constexpr std::size_t kMaxSamplesPerMetric = 1'000'000;  // a suite allows 100,000 iterations
+// Values held at once while reading (each takes 16 bytes and more as a document): one rank
+// result (a few metrics of at most 100,000 samples), and everything outside the rank results
+// (identities: about 15 values a rank, so 1.5 million at 100,000 ranks).
+inline constexpr std::size_t kMaxRankResultValues = 8'000'000;
+inline constexpr std::size_t kMaxResultsOtherValues = 16'000'000;
+inline constexpr std::size_t kMaxRankResultBytes = std::size_t(1) << 30;  // text of one rank result
 
 // A byte count as people read it: "16 MiB".
 std::string describe_bytes(std::uint64_t bytes);

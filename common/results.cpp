@@ -421,6 +421,7 @@ class ResultsSaxReader {
   }
 
   bool put(json&& v) {
+    count_value();
     if (levels_.empty())
       root = std::move(v);
     else
@@ -439,6 +440,7 @@ class ResultsSaxReader {
                         fmt::format("objects and arrays nested more than {} deep, the limit for a results file "
                                     "(docs/reliability.md)",
                                     kMaxResultsDepth));
+    count_value();
     Level l{nullptr, levels_.empty() || levels_.back().value->is_array() ? std::string() : key_};
     if (levels_.empty()) {
       root = json(type);
@@ -449,6 +451,8 @@ class ResultsSaxReader {
       rank_doc_ = json(type);
       l.value = &rank_doc_;
       l.rank_result = true;
+      in_rank_ = true;
+      rank_values_ = 1;
     } else {
       l.value = slot(json(type));
     }
@@ -460,6 +464,7 @@ class ResultsSaxReader {
     const bool rank_result = levels_.back().rank_result;
     levels_.pop_back();
     if (rank_result) {
+      in_rank_ = false;
       if (case_ranks.size() <= rank_case_) case_ranks.resize(rank_case_ + 1);
       case_ranks[rank_case_].push_back(
           rank_result_from(ConfigNode(&rank_doc_, file_, fmt::format("cases[{}].ranks[{}]", rank_case_, rank_index_))));
@@ -468,6 +473,24 @@ class ResultsSaxReader {
     return true;
   }
 
+  // Values held at once: one rank result's document, or the rest of the file (the skeleton).
+  void count_value() {
+    if (in_rank_) {
+      if (++rank_values_ > kMaxRankResultValues)
+        throw ConfigError(*file_, fmt::format("cases[{}].ranks[{}]", rank_case_, rank_index_),
+                          fmt::format("more than {} values in one rank result, the limit for a results file "
+                                      "(docs/reliability.md)",
+                                      kMaxRankResultValues));
+    } else if (++skeleton_values_ > kMaxResultsOtherValues) {
+      throw ConfigError(*file_, "",
+                        fmt::format("more than {} values outside the rank results, the limit for a results file "
+                                    "(docs/reliability.md)",
+                                    kMaxResultsOtherValues));
+    }
+  }
+
+  bool in_rank_ = false;
+  std::size_t rank_values_ = 0, skeleton_values_ = 0;
   std::shared_ptr<const std::string> file_;
   std::vector<Level> levels_;
   std::string key_;

@@ -605,6 +605,8 @@ class Scanner {
       case ',':
         pending_ = Pending::kNone;
         if (!stack_.empty() && stack_.back().object) stack_.back().want_key = true;
+        // Past the reference reader's limit on values outside the rank results: it names it.
+        if (++skeleton_commas_ > kMaxResultsOtherValues) decline();
         break;
       case ':': break;
       default:
@@ -712,6 +714,7 @@ class Scanner {
     }
     record_escape_ = !closed && skip == n;
     batch_->text.append(p + from, end - from);
+    if (batch_->text.size() - record_start_ > kMaxRankResultBytes) decline();  // the reference counts its values
     record_in_string_ = in_string;
     record_depth_ = depth;
     if (closed) end_record();
@@ -745,7 +748,7 @@ class Scanner {
   bool in_string_ = false, escape_ = false, key_string_ = false;
   std::string key_;
   Pending pending_ = Pending::kNone;
-  std::size_t cases_seen_ = 0, case_pos_ = 0, rank_pos_ = 0;
+  std::size_t cases_seen_ = 0, case_pos_ = 0, rank_pos_ = 0, skeleton_commas_ = 0;
   bool in_ranks_ = false;
   RanksState ranks_state_ = RanksState::kFirstOrEnd;
   bool in_record_ = false, record_in_string_ = false, record_escape_ = false;
