@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <functional>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "common/config_parse_guard.hpp"
+#include "common/input_limits.hpp"
+#include "common/utf8.hpp"
 
 namespace capbench {
 
@@ -15,21 +19,42 @@ ConfigError::ConfigError(std::string file, std::string key_path, std::string pro
       key_path_(std::move(key_path)),
       problem_(std::move(problem)) {}
 
-json parse_jsonc(const std::string& text, const std::string& display_name) {
-  try {
-    return json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    // Translate the byte offset into line:column, which is what an editor shows.
-    std::size_t line = 1, col = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte, text.size());
-    for (std::size_t i = 0; i + 1 < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
+namespace {
+// Line and column (from 1) of a byte offset, which is what an editor shows.
+std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t offset) {
+  std::size_t line = 1, col = 1;
+  const std::size_t end = std::min<std::size_t>(offset, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
     }
+  }
+  return {line, col};
+}
+}  // namespace
+
+json parse_jsonc(const std::string& text, const std::string& display_name) {
+  if (text.size() > kMaxConfigBytes)
+    throw ConfigError(display_name, "",
+                      fmt::format("{} of text, above the limit of {} for a configuration file (docs/reliability.md)",
+                                  describe_bytes(text.size()), describe_bytes(kMaxConfigBytes)));
+  // Comments too: a suite's text is carried whole into the results file, which is JSON.
+  if (const auto bad = first_invalid_utf8(text)) {
+    const auto [line, col] = line_and_column(text, *bad);
+    throw ConfigError(display_name, "",
+                      fmt::format("not UTF-8: byte 0x{:02x} at line {}, column {} (configuration files must be "
+                                  "UTF-8 text)",
+                                  static_cast<unsigned char>(text[*bad]), line, col));
+  }
+  try {
+    ConfigParseGuard guard(display_name, kMaxConfigDepth, kMaxConfigElements);
+    return json::parse(text, std::ref(guard), /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    // e.byte is one past the byte where the parser stopped.
+    const auto [line, col] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
     std::string what = e.what();
     if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
     throw ConfigError(display_name, "", fmt::format("not valid JSON at line {}, column {}: {}", line, col, what));
@@ -42,11 +67,7 @@ json parse_jsonc(const std::string& text, const std::string& display_name) {
 }
 
 json load_jsonc_file(const std::string& path, std::string* raw_text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", "cannot open the file for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = read_file_bounded(path, kMaxConfigBytes, "a configuration file");
   json j = parse_jsonc(text, path);
   if (raw_text) *raw_text = std::move(text);
   return j;
@@ -63,7 +84,7 @@ std::string ConfigNode::child_path(std::string_view key) const {
 }
 
 std::string ConfigNode::describe_value() const {
-  std::string v = node_->dump();
+  std::string v = json_text(*node_);
   if (v.size() > 60) v = v.substr(0, 57) + "...";
   return fmt::format("{} {}", node_->type_name(), v);
 }

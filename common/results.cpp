@@ -1,7 +1,11 @@
 #include "common/results.hpp"
 #include "common/results_reader.hpp"
+#include "common/input_limits.hpp"
+#include "common/results_consistency.hpp"
+#include "common/utf8.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +92,8 @@ Metric metric_from(const ConfigNode& n) {
     // only for the one that fails.
     s->expect_array();
     const json& raw = s->raw();
+    if (raw.size() > kMaxSamplesPerMetric)
+      s->fail(fmt::format("at most {} samples (the limit per metric, docs/reliability.md)", kMaxSamplesPerMetric));
     m.samples.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       const json& v = raw[i];
@@ -356,6 +362,7 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
     }
     out.cases.push_back(std::move(cr));
   }
+  check_results_consistency(out, file);
   return out;
 }
 
@@ -417,6 +424,7 @@ class ResultsSaxReader {
   }
 
   bool put(json&& v) {
+    count_value();
     if (levels_.empty())
       root = std::move(v);
     else
@@ -430,6 +438,12 @@ class ResultsSaxReader {
   }
 
   bool open(json::value_t type) {
+    if (levels_.size() >= std::size_t(kMaxResultsDepth))
+      throw ConfigError(*file_, "",
+                        fmt::format("objects and arrays nested more than {} deep, the limit for a results file "
+                                    "(docs/reliability.md)",
+                                    kMaxResultsDepth));
+    count_value();
     Level l{nullptr, levels_.empty() || levels_.back().value->is_array() ? std::string() : key_};
     if (levels_.empty()) {
       root = json(type);
@@ -440,6 +454,8 @@ class ResultsSaxReader {
       rank_doc_ = json(type);
       l.value = &rank_doc_;
       l.rank_result = true;
+      in_rank_ = true;
+      rank_values_ = 1;
     } else {
       l.value = slot(json(type));
     }
@@ -451,6 +467,7 @@ class ResultsSaxReader {
     const bool rank_result = levels_.back().rank_result;
     levels_.pop_back();
     if (rank_result) {
+      in_rank_ = false;
       if (case_ranks.size() <= rank_case_) case_ranks.resize(rank_case_ + 1);
       case_ranks[rank_case_].push_back(
           rank_result_from(ConfigNode(&rank_doc_, file_, fmt::format("cases[{}].ranks[{}]", rank_case_, rank_index_))));
@@ -459,6 +476,24 @@ class ResultsSaxReader {
     return true;
   }
 
+  // Values held at once: one rank result's document, or the rest of the file (the skeleton).
+  void count_value() {
+    if (in_rank_) {
+      if (++rank_values_ > kMaxRankResultValues)
+        throw ConfigError(*file_, fmt::format("cases[{}].ranks[{}]", rank_case_, rank_index_),
+                          fmt::format("more than {} values in one rank result, the limit for a results file "
+                                      "(docs/reliability.md)",
+                                      kMaxRankResultValues));
+    } else if (++skeleton_values_ > kMaxResultsOtherValues) {
+      throw ConfigError(*file_, "",
+                        fmt::format("more than {} values outside the rank results, the limit for a results file "
+                                    "(docs/reliability.md)",
+                                    kMaxResultsOtherValues));
+    }
+  }
+
+  bool in_rank_ = false;
+  std::size_t rank_values_ = 0, skeleton_values_ = 0;
   std::shared_ptr<const std::string> file_;
   std::vector<Level> levels_;
   std::string key_;
@@ -512,6 +547,15 @@ struct FileBlockIterator {
 
 }  // namespace
 
+void check_results_file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > kMaxResultsBytes)
+    throw ConfigError(path, "",
+                      fmt::format("the file is {}, above the limit of {} for a results file (docs/reliability.md)",
+                                  describe_bytes(static_cast<std::uint64_t>(st.st_size)),
+                                  describe_bytes(kMaxResultsBytes)));
+}
+
 ResultsFile results_from_json(const json& j, const std::string& file) { return results_from_dom(j, file, nullptr); }
 
 ResultsFile results_from_skeleton(const json& skeleton, const std::string& file,
@@ -523,6 +567,7 @@ ResultsFile results_from_skeleton(const json& skeleton, const std::string& file,
 // (results_reader.cpp) falls back to it for any file it does not accept itself, so that every
 // error it reports is this reader's.
 ResultsFile read_results_file_reference(const std::string& path) {
+  check_results_file_size(path);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw ConfigError(path, "", "cannot open the results file for reading");
   FileBlocks blocks(f.get());
@@ -594,7 +639,7 @@ void dump_layered(const json& j, int depth, std::string& out) {
   constexpr int kExpandedDepth = 4;  // root, cases, a case, its ranks: each rank result on one line
   const bool container = j.is_object() || j.is_array();
   if (!container || j.empty() || depth >= kExpandedDepth) {
-    out += j.dump(-1, ' ', false, json::error_handler_t::strict);
+    out += json_text(j);
     return;
   }
   const std::string indent(std::size_t(depth + 1), ' ');
@@ -605,7 +650,7 @@ void dump_layered(const json& j, int depth, std::string& out) {
     first = false;
     out += indent;
     if (j.is_object()) {
-      out += json(it.key()).dump();
+      out += json_text(json(it.key()));
       out += ": ";
     }
     dump_layered(*it, depth + 1, out);
@@ -670,7 +715,7 @@ void emit_results_text(const ResultsFile& r, const std::function<void(std::strin
       if (!first) out += ",\n";
       first = false;
       out += "   ";
-      out += json(it.key()).dump();
+      out += json_text(json(it.key()));
       out += ": ";
       if (it.key() != "ranks") {
         dump_layered(*it, 3, out);
@@ -684,7 +729,7 @@ void emit_results_text(const ResultsFile& r, const std::function<void(std::strin
       for (std::size_t i = 0; i < c.ranks.size(); ++i) {
         if (i) out += ",\n";
         out += "    ";
-        out += rank_result_to_json(c.ranks[i]).dump();
+        out += json_text(rank_result_to_json(c.ranks[i]));
         if (out.size() >= (std::size_t(1) << 20)) {
           sink(out);
           out.clear();

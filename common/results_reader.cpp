@@ -1,5 +1,7 @@
 #include "common/results_reader.hpp"
 
+#include "common/input_limits.hpp"
+
 #include <sched.h>
 #include <sys/mman.h>
 
@@ -34,6 +36,9 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+
+// A rank result sits four levels down (root, cases, a case, its ranks).
+constexpr int kMaxRecordDepth = kMaxResultsDepth - 4;
 
 // The fast path declines: the record (or the file) goes to the reference reader instead.
 struct Declined {};
@@ -193,6 +198,7 @@ Metric metric_of(element e) {
         break;
       case 3: {
         const auto samples = array_of(field.value);
+        if (samples.size() > kMaxSamplesPerMetric) decline();
         m.samples.reserve(samples.size());
         for (element x : samples) m.samples.push_back(finite_non_negative(x));
         break;
@@ -588,6 +594,7 @@ class Scanner {
         }
         pending_ = Pending::kNone;
         stack_.push_back(Level{role, c == '{', c == '{'});
+        if (stack_.size() > std::size_t(kMaxResultsDepth)) decline();
         break;
       }
       case '}':
@@ -598,6 +605,8 @@ class Scanner {
       case ',':
         pending_ = Pending::kNone;
         if (!stack_.empty() && stack_.back().object) stack_.back().want_key = true;
+        // Past the reference reader's limit on values outside the rank results: it names it.
+        if (++skeleton_commas_ > kMaxResultsOtherValues) decline();
         break;
       case ':': break;
       default:
@@ -671,7 +680,7 @@ class Scanner {
       if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
-        ++depth;
+        if (++depth > kMaxRecordDepth) decline();
       } else if (c == '}' || c == ']') {
         return --depth == 0;
       }
@@ -705,6 +714,7 @@ class Scanner {
     }
     record_escape_ = !closed && skip == n;
     batch_->text.append(p + from, end - from);
+    if (batch_->text.size() - record_start_ > kMaxRankResultBytes) decline();  // the reference counts its values
     record_in_string_ = in_string;
     record_depth_ = depth;
     if (closed) end_record();
@@ -738,7 +748,7 @@ class Scanner {
   bool in_string_ = false, escape_ = false, key_string_ = false;
   std::string key_;
   Pending pending_ = Pending::kNone;
-  std::size_t cases_seen_ = 0, case_pos_ = 0, rank_pos_ = 0;
+  std::size_t cases_seen_ = 0, case_pos_ = 0, rank_pos_ = 0, skeleton_commas_ = 0;
   bool in_ranks_ = false;
   RanksState ranks_state_ = RanksState::kFirstOrEnd;
   bool in_record_ = false, record_in_string_ = false, record_escape_ = false;
@@ -830,6 +840,7 @@ unsigned default_threads() {
 
 ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats, unsigned threads,
                                    std::size_t batch_bytes) {
+  check_results_file_size(path);
   if (threads == 0) threads = default_threads();
   if (batch_bytes == 0) batch_bytes = std::size_t(4) << 20;
   FastReadStats local;

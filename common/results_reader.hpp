@@ -15,6 +15,9 @@
 
 namespace capbench {
 
+// A results file above kMaxResultsBytes is a ConfigError naming the limit (input_limits.hpp).
+void check_results_file_size(const std::string& path);
+
 // One thread, every byte through nlohmann's SAX parser: the reader before the fast one.
 ResultsFile read_results_file_reference(const std::string& path);
 

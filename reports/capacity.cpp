@@ -25,6 +25,19 @@ std::string problem_text(const std::string& case_id, const RankResult& r) {
   return fmt::format("{}: result not verified", case_id);
 }
 
+// Ranks the case has no record of at all (a damaged or hand-edited file): they were not measured.
+std::vector<int> ranks_absent_from(const CaseResult& c, std::size_t nranks) {
+  std::vector<char> present(nranks, 0);
+  for (const auto& r : c.ranks)
+    if (r.rank >= 0 && static_cast<std::size_t>(r.rank) < nranks) present[static_cast<std::size_t>(r.rank)] = 1;
+  std::vector<int> absent;
+  for (std::size_t i = 0; i < nranks; ++i)
+    if (!present[i]) absent.push_back(static_cast<int>(i));
+  return absent;
+}
+
+constexpr const char* kAbsentRank = "no result for this rank in the case: it was not measured";
+
 const Metric* find_metric(const RankResult& r, const std::string& name) {
   for (const auto& m : r.metrics)
     if (m.name == name) return &m;
@@ -54,6 +67,12 @@ FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark
   for (const auto& c : rf.cases) {
     if (c.benchmark != benchmark || case_family_key(c) != precision) continue;
     f.cases.push_back(c.id);
+    for (const int absent : ranks_absent_from(c, n)) {
+      const auto i = static_cast<std::size_t>(absent);
+      took_part[i] = 1;
+      if (!tainted[i]) fig[i].problem = c.id + ": " + kAbsentRank;
+      tainted[i] = 1;
+    }
     for (const auto& r : c.ranks) {
       const auto i = static_cast<std::size_t>(r.rank);
       if (r.status == "skipped") continue;
@@ -473,6 +492,15 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
   compare_with_target(a);
 
   for (const auto& c : rf.cases) {
+    for (const int absent : ranks_absent_from(c, rf.ranks.size())) {
+      RunProblem p;
+      p.case_id = c.id;
+      p.rank = absent;
+      p.status = "missing";
+      p.verification = "not_run";
+      p.detail = kAbsentRank;
+      a.problems.push_back(std::move(p));
+    }
     for (const auto& r : c.ranks) {
       if (r.status == "skipped") continue;
       if (r.status == "ok" && r.verification.status == "passed") continue;

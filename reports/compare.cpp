@@ -4,10 +4,15 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "common/config_parse_guard.hpp"
+#include "common/input_limits.hpp"
+#include "common/utf8.hpp"
 #include "common/config_node.hpp"
 #include "common/results.hpp"
 #include "common/stats.hpp"
@@ -29,12 +34,14 @@ struct Series {
 using SeriesMap = std::map<std::string, Series>;
 
 json read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", "a readable JSON file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j = json::parse(ss.str(), nullptr, false);
-  if (j.is_discarded()) throw ConfigError(path, "", "valid JSON (a capbench results file or Google Benchmark output)");
+  const std::string text = read_file_bounded(path, kMaxResultsBytes, "a results file");
+  json j;
+  try {
+    ConfigParseGuard guard(path, kMaxResultsDepth, SIZE_MAX, "a results file");
+    j = json::parse(text, std::ref(guard));
+  } catch (const json::exception&) {
+    throw ConfigError(path, "", "valid JSON (a capbench results file or Google Benchmark output)");
+  }
   return j;
 }
 
@@ -79,7 +86,7 @@ SeriesMap google_benchmark_series(const json& j, const std::string& file) {
 
 std::string series_key(const CaseResult& c, const Metric& m, bool job) {
   std::string key = c.id + (job ? " job " : " ") + m.name;
-  if (!m.labels.empty()) key += " " + m.labels.dump();
+  if (!m.labels.empty()) key += " " + json_text(m.labels);
   return key;
 }
 

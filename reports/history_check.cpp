@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "common/utf8.hpp"
 #include "common/stats.hpp"
 #include "reports/mann_whitney.hpp"
 #include "reports/summary.hpp"
@@ -118,7 +119,7 @@ std::string comparable_params(const std::string& params_json) {
   json p = json::parse(params_json, nullptr, false);
   if (p.is_discarded()) return params_json;
   if (p.is_object()) p.erase("test_slow_rank");
-  return p.dump();
+  return json_text(p);
 }
 
 RunMetrics load_run_metrics(sqlite3* db, std::int64_t run_row) {

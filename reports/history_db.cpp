@@ -1,6 +1,7 @@
 // SQLite access for the nightly history: statements, schema migrations, adding a run.
 #include "reports/history_db.hpp"
 
+#include "common/utf8.hpp"
 #include "common/clock.hpp"
 
 #include <fmt/format.h>
@@ -346,7 +347,7 @@ void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, 
                              const std::string& verification, const Metric& m) {
       ins_metric.reset();
       ins_metric.bind(1, case_row).bind(2, rank).bind(3, status).bind(4, verification);
-      ins_metric.bind(5, m.name).bind(6, m.unit).bind(7, m.labels.dump());
+      ins_metric.bind(5, m.name).bind(6, m.unit).bind(7, json_text(m.labels));
       ins_metric.bind(8, static_cast<std::int64_t>(m.samples.size()));
       ins_metric.bind(9, m.samples.empty() ? m.stats.median : median(m.samples));
       ins_metric.step();
@@ -362,7 +363,7 @@ void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, 
     for (const auto& c : r.cases) {
       ins_case.reset();
       ins_case.bind(1, out.run_row).bind(2, c.index).bind(3, c.id).bind(4, c.benchmark);
-      ins_case.bind(5, c.params.dump()).bind(6, c.status);
+      ins_case.bind(5, json_text(c.params)).bind(6, c.status);
       ins_case.step();
       const std::int64_t case_row = sqlite3_last_insert_rowid(db);
       for (const auto& rr : c.ranks) {

@@ -38,6 +38,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$findings"
   echo "== $target: ${seconds} s"
   if ! "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -dict="$root/tests/fuzz/json.dict" \
       -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1 "$work" "$seeds" \
       > "$build/fuzz-$name.log" 2>&1; then
     echo "!! $target crashed; input and log: $findings/, $build/fuzz-$name.log" >&2

@@ -10,6 +10,7 @@
 #include "bench/runner/gpu_launch_check.hpp"
 #include "bench/runner/progress.hpp"
 #include "common/benchmark_catalog.hpp"
+#include "common/case_memory.hpp"
 #include "common/plan_estimate.hpp"
 
 namespace capbench {
@@ -80,6 +81,11 @@ int run_check_command(const CheckOptions& opts, int* argc, char*** argv) {
   Suite s;
   try {
     s = load_suite_file(opts.suite_path, opts.overrides);
+    // Host memory here; device memory is known only on the ranks: `run` checks it there.
+    if (auto why = first_infeasible_case(s, cuda_backend_status().ok, host_memory_bytes(), 1, 0, "")) {
+      fmt::print(stderr, "capbench: {}\n", *why);
+      return kExitUsage;
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "capbench: {}\n", e.what());
     return kExitUsage;

@@ -42,6 +42,8 @@ bool ResultsWriter::mark_incomplete_if_running(const std::string& reason, const 
   return true;
 }
 
+void ResultsWriter::hold_for_exit() { mu_.lock(); }
+
 void ResultsWriter::write() {
   std::lock_guard<std::mutex> lock(mu_);
   write_locked();

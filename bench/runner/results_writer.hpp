@@ -21,6 +21,9 @@ class ResultsWriter {
   // recording the case that was under way. Returns false when the run had already ended.
   bool mark_incomplete_if_running(const std::string& reason, const CaseResult* in_progress = nullptr);
   void write();
+  // Before the process ends from another thread: waits for a write under way to finish and
+  // keeps any other from starting. Never returns the lock.
+  void hold_for_exit();
 
  private:
   void write_locked();

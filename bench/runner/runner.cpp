@@ -19,13 +19,16 @@
 #include "bench/runner/gpu_launch_check.hpp"
 #include "bench/runner/launch_check.hpp"
 #include "bench/runner/progress.hpp"
+#include "bench/runner/rank_liveness.hpp"
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
+#include "common/case_memory.hpp"
 #include "common/plan_estimate.hpp"
 #include "common/random.hpp"
 #include "common/sample_retention.hpp"
 #include "common/suite.hpp"
+#include "common/utf8.hpp"
 #include "capbench/version.hpp"
 
 namespace capbench {
@@ -73,7 +76,7 @@ json run_environment() {
   for (const char* var : {"SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_JOB_NODELIST", "SLURM_NTASKS", "PBS_JOBID",
                           "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NCCL_ALGO",
                           "NCCL_PROTO", "NCCL_IB_HCA"}) {
-    if (const char* v = std::getenv(var)) env[var] = v;
+    if (const char* v = std::getenv(var)) env[var] = escape_invalid_utf8(v);
   }
   return env;
 }
@@ -160,6 +163,27 @@ RankResult run_case_here(Backend& backend, Benchmark* bench, const CaseContext& 
   return r;
 }
 
+// Rank 0, before any case: a case whose buffers cannot fit this host's memory (shared by its
+// ranks) or the smallest GPU's memory is refused with what it needs and what there is.
+std::optional<std::string> plan_does_not_fit(const Suite& suite, const std::string& backend,
+                                             const std::vector<RankIdentity>& ranks, int ranks_on_node) {
+  std::uint64_t device_bytes = 0;
+  std::string device_name;
+  if (backend == "cuda") {
+    for (const auto& r : ranks) {
+      const auto it = r.device.details.find("memory_bytes");
+      if (it == r.device.details.end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) continue;
+      const auto b = static_cast<std::uint64_t>(it->get<std::int64_t>());
+      if (device_bytes == 0 || b < device_bytes) {
+        device_bytes = b;
+        device_name = describe_rank(r);
+      }
+    }
+  }
+  return first_infeasible_case(suite, backend == "cuda", host_memory_bytes(), ranks_on_node, device_bytes,
+                               device_name);
+}
+
 }  // namespace
 
 int run_capbench(const RunOptions& opts, Comm& comm) {
@@ -186,10 +210,10 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       const char* fault_env = std::getenv(kFaultVariable);
       std::string fault_text = fault_env ? fault_env : "";
       if (fault_env) check_fault_against_plan(parse_fault_spec(fault_text), comm.size(), s.plan);
-      message = json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)},
-                     {"overrides", opts.overrides.to_json()}}.dump();
+      message = json_text(json{{"suite", s.text}, {"fault", fault_env ? json(fault_text) : json(nullptr)},
+                               {"overrides", opts.overrides.to_json()}});
     } catch (const std::exception& e) {
-      message = json{{"error", e.what()}}.dump();
+      message = json_text(json{{"error", e.what()}});
     }
   }
   if (auto w = comm.broadcast(&message, startup); !w.complete) startup_failed(w, "ranks did not start together");
@@ -240,9 +264,12 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   me.rank = comm.rank();
   me.local_rank = comm.local_rank();
   me.node_index = comm.node_index();
-  me.host = comm.host();
+  me.host = escape_invalid_utf8(comm.host());
   try {
     me.device = backend->identity();
+    for (std::string* field : {&me.device.name, &me.device.pci_bus_id, &me.device.pci_device_id, &me.device.uuid,
+                               &me.device.serial})
+      *field = escape_invalid_utf8(*field);
   } catch (const std::exception& e) {
     me.device.kind = backend_name;
     me.device.name = "unidentified";
@@ -250,12 +277,13 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   }
   std::vector<std::string> identities;
   const json me_json = {{"local_rank", me.local_rank}, {"node_index", me.node_index}, {"host", me.host},
+                        {"pid", static_cast<int>(::getpid())},
                         {"device", {{"kind", me.device.kind}, {"name", me.device.name},
                                     {"pci_bus_id", me.device.pci_bus_id}, {"pci_device_id", me.device.pci_device_id},
                                     {"uuid", me.device.uuid}, {"serial", me.device.serial},
                                     {"details", me.device.details}}},
                         {"visible_gpus", planted_visible_gpus().value_or(cuda_visible_device_count())}};
-  if (auto w = comm.gather(me_json.dump(), &identities, startup, kTagStartup + 1); !w.complete) {
+  if (auto w = comm.gather(json_text(me_json), &identities, startup, kTagStartup + 1); !w.complete) {
     if (root && !w.missing_ranks.empty())
       fmt::print(stderr, "capbench: ranks {} never reported their identity\n", fmt::join(w.missing_ranks, ", "));
     startup_failed(w, "not every rank reported its identity");
@@ -266,6 +294,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   std::string run_id = opts.run_id;
   std::string open_error;
   bool gpu_refused = false;
+  std::vector<int> rank_pids;  // rank 0: each rank's process id, to tell a dead rank on its node
   if (root) {
     if (run_id.empty()) run_id = make_run_id();
     ResultsFile rf;
@@ -274,7 +303,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     rf.run.tool_name = kToolName;
     rf.run.tool_version = kVersion;
     rf.run.git_commit = kGitCommit;
-    rf.run.command_line = opts.command_line;
+    for (const auto& arg : opts.command_line) rf.run.command_line.push_back(escape_invalid_utf8(arg));
     rf.run.backend = backend_name;
     rf.run.nranks = comm.size();
     rf.run.nnodes = comm.node_count();
@@ -283,7 +312,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     // A planted fault is part of the record: a report can never take this run for a real one.
     if (fault) rf.run.environment[kFaultVariable] = fault->text;
     rf.suite.name = suite.name;
-    rf.suite.path = opts.suite_path;
+    rf.suite.path = escape_invalid_utf8(opts.suite_path);
     rf.suite.sha256 = suite.sha256;
     rf.suite.content = suite.content;
     rf.suite.overrides = suite.overrides;
@@ -302,10 +331,14 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       id.device.uuid = d.at("uuid").get<std::string>();
       id.device.serial = d.at("serial").get<std::string>();
       id.device.details = d.at("details");
+      rank_pids.push_back(j.value("pid", 0));
       rf.ranks.push_back(std::move(id));
     }
     for (const auto& w : shared_gpu_warnings(rf.ranks)) fmt::print(stderr, "capbench: warning: {}\n", w);
     gpu_refused = check_gpu_launch(rf.ranks, identities, backend_name, opts);
+    const std::optional<std::string> infeasible =
+        gpu_refused ? std::nullopt : plan_does_not_fit(suite, backend_name, rf.ranks, comm.local_size());
+    if (infeasible) fmt::print(stderr, "capbench: {}\n", *infeasible);
     std::string path = opts.results_path;
     if (!gpu_refused) try {
       if (path.empty()) {
@@ -314,13 +347,13 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       } else if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
         std::filesystem::create_directories(parent);
       }
-      writer = std::make_unique<ResultsWriter>(path, std::move(rf));
+      if (!infeasible) writer = std::make_unique<ResultsWriter>(path, std::move(rf));
     } catch (const std::exception& e) {
       open_error = e.what();
     }
     if (gpu_refused) fmt::print(stderr, "capbench: --strict-gpus: refusing to run; nothing was measured\n");
-    else if (!writer) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
-    else fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
+    else if (!writer && !infeasible) fmt::print(stderr, "capbench: cannot write results: {}\n", open_error);
+    else if (writer) fmt::print(stderr, "capbench {} ({}), {} ranks on {} nodes, backend {}, suite {} ({} cases)\nresults: {}\n",
                     kVersion, kGitCommit, comm.size(), comm.node_count(), backend_name, suite.name, suite.plan.size(),
                     writer->path());
   }
@@ -382,6 +415,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         }
       });
 
+  if (root) watchdog.set_before_exit([&] { writer->hold_for_exit(); });
+
   // 5. The cases, one after another, every rank at once.
   Progress progress(static_cast<int>(suite.plan.size()), stderr);
   progress.set_expected(expected_durations(suite.plan, backend_name, comm.size()));
@@ -441,7 +476,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     const auto gather_deadline = Deadline::after_seconds(
         std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     std::vector<std::string> payloads;
-    const auto g = comm.gather(rank_result_to_json(mine).dump(), &payloads, gather_deadline,
+    const auto g = comm.gather(json_text(rank_result_to_json(mine)), &payloads, gather_deadline,
                                kTagCaseBase + spec.index);
     comm.end_case();
     cr.finished_at = utc_now_iso8601();
@@ -468,6 +503,17 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
           rr = mine;
         } else if (silent[static_cast<std::size_t>(r)]) {
           rr.status = "timeout";
+          const auto& ids = writer->results().ranks;
+          const bool died = ids[static_cast<std::size_t>(r)].node_index == ids[0].node_index &&
+                            process_is_gone(rank_pids[static_cast<std::size_t>(r)]);
+          if (died) {
+            rr.error = fmt::format("died: its process (pid {}, on rank 0's node) ended without reporting a result, "
+                                   "{:.1f} s into the case",
+                                   rank_pids[static_cast<std::size_t>(r)], cr.wall_s);
+            names.push_back(describe(r) + " (died)");
+            cr.ranks.push_back(std::move(rr));
+            continue;
+          }
           rr.error = g.interrupted
                          ? fmt::format("no result when the run was stopped by signal {} ({:.1f} s into the case): "
                                        "still measuring, hung or dead",

@@ -11,6 +11,8 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(50);
 // Time the main thread gets to handle a stop itself before the watchdog marks the file.
 constexpr auto kStopGrace = std::chrono::milliseconds(300);
+// Time after a stop signal before the watchdog ends the process itself (docs/reliability.md).
+constexpr auto kStopExit = std::chrono::seconds(2);
 }  // namespace
 
 Watchdog::Watchdog(std::function<void(const std::string&, double)> on_stuck, std::function<void(int)> on_stop)
@@ -34,6 +36,11 @@ void Watchdog::arm(std::string phase, double limit_s) {
   armed_ = true;
 }
 
+void Watchdog::set_before_exit(std::function<void()> f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  before_exit_ = std::move(f);
+}
+
 void Watchdog::disarm() {
   std::lock_guard<std::mutex> lock(mu_);
   armed_ = false;
@@ -53,13 +60,21 @@ void Watchdog::loop() {
       std::fflush(stderr);
       std::_Exit(kExitFailed);  // the launcher sees a rank fail and ends the job
     }
-    if (stop_requested() && !stop_handled_) {
+    if (stop_requested()) {
       if (stop_seen_ == std::chrono::steady_clock::time_point{}) stop_seen_ = now;
-      if (now - stop_seen_ >= kStopGrace) {
+      if (!stop_handled_ && now - stop_seen_ >= kStopGrace) {
         stop_handled_ = true;
         lock.unlock();
         if (on_stop_) on_stop_(stop_signal());
         lock.lock();
+      }
+      if (stop_handled_ && now - stop_seen_ >= kStopExit) {
+        const auto before_exit = before_exit_;
+        lock.unlock();
+        if (before_exit) before_exit();
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::_Exit(kExitFailed);  // a stopped run is never 0
       }
     }
   }

@@ -5,7 +5,11 @@
 //  - ends this rank when the armed phase outlives its limit (rank 0 first writes the results
 //    file, marked incomplete, through `on_stuck`), so the launcher tears the job down;
 //  - on rank 0, marks the results file incomplete shortly after a stop signal if the main
-//    thread has not done so (it may be inside a long measurement), through `on_stop`.
+//    thread has not done so (it may be inside a long measurement), through `on_stop`;
+//  - on every rank, ends the process kStopExit after a stop signal if the main thread has not
+//    ended it by then (`before_exit` first, e.g. to let a results write finish). mpirun sends
+//    SIGKILL 1 s after its SIGTERM, but Slurm waits KillWait (30 s by default) after scancel
+//    or a time limit: without this, ranks stuck in a measurement would outlive the job's end.
 // It never calls MPI (the runner initialises MPI_THREAD_FUNNELED).
 #include <chrono>
 #include <condition_variable>
@@ -25,12 +29,15 @@ class Watchdog {
   Watchdog& operator=(const Watchdog&) = delete;
 
   void arm(std::string phase, double limit_s);
+  // Called on the watchdog thread just before it ends the process after a stop signal.
+  void set_before_exit(std::function<void()> f);
   void disarm();
 
  private:
   void loop();
   std::function<void(const std::string&, double)> on_stuck_;
   std::function<void(int)> on_stop_;
+  std::function<void()> before_exit_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool quit_ = false, armed_ = false, stop_handled_ = false;

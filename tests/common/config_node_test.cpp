@@ -1,5 +1,7 @@
 #include "common/config_node.hpp"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 using namespace capbench;
@@ -63,4 +65,50 @@ TEST(ConfigNode, TypeChecks) {
   EXPECT_THROW(root.at("i").as_bool(), ConfigError);
   EXPECT_THROW(root.at("f").as_fraction(), ConfigError);
   EXPECT_THROW(root.at("s").as_enum({"a", "b"}), ConfigError);
+}
+
+// --- hostile input (issue 15) ---------------------------------------------------------------
+
+TEST(ConfigNode, DuplicateKeyIsAnErrorNamingTheKeyPath) {
+  const auto msg = error_of([] { parse_jsonc(R"({"cases": [{"a": 1}, {"b": {"c": 1, "c": 2}}]})", "d.json"); });
+  EXPECT_NE(msg.find("d.json"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'cases[1].b.c'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("twice"), std::string::npos) << msg;
+  // The same key in two different objects is fine.
+  EXPECT_EQ(error_of([] { parse_jsonc(R"({"x": {"c": 1}, "y": {"c": 2}})", "d.json"); }), "no error");
+}
+
+TEST(ConfigNode, NestingPastTheLimitIsRefusedNamingIt) {
+  const std::string ok = std::string(64, '[') + std::string(64, ']');
+  EXPECT_EQ(error_of([&] { parse_jsonc(ok, "n.json"); }), "no error");
+  const std::string deep = std::string(65, '[') + std::string(65, ']');
+  const auto msg = error_of([&] { parse_jsonc(deep, "n.json"); });
+  EXPECT_NE(msg.find("nested more than 64 deep"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, TooManyValuesAreRefusedWhileReading) {
+  std::string text = "[";
+  for (int i = 0; i < 2'000'001; ++i) text += "0,";
+  text += "0]";
+  const auto msg = error_of([&] { parse_jsonc(text, "m.json"); });
+  EXPECT_NE(msg.find("more than 2000000 values"), std::string::npos) << msg;
+}
+
+TEST(ConfigNode, TextThatIsNotUtf8IsRefusedWithLineAndColumn) {
+  const auto msg = error_of([] { parse_jsonc("{\n  // caf\xe9\n  \"a\": 1\n}", "u.json"); });
+  EXPECT_NE(msg.find("u.json"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not UTF-8: byte 0xe9 at line 2, column 9"), std::string::npos) << msg;
+  EXPECT_EQ(error_of([] { parse_jsonc("{\"a\": \"caf\xc3\xa9\"}", "u.json"); }), "no error");
+}
+
+TEST(ConfigNode, FileAboveTheSizeLimitIsRefusedBeforeReading) {
+  const std::string path = testing::TempDir() + "/capbench-sparse-config.json";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fseek(f, long(1) << 30, SEEK_SET);  // sparse 1 GiB: never read
+  std::fputc(' ', f);
+  std::fclose(f);
+  const auto msg = error_of([&] { load_jsonc_file(path); });
+  std::remove(path.c_str());
+  EXPECT_NE(msg.find("above the limit of 16 MiB"), std::string::npos) << msg;
 }

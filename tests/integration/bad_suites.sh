@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every file in the bad-suites folder must make capbench exit 2 with a message naming the
-# key given on the file's first line ("// expect: KEY"), and leave no results file.
+# key given on the file's first line ("// expect: KEY"), from `run` as from `check`, and leave
+# no results file.
 # Usage: bad_suites.sh MPIRUN CAPBENCH SUITES_DIR WORKDIR
 set -euo pipefail
 mpirun="$1" capbench="$2" dir="$3" work="$4"
@@ -27,6 +28,15 @@ for suite in "$dir"/*.json; do
   fi
   if compgen -G "$out/*.json*" > /dev/null; then
     echo "FAIL $suite: a results file was left in $out" >&2
+    failures=$((failures + 1))
+  fi
+  set +e
+  "$capbench" check "$suite" > /dev/null 2> "$out/check.stderr"
+  check_code=$?
+  set -e
+  if [[ "$check_code" != 2 ]] || ! grep -qF -- "$expect" "$out/check.stderr"; then
+    echo "FAIL $suite: check exited $check_code, expected 2 naming '$expect':" >&2
+    cat "$out/check.stderr" >&2
     failures=$((failures + 1))
   fi
   echo "bad_suites: $(basename "$suite"): exit $code: $(head -n 1 "$out/stderr")"

@@ -49,7 +49,8 @@ case "$scenario" in
     run_with_fault "rank=1,case=2,kind=exit"
     expect_failed_exit; expect_quick
     expect_stderr "rank 1 (host "
-    expect_file status=incomplete "reason~rank 1 (host " cases=2 case0=passed case1.rank1=timeout fault~kind=exit
+    expect_file status=incomplete "reason~rank 1 (host " cases=2 case0=passed case1.rank1=timeout fault~kind=exit \
+      "case1.rank1~died: its process" "reason~(died)"
     ;;
   throw)  # rank 3's case throws: that case fails naming rank 3, the run goes on, exit 1
     run_with_fault "rank=3,case=1,kind=throw"

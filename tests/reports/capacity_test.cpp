@@ -264,3 +264,33 @@ TEST(Capacity, ResultsV2CollectiveWithAFailedRankHasNoFigure) {
 
 }  // namespace
 }  // namespace capbench
+
+namespace capbench {
+namespace {
+
+// Issue 15: a rank absent from one case of a precision (a damaged or hand-edited file) has no
+// figure for that precision, and the report's problems name it, with or without a system.
+TEST(Capacity, RankAbsentFromOneCaseHasNoFigureAndIsAProblem) {
+  for (const char* system : {"", testing::kGwangju}) {
+    Loaded l("mixed-fleet.json", system);
+    for (auto& c : l.results.cases)
+      if (c.id == "gemm/fp64/4096x4096x4096")
+        std::erase_if(c.ranks, [](const RankResult& r) { return r.rank == 2; });
+    const Analysis a = analyze(l.results, "x", "0", l.db, l.system ? &*l.system : nullptr);
+    const auto* f = find_family(a.gemm, "fp64");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->measured, 7) << system;
+    ASSERT_GT(f->gpus.size(), 2u);
+    EXPECT_FALSE(f->gpus[2].value) << system;
+    EXPECT_NE(f->gpus[2].problem.find("not measured"), std::string::npos) << f->gpus[2].problem;
+    bool named = false;
+    for (const auto& p : a.problems)
+      named = named || (p.rank == 2 && p.case_id == "gemm/fp64/4096x4096x4096" && p.status == "missing");
+    EXPECT_TRUE(named) << system;
+    // Another precision, where rank 2 is in every case, still counts it.
+    EXPECT_TRUE(find_family(a.gemm, "bf16")->gpus[2].value);
+  }
+}
+
+}  // namespace
+}  // namespace capbench

@@ -12,36 +12,14 @@ set -euo pipefail
 build_dir="$(cd "${1:?usage: slurm_nightly_test.sh BUILD_DIR}" && pwd)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "${here}/../.." && pwd)"
-skip_code=77
 job_wait_s="${CAPBENCH_SLURM_JOB_WAIT_S:-150}"
 
-skip() {
-  echo "slurm_nightly_test: SKIPPED: $*"
-  exit "${skip_code}"
-}
-
-for tool in munged slurmctld slurmd sbatch squeue scontrol; do
-  command -v "${tool}" >/dev/null 2>&1 ||
-    skip "'${tool}' not found (Debian: apt-get install slurm-wlm munge slurm-wlm-basic-plugins)"
-done
-[[ "$(id -u)" == 0 ]] || skip "slurmd must run as root to launch job steps; this test runs as $(id -un)"
+# shellcheck source-path=SCRIPTDIR source=private_slurm.sh
+source "${here}/private_slurm.sh"
+kill_wait=5
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-slurm-test.XXXXXX")"
 chmod 700 "${work}"
-mkdir -p "${work}/state" "${work}/spool" "${work}/munge" "${work}/out"
-
-stop_daemon() {
-  local pidfile="$1" pid
-  [[ -s "${pidfile}" ]] || return 0
-  pid="$(cat "${pidfile}")"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill "${pid}" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do
-    kill -0 "${pid}" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "${pid}" 2>/dev/null || true
-}
 
 show_logs() {
   for f in "${work}"/*.log "${work}"/out/*.out; do
@@ -54,9 +32,7 @@ show_logs() {
 cleanup() {
   local rc=$?
   if [[ -n "${job_id:-}" ]]; then scancel "${job_id}" >/dev/null 2>&1 || true; fi
-  stop_daemon "${work}/slurmd.pid"
-  stop_daemon "${work}/slurmctld.pid"
-  stop_daemon "${work}/munge/munged.pid"
+  stop_private_slurm
   if [[ "${rc}" != 0 && "${rc}" != "${skip_code}" ]]; then show_logs; fi
   rm -rf "${work}"
   exit "${rc}"
@@ -64,74 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# --- munge: a fresh key and a private socket.
-dd if=/dev/urandom of="${work}/munge/munge.key" bs=1024 count=1 status=none
-chmod 400 "${work}/munge/munge.key"
-socket="${work}/munge/munge.socket"
-munged --force --socket="${socket}" --key-file="${work}/munge/munge.key" \
-  --pid-file="${work}/munge/munged.pid" --log-file="${work}/munged.log" \
-  --seed-file="${work}/munge/munged.seed" >/dev/null 2>&1 ||
-  skip "munged would not start: $(tail -n 3 "${work}/munged.log" 2>/dev/null | tr '\n' ' ')"
-
-# --- slurm.conf for this one node, with what slurmd detects of it.
-node="$(hostname -s)"
-node_hw="$(slurmd -C 2>/dev/null | head -n 1)" || true
-[[ "${node_hw}" == NodeName=* ]] || skip "slurmd -C could not describe this node"
-node_hw="${node_hw#NodeName=* }"
-# Ports: well away from Slurm's defaults (6817/6818), different per test process.
-port_base=$((20000 + ($$ % 20000) * 2))
-cat >"${work}/slurm.conf" <<CONF
-ClusterName=capbenchtest
-SlurmctldHost=${node}(127.0.0.1)
-SlurmctldPort=${port_base}
-SlurmdPort=$((port_base + 1))
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=${socket}
-StateSaveLocation=${work}/state
-SlurmdSpoolDir=${work}/spool
-SlurmctldPidFile=${work}/slurmctld.pid
-SlurmdPidFile=${work}/slurmd.pid
-SlurmctldLogFile=${work}/slurmctld.log
-SlurmdLogFile=${work}/slurmd.log
-SlurmctldDebug=info
-SlurmdDebug=info
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-SwitchType=switch/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-SchedulerType=sched/backfill
-ReturnToService=2
-MinJobAge=600
-InactiveLimit=0
-KillWait=5
-Waittime=0
-NodeName=${node} NodeAddr=127.0.0.1 ${node_hw} State=UNKNOWN
-PartitionName=capbench Nodes=${node} Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
-CONF
-export SLURM_CONF="${work}/slurm.conf"
-
-slurmctld -f "${SLURM_CONF}" >/dev/null 2>&1 ||
-  skip "slurmctld would not start: $(tail -n 3 "${work}/slurmctld.log" 2>/dev/null | tr '\n' ' ')"
-slurmd -f "${SLURM_CONF}" -N "${node}" >/dev/null 2>&1 ||
-  skip "slurmd would not start: $(tail -n 3 "${work}/slurmd.log" 2>/dev/null | tr '\n' ' ')"
-
-# The node must come up idle before anything can run.
-state=""
-for _ in $(seq 1 60); do
-  state="$(sinfo -h -n "${node}" -o %t 2>/dev/null || true)"
-  [[ "${state}" == idle* ]] && break
-  sleep 0.5
-done
-[[ "${state}" == idle* ]] || skip "node ${node} never became idle (state '${state}'): $(tail -n 3 "${work}/slurmd.log" | tr '\n' ' ')"
-echo "slurm_nightly_test: private Slurm up: node ${node} (${node_hw}), ports ${port_base}/$((port_base + 1))"
+start_private_slurm slurm_nightly_test
 
 # --- the nightly template, CPU backend, 2 tasks on this node, no GPUs requested.
 export CAPBENCH_ROOT="${repo}" CAPBENCH_BUILD="${build_dir}" CAPBENCH_BACKEND=cpu

@@ -103,9 +103,15 @@ def allreduce_case(index, sizes_gbs, ranks_):
         for size, gbs in sizes_gbs.items():
             labels = {"size_bytes": size}
             bw = gbs(r) * G
-            metrics.append(metric("time", "s", size / bw, labels))
-            metrics.append(metric("algbw", "B/s", bw / (2 * (len(ranks_) - 1) / len(ranks_)), labels))
-            metrics.append(metric("busbw", "B/s", bw, labels))
+            factor = 2 * (len(ranks_) - 1) / len(ranks_)
+            # Bandwidths derived from each timed sample, as the benchmark forms them: a reader
+            # checks that algbw x time is the message size.
+            algbw = metric("algbw", "B/s", bw / factor, labels)
+            times = [size / x for x in algbw["samples"]]
+            metrics.append({"name": "time", "unit": "s", "labels": labels, "samples": times, "stats": stats(times)})
+            metrics.append(algbw)
+            busbw = [x * factor for x in algbw["samples"]]
+            metrics.append({"name": "busbw", "unit": "B/s", "labels": labels, "samples": busbw, "stats": stats(busbw)})
         ranks.append(rank_result(r, metrics, info={"bus_factor": 2 * (len(ranks_) - 1) / len(ranks_)}))
     return {"index": index, "id": "collective/all_reduce/fp32/out_of_place", "benchmark": "collective",
             "params": {"operation": "all_reduce", "dtype": "fp32", "sizes": list(sizes_gbs), "in_place": False,
