@@ -121,6 +121,15 @@ void control_false_alarms(std::vector<SampleComparison*>& family, double alpha) 
   }
 }
 
+double judge_family(std::vector<SampleComparison*>& family, const CheckOptions& opt) {
+  std::vector<double> spreads;
+  for (const auto* c : family) spreads.push_back(c->spread);
+  const double typical = spreads.empty() ? 0.0 : median(spreads);
+  for (auto* c : family) decide_verdict(*c, opt, typical);
+  control_false_alarms(family, opt.alpha);
+  return typical;
+}
+
 std::size_t CheckReport::regressions() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) {
     return r.cmp.verdict == Verdict::kRegression && !r.explained;
@@ -565,17 +574,11 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   // False-alarm control over the whole check: every judged comparison is one hypothesis, and
   // no series is taken to be quieter than the check's typical series.
   std::vector<SampleComparison*> family;
-  std::vector<double> spreads;
   for (auto& row : report.rows) {
     const Verdict v = row.cmp.verdict;
-    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) {
-      family.push_back(&row.cmp);
-      spreads.push_back(row.cmp.spread);
-    }
+    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) family.push_back(&row.cmp);
   }
-  report.typical_spread = spreads.empty() ? 0.0 : median(spreads);
-  for (auto* c : family) decide_verdict(*c, opt, report.typical_spread);
-  control_false_alarms(family, opt.alpha);
+  report.typical_spread = judge_family(family, opt);
   explain_sums_by_devices(report.rows);
   return report;
 }

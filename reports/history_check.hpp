@@ -72,6 +72,10 @@ void decide_verdict(SampleComparison& c, const CheckOptions& options, double spr
 // whose adjusted p exceeds alpha become kOk.
 void control_false_alarms(std::vector<SampleComparison*>& family, double alpha);
 
+// The whole rule over one check's judged comparisons (from compare_series): decide_verdict
+// with the median spread of the family as floor, then control_false_alarms. Returns that median.
+double judge_family(std::vector<SampleComparison*>& family, const CheckOptions& options);
+
 struct CheckRow {
   std::string case_id, metric, unit, labels;  // labels: compact JSON, "" when none
   std::string scope;                          // gpu | node | system | job (a case's job-wide metric)
