@@ -28,11 +28,30 @@ const char* verdict_name(Verdict v) {
     case Verdict::kShortBaseline: return "short base";
     case Verdict::kNoBaseline: return "not compared";
     case Verdict::kFailed: return "FAILED";
+    case Verdict::kUnsteady: return "unsteady";
   }
   return "?";
 }
 
 bool higher_is_better(const std::string& unit) { return unit != "s"; }
+
+namespace {
+
+// Standard deviation of the logs of a night's samples: its scatter, in the units of the spread.
+double log_sample_spread(const std::vector<double>& samples) {
+  std::vector<double> logs;
+  for (double v : samples)
+    if (v > 0) logs.push_back(std::log(v));
+  if (logs.size() < 2) return 0.0;
+  double mean = 0;
+  for (double v : logs) mean += v;
+  mean /= static_cast<double>(logs.size());
+  double ss = 0;
+  for (double v : logs) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / static_cast<double>(logs.size() - 1));
+}
+
+}  // namespace
 
 SampleComparison compare_series(const std::vector<std::vector<double>>& baseline_nights, const std::vector<double>& run,
                                 bool higher_better, const CheckOptions& opt) {
@@ -70,6 +89,11 @@ SampleComparison compare_series(const std::vector<std::vector<double>>& baseline
   c.worse_by = higher_better ? -c.change : 1.0 - c.baseline_median / c.run_median;
   const NightTest nights = night_to_night_test(night_medians, c.run_median);
   c.spread = nights.log_spread;
+  std::vector<double> within;
+  for (const auto& night : baseline_nights)
+    if (night.size() >= 2) within.push_back(log_sample_spread(night));
+  c.within_baseline = within.empty() ? 0.0 : median(within);
+  c.within_tonight = run.size() >= 2 ? log_sample_spread(run) : 0.0;
   c.higher_better = higher_better;
   c.night_medians = std::move(night_medians);
   // "Worse" is the run's samples lying below the baseline's for a rate, above for a time.
@@ -121,12 +145,21 @@ void control_false_alarms(std::vector<SampleComparison*>& family, double alpha) 
   }
 }
 
-double judge_family(std::vector<SampleComparison*>& family, const CheckOptions& opt) {
-  std::vector<double> spreads;
-  for (const auto* c : family) spreads.push_back(c->spread);
-  const double typical = spreads.empty() ? 0.0 : median(spreads);
-  for (auto* c : family) decide_verdict(*c, opt, typical);
+std::map<std::string, double> judge_family(std::vector<SampleComparison*>& family, const CheckOptions& opt,
+                                           const std::vector<std::string>& groups) {
+  auto group_of = [&](std::size_t i) { return groups.empty() ? std::string() : groups[i]; };
+  std::map<std::string, std::vector<double>> spreads;
+  for (std::size_t i = 0; i < family.size(); ++i) spreads[group_of(i)].push_back(family[i]->spread);
+  std::map<std::string, double> typical;
+  for (const auto& [g, v] : spreads) typical[g] = median(v);
+  for (std::size_t i = 0; i < family.size(); ++i) decide_verdict(*family[i], opt, typical[group_of(i)]);
   control_false_alarms(family, opt.alpha);
+  for (auto* c : family) {
+    const bool flagged = c->verdict == Verdict::kRegression || c->verdict == Verdict::kImproved;
+    // A real slowdown moves every sample; a disturbed night scatters them.
+    if (flagged && c->within_baseline > 0 && c->within_tonight > opt.noise_multiple * c->within_baseline)
+      c->verdict = Verdict::kUnsteady;
+  }
   return typical;
 }
 
@@ -143,6 +176,11 @@ std::size_t CheckReport::short_baselines() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) {
     return r.cmp.verdict == Verdict::kShortBaseline || r.cmp.verdict == Verdict::kNewSeries;
   }));
+}
+
+std::size_t CheckReport::unsteady() const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kUnsteady; }));
 }
 
 int check_exit_code(const CheckReport& report) {
@@ -574,11 +612,15 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   // False-alarm control over the whole check: every judged comparison is one hypothesis, and
   // no series is taken to be quieter than the check's typical series.
   std::vector<SampleComparison*> family;
+  std::vector<std::string> benchmarks;
   for (auto& row : report.rows) {
     const Verdict v = row.cmp.verdict;
-    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) family.push_back(&row.cmp);
+    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) {
+      family.push_back(&row.cmp);
+      benchmarks.push_back(row.case_id.substr(0, row.case_id.find('/')));
+    }
   }
-  report.typical_spread = judge_family(family, opt);
+  report.typical_spread = judge_family(family, opt, benchmarks);
   explain_sums_by_devices(report.rows);
   return report;
 }
@@ -634,9 +676,14 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
   out += "\n";
   out += fmt::format(
       "rule: false-discovery rate {} over the check (Benjamini-Hochberg), and worse by at least {:.0f}% and by "
-      "{} night-to-night spreads (each series' own, at least the check's typical {:.1f}%); at least {} baseline runs "
+      "{} night-to-night spreads (each series' own, at least its benchmark's typical); at least {} baseline runs "
       "per series\n",
-      o.alpha, 100.0 * o.min_effect, o.noise_multiple, 100.0 * report.typical_spread, o.min_baseline_runs);
+      o.alpha, 100.0 * o.min_effect, o.noise_multiple, o.min_baseline_runs);
+  if (!report.typical_spread.empty()) {
+    out += "typical night-to-night spread:";
+    for (const auto& [b, v] : report.typical_spread) out += fmt::format(" {} {:.1f}%", b, 100.0 * v);
+    out += "\n";
+  }
   if (!report.excluded_runs.empty())
     out += fmt::format("left out of the baseline (failed verification): {}\n", fmt::join(report.excluded_runs, ", "));
   out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
@@ -652,7 +699,7 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
     if (!r.metric.empty()) what += " " + r.metric;
     if (!r.labels.empty()) what += " " + r.labels;
     const bool has_figures = r.cmp.n_baseline > 0 && r.cmp.n_run > 0 && r.cmp.baseline_median > 0;
-    const bool judged = v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved;
+    const bool judged = v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved || v == Verdict::kUnsteady;
     out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
                        verdict_name(v), what, r.scope, r.host.empty() ? "-" : r.host,
                        r.rank < 0 ? std::string("-") : std::to_string(r.rank), r.device.empty() ? "-" : r.device,
@@ -664,16 +711,24 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
                        v == Verdict::kFailed ? std::string("-") : std::to_string(r.cmp.baseline_nights));
     if (!r.same_timing.empty())
       out += fmt::format("{:<12} ^ same timing as {} (one comparison)\n", "", fmt::join(r.same_timing, ", "));
+    if (v == Verdict::kUnsteady)
+      out += fmt::format("{:<12} ^ samples scattered {:.0f}% tonight (log sd), {:.0f}% on a usual baseline night\n", "",
+                         100.0 * r.cmp.within_tonight, 100.0 * r.cmp.within_baseline);
     if (!r.note.empty()) out += fmt::format("{:<12} ^ {}\n", "", r.note);
   }
   out += fmt::format(
-      "{} comparisons (one per measurement): {} ok, {} regression(s), {} failed, {} improved, {} new series, {} short "
-      "baseline, {} not compared\n",
+      "{} comparisons (one per measurement): {} ok, {} regression(s), {} failed, {} improved, {} unsteady, {} new "
+      "series, {} short baseline, {} not compared\n",
       report.rows.size(), tally[Verdict::kOk], tally[Verdict::kRegression], tally[Verdict::kFailed],
-      tally[Verdict::kImproved], tally[Verdict::kNewSeries], tally[Verdict::kShortBaseline],
+      tally[Verdict::kImproved], tally[Verdict::kUnsteady], tally[Verdict::kNewSeries], tally[Verdict::kShortBaseline],
       tally[Verdict::kNoBaseline]);
   for (const auto& r : report.rows)
     if (r.cmp.verdict == Verdict::kRegression && !r.explained) out += regression_line(r) + "\n";
+  if (report.unsteady() > 0)
+    out += fmt::format(
+        "UNSTEADY: {} measurement(s) moved, but their samples scattered over {} times as much as on the baseline's "
+        "nights (a disturbed night: a loaded machine, preemption); not alarms, see the rows above\n",
+        report.unsteady(), o.noise_multiple);
   if (report.short_baselines() > 0)
     out += fmt::format(
         "SHORT BASELINE: {} series have fewer than {} usable baseline runs (a new suite, case, node or board) and were "

@@ -9,6 +9,7 @@
 //   3. by at least noise_multiple times the series' own night-to-night spread.
 // A series with fewer than min_baseline_runs baseline nights is not judged: "short baseline".
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ namespace capbench {
 
 // kShortBaseline: fewer than min_baseline_runs usable baseline nights (none, on a first night);
 // kNoBaseline: not comparable at all (no samples tonight, a baseline median of 0).
-enum class Verdict { kOk, kRegression, kImproved, kNewSeries, kShortBaseline, kNoBaseline, kFailed };
+// kUnsteady: tonight's samples scatter far more than on the baseline's nights (a disturbed
+// night: preemption, a loaded machine), so its median says little; shown, not an alarm.
+enum class Verdict { kOk, kRegression, kImproved, kNewSeries, kShortBaseline, kNoBaseline, kFailed, kUnsteady };
 const char* verdict_name(Verdict v);
 
 struct SampleComparison {
@@ -32,6 +35,7 @@ struct SampleComparison {
   double worse_by = 0;                 // loss of rate: -change for a rate, 1 - base/run for a time
   double spread = 0;                   // night-to-night spread of the baseline (sd of log medians)
   double threshold = 0;                // the loss that counts: max(min_effect, 1 - exp(-k spread))
+  double within_tonight = 0, within_baseline = 0;  // sd of log samples: tonight's, baseline nights' median
   double spread_used = 0;              // max(spread, the check's typical spread): see decide_verdict
   std::size_t n_baseline = 0, n_run = 0, baseline_nights = 0;
   Verdict verdict = Verdict::kOk;
@@ -73,8 +77,12 @@ void decide_verdict(SampleComparison& c, const CheckOptions& options, double spr
 void control_false_alarms(std::vector<SampleComparison*>& family, double alpha);
 
 // The whole rule over one check's judged comparisons (from compare_series): decide_verdict
-// with the median spread of the family as floor, then control_false_alarms. Returns that median.
-double judge_family(std::vector<SampleComparison*>& family, const CheckOptions& options);
+// with the median spread of the comparisons of the same group (benchmark) as floor, then
+// control_false_alarms, then candidates whose samples tonight scatter more than noise_multiple
+// times the baseline nights' usual scatter become kUnsteady. `groups` is parallel to `family`
+// (empty: one group). Returns each group's median spread.
+std::map<std::string, double> judge_family(std::vector<SampleComparison*>& family, const CheckOptions& options,
+                                           const std::vector<std::string>& groups = {});
 
 struct CheckRow {
   std::string case_id, metric, unit, labels;  // labels: compact JSON, "" when none
@@ -94,10 +102,11 @@ struct CheckReport {
   std::vector<std::string> excluded_runs;      // baseline candidates left out: failed verification
   std::vector<CheckRow> rows;
   CheckOptions options;
-  double typical_spread = 0;        // median night-to-night spread of the judged series (log units)
+  std::map<std::string, double> typical_spread;  // per benchmark: median night-to-night spread (log units)
   std::size_t regressions() const;  // alarms: regressions not explained by a device's regression
   std::size_t failures() const;
   std::size_t short_baselines() const;  // short baseline or new series
+  std::size_t unsteady() const;
 };
 
 // capreport history check's exit code: 1 a regression or a failed rank, else 3 when some

@@ -378,3 +378,48 @@ TEST(HistoryCheck, ADropWithinTheSeriesOwnNightToNightSpreadIsNotFlagged) {
 
 }  // namespace
 }  // namespace capbench
+
+namespace capbench {
+namespace {
+
+TEST(HistoryCheck, AScatteredNightIsUnsteadyNotARegression) {
+  const std::vector<double> night{100, 101, 99, 100.5, 99.5};
+  const auto nights = std::vector<std::vector<double>>(8, night);
+  const CheckOptions o;
+  // Every sample half as fast: a slowdown.
+  auto slow = compare_series(nights, {50, 50.5, 49.5, 50.2, 49.8}, true, o);
+  // The median as low, but samples from 1 to 100: preemption, not a slower device.
+  auto scattered = compare_series(nights, {1, 50, 100, 20, 60}, true, o);
+  std::vector<SampleComparison*> family{&slow, &scattered};
+  judge_family(family, o);
+  EXPECT_EQ(slow.verdict, Verdict::kRegression);
+  EXPECT_EQ(scattered.verdict, Verdict::kUnsteady);
+  EXPECT_GT(scattered.within_tonight, o.noise_multiple * scattered.within_baseline);
+}
+
+TEST(HistoryCheck, NoiseFloorIsPerBenchmark) {
+  // A calm GEMM series among wildly noisy collectives keeps its own, small floor.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> wild(0.0, 0.8), calm(0.0, 0.02);
+  std::vector<SampleComparison> comparisons;
+  std::vector<std::string> groups;
+  for (int s = 0; s < 9; ++s) {
+    std::vector<std::vector<double>> nights;
+    for (int n = 0; n < 9; ++n) nights.push_back(std::vector<double>(5, 100 * std::exp(wild(rng))));
+    comparisons.push_back(compare_series(nights, std::vector<double>(5, 100.0), true, CheckOptions{}));
+    groups.push_back("collective");
+  }
+  std::vector<std::vector<double>> gemm_nights;
+  for (int n = 0; n < 9; ++n) gemm_nights.push_back(std::vector<double>(5, 100 * std::exp(calm(rng))));
+  comparisons.push_back(compare_series(gemm_nights, std::vector<double>(5, 50.0), true, CheckOptions{}));
+  groups.push_back("gemm");
+  std::vector<SampleComparison*> family;
+  for (auto& c : comparisons) family.push_back(&c);
+  const auto typical = judge_family(family, CheckOptions{}, groups);
+  EXPECT_GT(typical.at("collective"), 0.4);
+  EXPECT_LT(typical.at("gemm"), 0.05);
+  EXPECT_EQ(comparisons.back().verdict, Verdict::kRegression);  // 2x slower: found
+}
+
+}  // namespace
+}  // namespace capbench
