@@ -72,7 +72,7 @@ named="$(grep -cE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ r
 others="$(grep '^REGRESSION:' "${slow_log}" | grep -cvE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 ' || true)"
 
 # Noise as measured: the check's typical night-to-night spread, and the samples' spread within a run.
-typical="$(grep -o 'at least the check.s typical [0-9.]*%' "$(ls -t "${work}"/run*.log | sed -n 2p)" | grep -o '[0-9.]*%' || echo '?')"
+typical="$(grep -h '^typical night-to-night spread:' "${work}/run${runs}.log" | sed 's/^typical night-to-night spread: //' || true)"
 within="$(python3 - "${work}/out" <<'EOF'
 import glob, json, statistics, sys
 spreads = []
@@ -86,7 +86,7 @@ for path in glob.glob(sys.argv[1] + "/capbench-*.json"):
 print(f"{100 * statistics.median(spreads):.1f}%" if spreads else "?")
 EOF
 )"
-echo "noise measured: night-to-night (typical log sd of a series' medians) ${typical}, within a run (median sd/median of samples) ${within}"
+echo "noise measured: night-to-night (typical log sd of a series' medians, last clean check) ${typical:-?}, within a run (median sd/median of samples) ${within}"
 echo "clean runs: ${false_alarms} false alarm(s) in ${judged} judged check(s) (${runs} runs; the first 5 build the baseline)"
 echo "slowed run: rank 1 named ${named} time(s), ${others} other alarm(s)"
 [[ "${keep}" == 1 ]] && echo "kept: ${work}"
