@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -286,11 +287,23 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
     }
   }
 
-  // Benchmarks in the order their first case ran; charts within a benchmark in key order.
-  std::vector<std::string> benchmarks;
+  // Charts by case and metric, message sizes in numeric order (4 KiB before 1 MiB).
+  std::vector<std::pair<std::string, const Chart*>> ordered;
   for (const auto& [k, c] : charts)
-    if (!c.series.empty() && std::find(benchmarks.begin(), benchmarks.end(), benchmark_of(c)) == benchmarks.end())
-      benchmarks.push_back(benchmark_of(c));
+    if (!c.series.empty()) ordered.emplace_back(k, &c);
+  auto size_of = [](const Chart& c) {
+    const json l = json::parse(c.labels.empty() ? "{}" : c.labels, nullptr, false);
+    return l.is_object() && l.contains("size_bytes") && l["size_bytes"].is_number() ? l["size_bytes"].get<double>() : 0.0;
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+    return std::tie(a.second->case_id, a.second->metric) < std::tie(b.second->case_id, b.second->metric) ||
+           (std::tie(a.second->case_id, a.second->metric) == std::tie(b.second->case_id, b.second->metric) &&
+            size_of(*a.second) < size_of(*b.second));
+  });
+  std::vector<std::string> benchmarks;
+  for (const auto& [k, c] : ordered)
+    if (std::find(benchmarks.begin(), benchmarks.end(), benchmark_of(*c)) == benchmarks.end())
+      benchmarks.push_back(benchmark_of(*c));
 
   std::string html = R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>capbench nightly trend</title>
@@ -337,8 +350,8 @@ tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:
   html += "<h2>Index</h2>\n";
   for (const auto& b : benchmarks) {
     html += "<div class=\"bench\">" + html_escape(b) + "</div><div class=\"index\">";
-    for (const auto& [k, c] : charts)
-      if (!c.series.empty() && benchmark_of(c) == b) html += render_thumbnail(c, k, runs.size());
+    for (const auto& [k, c] : ordered)
+      if (benchmark_of(*c) == b) html += render_thumbnail(*c, k, runs.size());
     html += "</div>\n";
   }
   if (!earlier.empty()) {
@@ -347,8 +360,8 @@ tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:
   }
   for (const auto& b : benchmarks) {
     html += "<h2>" + html_escape(b) + "</h2>\n";
-    for (const auto& [k, c] : charts)
-      if (!c.series.empty() && benchmark_of(c) == b) html += render_chart(c, k, runs, labels);
+    for (const auto& [k, c] : ordered)
+      if (benchmark_of(*c) == b) html += render_chart(*c, k, runs, labels);
   }
   html += "</body></html>\n";
   return html;
