@@ -18,8 +18,17 @@ namespace {
 void add_check_options(CLI::App* sub, CheckOptions& o) {
   sub->add_option("--baseline", o.baseline, "Baseline runs: last:Nd (days), last:N (runs) or a run id")
       ->capture_default_str();
-  sub->add_option("--alpha", o.alpha, "Significance level of the Mann-Whitney U test")->capture_default_str();
+  sub->add_option("--alpha", o.alpha,
+                  "False-discovery rate over the check's comparisons (Benjamini-Hochberg q); with no real change, "
+                  "the chance of any alarm is at most this")
+      ->capture_default_str();
   sub->add_option("--min-effect", o.min_effect, "Smallest relative drop of the median that counts (0.03 = 3 %)")
+      ->capture_default_str();
+  sub->add_option("--noise-multiple", o.noise_multiple,
+                  "A drop must also exceed this many night-to-night spreads of the series' own baseline")
+      ->capture_default_str();
+  sub->add_option("--min-baseline-runs", o.min_baseline_runs,
+                  "Fewer usable baseline runs for a series: 'short baseline', not judged (exit 3)")
       ->capture_default_str();
   sub->add_flag("--two-sided", o.two_sided, "Two-sided test instead of one-sided for a drop");
 }
@@ -71,6 +80,13 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
   };
   auto check_args = std::make_shared<CheckArgs>();
   auto* check = history->add_subcommand("check", "Compare a run with its baseline; exit 1 on a regression");
+  check->footer(
+      "Exit codes:\n"
+      "  0  every series compared, nothing got worse\n"
+      "  1  a regression, or a rank that failed, timed out or failed verification tonight\n"
+      "  2  bad input: no such database or run, a bad option value, an unreadable history\n"
+      "  3  no regression or failure, but some series have fewer than --min-baseline-runs baseline runs\n"
+      "     (a new or renamed suite, a new case, node or board) and were not checked");
   check->add_option("--db", check_args->db, "History database (SQLite)")->capture_default_str();
   check->add_option("--run", check_args->opt.run, "Run to check: latest or a run id")->capture_default_str();
   add_check_options(check, check_args->opt);
@@ -82,7 +98,7 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
                      HistoryDb db(check_args->db);
                      const auto report = check_history(db, check_args->opt);
                      fmt::print("{}", render_check_table(report, check_args->all));
-                     return report.regressions() + report.failures() > 0 ? kReportFailed : kReportOk;
+                     return check_exit_code(report);
                    } catch (const std::exception& e) {
                      fmt::print(stderr, "capreport history check: {}\n", e.what());
                      return kReportBadInput;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <map>
@@ -14,6 +15,7 @@
 #include "common/utf8.hpp"
 #include "common/stats.hpp"
 #include "reports/mann_whitney.hpp"
+#include "reports/night_statistics.hpp"
 #include "reports/summary.hpp"
 
 namespace capbench {
@@ -24,58 +26,167 @@ const char* verdict_name(Verdict v) {
     case Verdict::kRegression: return "REGRESSION";
     case Verdict::kImproved: return "improved";
     case Verdict::kNewSeries: return "new series";
-    case Verdict::kNoBaseline: return "no baseline";
+    case Verdict::kShortBaseline: return "short base";
+    case Verdict::kNoBaseline: return "not compared";
     case Verdict::kFailed: return "FAILED";
+    case Verdict::kUnsteady: return "unsteady";
   }
   return "?";
 }
 
 bool higher_is_better(const std::string& unit) { return unit != "s"; }
 
-SampleComparison compare_samples(const std::vector<double>& baseline, const std::vector<double>& run,
-                                 bool higher_better, double alpha, double min_effect, bool two_sided) {
+namespace {
+
+// Standard deviation of the logs of a night's samples: its scatter, in the units of the spread.
+double log_sample_spread(const std::vector<double>& samples) {
+  std::vector<double> logs;
+  for (double v : samples)
+    if (v > 0) logs.push_back(std::log(v));
+  if (logs.size() < 2) return 0.0;
+  double mean = 0;
+  for (double v : logs) mean += v;
+  mean /= static_cast<double>(logs.size());
+  double ss = 0;
+  for (double v : logs) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / static_cast<double>(logs.size() - 1));
+}
+
+}  // namespace
+
+SampleComparison compare_series(const std::vector<std::vector<double>>& baseline_nights, const std::vector<double>& run,
+                                bool higher_better, const CheckOptions& opt) {
   SampleComparison c;
-  c.n_baseline = baseline.size();
+  std::vector<double> pooled, night_medians;
+  for (const auto& night : baseline_nights) {
+    if (night.empty()) continue;
+    pooled.insert(pooled.end(), night.begin(), night.end());
+    night_medians.push_back(median(night));
+  }
+  c.n_baseline = pooled.size();
   c.n_run = run.size();
+  c.baseline_nights = night_medians.size();
   if (!run.empty()) c.run_median = median(run);
-  if (baseline.empty() || run.empty()) {
+  if (run.empty()) {
     c.verdict = Verdict::kNoBaseline;
     return c;
   }
-  c.baseline_median = median(baseline);
-  if (c.baseline_median <= 0) {  // nothing to be relative to
+  if (night_medians.empty() || static_cast<int>(night_medians.size()) < opt.min_baseline_runs) {
+    if (!pooled.empty()) c.baseline_median = median(pooled);
+    if (c.baseline_median > 0) c.change = (c.run_median - c.baseline_median) / c.baseline_median;
+    c.verdict = Verdict::kShortBaseline;
+    return c;
+  }
+  c.baseline_median = median(pooled);
+  const bool positive = c.baseline_median > 0 && c.run_median > 0 &&
+                        std::all_of(night_medians.begin(), night_medians.end(), [](double m) { return m > 0; });
+  if (!positive) {  // nothing to be relative to
     c.verdict = Verdict::kNoBaseline;
     return c;
   }
   c.change = (c.run_median - c.baseline_median) / c.baseline_median;
   // The effect is a loss of rate either way: a time 25 % longer is a rate 20 % lower, so a
   // time metric and the rate derived from it cross --min-effect together.
-  const double worse_by =
-      higher_better ? -c.change : (c.run_median > 0 ? 1.0 - c.baseline_median / c.run_median : -1.0);
+  c.worse_by = higher_better ? -c.change : 1.0 - c.baseline_median / c.run_median;
+  const NightTest nights = night_to_night_test(night_medians, c.run_median);
+  c.spread = nights.log_spread;
+  std::vector<double> within;
+  for (const auto& night : baseline_nights)
+    if (night.size() >= 2) within.push_back(log_sample_spread(night));
+  c.within_baseline = within.empty() ? 0.0 : median(within);
+  c.within_tonight = run.size() >= 2 ? log_sample_spread(run) : 0.0;
+  c.higher_better = higher_better;
+  c.night_medians = std::move(night_medians);
   // "Worse" is the run's samples lying below the baseline's for a rate, above for a time.
   const Alternative worse = higher_better ? Alternative::kLess : Alternative::kGreater;
   const Alternative better = higher_better ? Alternative::kGreater : Alternative::kLess;
-  const double p_worse = mann_whitney(run, baseline, two_sided ? Alternative::kTwoSided : worse).p;
-  const double p_better = mann_whitney(run, baseline, two_sided ? Alternative::kTwoSided : better).p;
-  c.p = p_worse;
-  if (p_worse < alpha && worse_by >= min_effect) {
-    c.verdict = Verdict::kRegression;
-  } else if (p_better < alpha && -worse_by >= min_effect) {
-    c.verdict = Verdict::kImproved;
-    c.p = p_better;
-  } else {
-    c.verdict = Verdict::kOk;
-  }
+  c.mw_toward_worse = mann_whitney(run, pooled, opt.two_sided ? Alternative::kTwoSided : worse).p;
+  c.mw_toward_better = mann_whitney(run, pooled, opt.two_sided ? Alternative::kTwoSided : better).p;
+  decide_verdict(c, opt, 0.0);
   return c;
 }
 
+void decide_verdict(SampleComparison& c, const CheckOptions& opt, double spread_floor) {
+  const NightTest nights = night_to_night_test(c.night_medians, c.run_median, spread_floor);
+  c.spread_used = std::max(c.spread, spread_floor);
+  // Worse by k spreads in log terms is a loss of rate of 1 - exp(-k spread).
+  c.threshold = std::max(opt.min_effect, 1.0 - std::exp(-opt.noise_multiple * c.spread_used));
+  double night_worse = c.higher_better ? nights.p_lower : nights.p_higher;
+  double night_better = c.higher_better ? nights.p_higher : nights.p_lower;
+  if (opt.two_sided) night_worse = night_better = std::min(1.0, 2.0 * std::min(night_worse, night_better));
+  const double p_worse = std::max(c.mw_toward_worse, night_worse);
+  const double p_better = std::max(c.mw_toward_better, night_better);
+  c.p = c.p_adjusted = c.p_toward_worse = p_worse;
+  c.p_toward_better = p_better;
+  c.p_samples = c.mw_toward_worse;
+  c.p_nights = night_worse;
+  if (p_worse < opt.alpha && c.worse_by >= c.threshold) {
+    c.verdict = Verdict::kRegression;
+  } else if (p_better < opt.alpha && -c.worse_by >= c.threshold) {
+    c.verdict = Verdict::kImproved;
+    c.p = c.p_adjusted = p_better;
+    c.p_samples = c.mw_toward_better;
+    c.p_nights = night_better;
+  } else {
+    c.verdict = Verdict::kOk;
+  }
+}
+
+void control_false_alarms(std::vector<SampleComparison*>& family, double alpha) {
+  for (const Verdict direction : {Verdict::kRegression, Verdict::kImproved}) {
+    std::vector<double> p;
+    for (const auto* c : family)
+      p.push_back(direction == Verdict::kRegression ? c->p_toward_worse : c->p_toward_better);
+    const auto adjusted = benjamini_hochberg(p);
+    for (std::size_t i = 0; i < family.size(); ++i) {
+      if (family[i]->verdict != direction) continue;
+      family[i]->p_adjusted = adjusted[i];
+      if (adjusted[i] > alpha) family[i]->verdict = Verdict::kOk;
+    }
+  }
+}
+
+std::map<std::string, double> judge_family(std::vector<SampleComparison*>& family, const CheckOptions& opt,
+                                           const std::vector<std::string>& groups) {
+  auto group_of = [&](std::size_t i) { return groups.empty() ? std::string() : groups[i]; };
+  std::map<std::string, std::vector<double>> spreads;
+  for (std::size_t i = 0; i < family.size(); ++i) spreads[group_of(i)].push_back(family[i]->spread);
+  std::map<std::string, double> typical;
+  for (const auto& [g, v] : spreads) typical[g] = median(v);
+  for (std::size_t i = 0; i < family.size(); ++i) decide_verdict(*family[i], opt, typical[group_of(i)]);
+  control_false_alarms(family, opt.alpha);
+  for (auto* c : family) {
+    const bool flagged = c->verdict == Verdict::kRegression || c->verdict == Verdict::kImproved;
+    // A real slowdown moves every sample; a disturbed night scatters them.
+    if (flagged && c->within_baseline > 0 && c->within_tonight > opt.noise_multiple * c->within_baseline)
+      c->verdict = Verdict::kUnsteady;
+  }
+  return typical;
+}
+
 std::size_t CheckReport::regressions() const {
-  return static_cast<std::size_t>(
-      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kRegression; }));
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) {
+    return r.cmp.verdict == Verdict::kRegression && !r.explained;
+  }));
 }
 std::size_t CheckReport::failures() const {
   return static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kFailed; }));
+}
+std::size_t CheckReport::short_baselines() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) {
+    return r.cmp.verdict == Verdict::kShortBaseline || r.cmp.verdict == Verdict::kNewSeries;
+  }));
+}
+
+std::size_t CheckReport::unsteady() const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kUnsteady; }));
+}
+
+int check_exit_code(const CheckReport& report) {
+  if (report.regressions() + report.failures() > 0) return 1;
+  return report.short_baselines() > 0 ? kCheckShortBaseline : 0;
 }
 
 namespace {
@@ -198,11 +309,94 @@ bool lacks_samples(const std::vector<const Entry*>& members) {
   return std::any_of(members.begin(), members.end(), [](const Entry* e) { return e->samples.empty(); });
 }
 
+// A node or system sum that regressed because one of its devices did is the same alarm: it is
+// kept in the table, with a note, but not raised again.
+void explain_sums_by_devices(std::vector<CheckRow>& rows) {
+  for (auto& sum : rows) {
+    if (sum.cmp.verdict != Verdict::kRegression || (sum.scope != "node" && sum.scope != "system")) continue;
+    std::vector<std::string> causes;
+    for (const auto& dev : rows)
+      if (dev.scope == "gpu" && dev.cmp.verdict == Verdict::kRegression && dev.case_id == sum.case_id &&
+          dev.metric == sum.metric && dev.labels == sum.labels && (sum.scope == "system" || dev.host == sum.host))
+        causes.push_back(fmt::format("{} rank {}", dev.host, dev.rank));
+    if (causes.empty()) continue;
+    sum.explained = true;
+    sum.note = fmt::format("follows from the regression of {}", fmt::join(causes, ", "));
+  }
+}
+
 std::map<std::string, std::vector<const Entry*>> usable_by_host(const std::vector<Entry>& entries) {
   std::map<std::string, std::vector<const Entry*>> out;
   for (const auto& e : entries)
     if (e.usable && !e.job) out[e.host].push_back(&e);
   return out;
+}
+
+// Metrics computed from the same timings (a collective's time, algbw and busbw; a GEMM's
+// throughput and time per GEMM) are one measurement: sample by sample, one is a constant
+// multiple of the other or of its inverse on every rank. Found from the data, so a benchmark
+// needs no declaration; separately timed metrics (STREAM's kernels) never match by chance.
+bool same_timing(const std::vector<Entry>& a, const std::vector<Entry>& b) {
+  std::size_t compared = 0;
+  for (const auto& ea : a) {
+    auto eb = std::find_if(b.begin(), b.end(), [&](const Entry& e) { return e.rank == ea.rank; });
+    if (eb == b.end() || eb->samples.size() != ea.samples.size()) return false;
+    if (ea.samples.size() < 2) continue;
+    bool ratio = true, product = true;
+    const double r0 = ea.samples[0] / eb->samples[0], p0 = ea.samples[0] * eb->samples[0];
+    for (std::size_t i = 0; i < ea.samples.size(); ++i) {
+      const double r = ea.samples[i] / eb->samples[i], p = ea.samples[i] * eb->samples[i];
+      ratio = ratio && std::abs(r - r0) <= 1e-9 * std::abs(r0);
+      product = product && std::abs(p - p0) <= 1e-9 * std::abs(p0);
+    }
+    if (!(std::isfinite(r0) && std::isfinite(p0)) || !(ratio || product)) return false;
+    ++compared;
+  }
+  return compared > 0;
+}
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::size_t from = 0;
+  for (std::size_t at; (at = key.find('\x1f', from)) != std::string::npos; from = at + 1)
+    parts.push_back(key.substr(from, at - from));
+  parts.push_back(key.substr(from));
+  return parts;  // case id, params, metric, unit, labels
+}
+
+// Which metric speaks for a measurement: a rate before a time, busbw before the other rates
+// (it is the figure collectives are quoted in), else the first by name.
+int speaker_rank(const MetricId& id) {
+  if (!higher_is_better(id.unit)) return 2;
+  return id.name == "busbw" ? 0 : 1;
+}
+
+// key -> the key of the metric that speaks for its measurement (itself for a speaker).
+std::map<std::string, std::string> measurement_speakers(const RunMetrics& run) {
+  std::map<std::string, std::vector<std::string>> by_case;  // case, params, labels -> keys
+  for (const auto& [key, entries] : run.entries) {
+    const auto parts = split_key(key);
+    by_case[parts[0] + "\x1f" + parts[1] + "\x1f" + parts[4]].push_back(key);
+  }
+  std::map<std::string, std::string> speaker;
+  for (auto& [base, keys] : by_case) {
+    std::stable_sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+      return speaker_rank(run.ids.at(a)) < speaker_rank(run.ids.at(b));
+    });
+    std::vector<std::string> speakers;
+    for (const auto& key : keys) {
+      auto match = std::find_if(speakers.begin(), speakers.end(), [&](const std::string& s) {
+        return same_timing(run.entries.at(s), run.entries.at(key));
+      });
+      if (match == speakers.end()) {
+        speakers.push_back(key);
+        speaker[key] = key;
+      } else {
+        speaker[key] = *match;
+      }
+    }
+  }
+  return speaker;
 }
 
 }  // namespace
@@ -230,6 +424,11 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   if (!(opt.alpha > 0 && opt.alpha < 1)) throw HistoryError(fmt::format("--alpha {}: expected 0 < alpha < 1", opt.alpha));
   if (!(opt.min_effect >= 0 && opt.min_effect < 1))
     throw HistoryError(fmt::format("--min-effect {}: expected a fraction in [0, 1)", opt.min_effect));
+  if (!(opt.noise_multiple >= 0 && std::isfinite(opt.noise_multiple)))
+    throw HistoryError(fmt::format("--noise-multiple {}: expected a number >= 0", opt.noise_multiple));
+  if (opt.min_baseline_runs < 2)
+    throw HistoryError(fmt::format("--min-baseline-runs {}: expected at least 2 (a spread needs two nights)",
+                                   opt.min_baseline_runs));
   const auto runs = load_runs(db);
   if (runs.empty()) throw HistoryError(fmt::format("{}: the history holds no runs", hdb.path()));
   std::size_t target = runs.size() - 1;
@@ -244,6 +443,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   report.run_started_at = run.started_at;
   report.suite_name = run.suite;
   report.backend = run.backend;
+  report.options = opt;
 
   // Baseline candidates: earlier runs of the same suite on the same backend, newest first.
   std::vector<const RunRow*> candidates;
@@ -307,7 +507,13 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
     }
   }
 
+  const auto speakers = measurement_speakers(now);
+  std::map<std::string, std::vector<std::string>> also;  // speaker key -> the other metrics' names
+  for (const auto& [key, speaker] : speakers)
+    if (key != speaker) also[speaker].push_back(now.ids.at(key).name);
+
   for (const auto& [key, entries] : now.entries) {
+    if (speakers.at(key) != key) continue;  // judged with the metric that speaks for it
     const MetricId& id = now.ids.at(key);
     const bool higher_better = higher_is_better(id.unit);
     auto make_row = [&](std::string scope, std::string host, int rank, std::string device) {
@@ -320,32 +526,35 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       row.host = std::move(host);
       row.rank = rank;
       row.device = std::move(device);
+      if (auto it = also.find(key); it != also.end()) row.same_timing = it->second;
       return row;
     };
-    auto judge = [&](CheckRow& row, const std::vector<double>& pool, const std::vector<double>& tonight,
+    auto judge = [&](CheckRow& row, const std::vector<std::vector<double>>& nights, const std::vector<double>& tonight,
                      bool seen_other) {
-      row.cmp = compare_samples(pool, tonight, higher_better, opt.alpha, opt.min_effect, opt.two_sided);
-      if (pool.empty() && seen_other) row.cmp.verdict = Verdict::kNewSeries;
+      row.cmp = compare_series(nights, tonight, higher_better, opt);
+      const bool none = std::all_of(nights.begin(), nights.end(), [](const auto& n) { return n.empty(); });
+      if (none && seen_other) row.cmp.verdict = Verdict::kNewSeries;
     };
 
     // Per device, and the job-wide series (compared only with earlier job-wide figures).
     for (const auto& e : entries) {
       if (!e.usable) continue;
-      std::vector<double> pool;
+      std::vector<std::vector<double>> nights;
       std::string replaced;
       for (const auto& b : before) {
+        auto& night = nights.emplace_back();
         auto it = b.entries.find(key);
         if (it == b.entries.end()) continue;
         for (const auto& be : it->second) {
           if (!be.usable) continue;
           if (be.series == e.series)
-            pool.insert(pool.end(), be.samples.begin(), be.samples.end());
+            night.insert(night.end(), be.samples.begin(), be.samples.end());
           else if (be.slot == e.slot)
             replaced = be.series;
         }
       }
       CheckRow row = make_row(e.job ? "job" : "gpu", e.host, e.rank, e.series);
-      judge(row, pool, e.samples, !replaced.empty());
+      judge(row, nights, e.samples, !replaced.empty());
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "replaces " + replaced;
       if (e.samples.empty()) row.note = "no samples: the run kept only this rank's stats, which are not compared";
       report.rows.push_back(std::move(row));
@@ -356,7 +565,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
     for (const auto& [host, members] : hosts) {
       if (members.size() < 2) continue;
       const std::string want = membership(members);
-      std::vector<double> pool;
+      std::vector<std::vector<double>> nights;
       bool seen_other = false;
       for (const auto& b : before) {
         auto it = b.entries.find(key);
@@ -364,15 +573,13 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
         const auto bh = usable_by_host(it->second);
         auto h = bh.find(host);
         if (h == bh.end()) continue;
-        if (membership(h->second) == want) {
-          const auto agg = aggregate(h->second, higher_better);
-          pool.insert(pool.end(), agg.begin(), agg.end());
-        } else {
+        if (membership(h->second) == want)
+          nights.push_back(aggregate(h->second, higher_better));
+        else
           seen_other = true;
-        }
       }
       CheckRow row = make_row("node", host, -1, "");
-      judge(row, pool, aggregate(members, higher_better), seen_other);
+      judge(row, nights, aggregate(members, higher_better), seen_other);
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the node's devices changed";
       if (lacks_samples(members)) row.note = kStatsOnlyNote;
       report.rows.push_back(std::move(row));
@@ -382,7 +589,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       for (const auto& e : entries)
         if (e.usable && !e.job) all.push_back(&e);
       const std::string want = membership(all);
-      std::vector<double> pool;
+      std::vector<std::vector<double>> nights;
       bool seen_other = false;
       for (const auto& b : before) {
         auto it = b.entries.find(key);
@@ -390,20 +597,32 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
         std::vector<const Entry*> ball;
         for (const auto& be : it->second)
           if (be.usable && !be.job) ball.push_back(&be);
-        if (membership(ball) == want) {
-          const auto agg = aggregate(ball, higher_better);
-          pool.insert(pool.end(), agg.begin(), agg.end());
-        } else {
+        if (membership(ball) == want)
+          nights.push_back(aggregate(ball, higher_better));
+        else
           seen_other = true;
-        }
       }
       CheckRow row = make_row("system", "", -1, "");
-      judge(row, pool, aggregate(all, higher_better), seen_other);
+      judge(row, nights, aggregate(all, higher_better), seen_other);
       if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the set of devices changed";
       if (lacks_samples(all)) row.note = kStatsOnlyNote;
       report.rows.push_back(std::move(row));
     }
   }
+
+  // False-alarm control over the whole check: every judged comparison is one hypothesis, and
+  // no series is taken to be quieter than the check's typical series.
+  std::vector<SampleComparison*> family;
+  std::vector<std::string> benchmarks;
+  for (auto& row : report.rows) {
+    const Verdict v = row.cmp.verdict;
+    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) {
+      family.push_back(&row.cmp);
+      benchmarks.push_back(row.case_id.substr(0, row.case_id.find('/')));
+    }
+  }
+  report.typical_spread = judge_family(family, opt, benchmarks);
+  explain_sums_by_devices(report.rows);
   return report;
 }
 
@@ -427,7 +646,25 @@ std::vector<DeviceMedian> run_device_medians(HistoryDb& db, std::int64_t run_row
   return out;
 }
 
+namespace {
+
+std::string describe_where(const CheckRow& r) {
+  if (r.scope == "system") return "on the system (system sum)";
+  if (r.scope == "job") return "on the job (slowest rank per iteration)";
+  if (r.scope == "node") return fmt::format("on host {} (node sum)", r.host);
+  return fmt::format("on host {} rank {} ({})", r.host, r.rank, r.device);
+}
+
+}  // namespace
+
+std::string regression_line(const CheckRow& r) {
+  return fmt::format("REGRESSION: {} {}{} {}: {:+.1f}% (p {:.2g}, adjusted {:.2g}; threshold -{:.1f}%)", r.case_id,
+                     r.metric, r.labels.empty() ? "" : " " + r.labels, describe_where(r), 100.0 * r.cmp.change,
+                     r.cmp.p, r.cmp.p_adjusted, 100.0 * r.cmp.threshold);
+}
+
 std::string render_check_table(const CheckReport& report, bool all_rows) {
+  const CheckOptions& o = report.options;
   std::string out = fmt::format("history check: run {} (suite '{}', backend {}, started {})\n", report.run_id,
                                 report.suite_name, report.backend, report.run_started_at);
   out += fmt::format("baseline: {} run(s)", report.baseline_runs.size());
@@ -438,42 +675,66 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
     if (report.baseline_runs.size() > 5) out += fmt::format(", ... ({} more)", report.baseline_runs.size() - 5);
   }
   out += "\n";
+  out += fmt::format(
+      "rule: false-discovery rate {} over the check (Benjamini-Hochberg), and worse by at least {:.0f}% and by "
+      "{} night-to-night spreads (each series' own, at least its benchmark's typical); at least {} baseline runs "
+      "per series\n",
+      o.alpha, 100.0 * o.min_effect, o.noise_multiple, o.min_baseline_runs);
+  if (!report.typical_spread.empty()) {
+    out += "typical night-to-night spread:";
+    for (const auto& [b, v] : report.typical_spread) out += fmt::format(" {} {:.1f}%", b, 100.0 * v);
+    out += "\n";
+  }
   if (!report.excluded_runs.empty())
     out += fmt::format("left out of the baseline (failed verification): {}\n", fmt::join(report.excluded_runs, ", "));
-  out += fmt::format("{:<11} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>8} {:>9}\n", "verdict",
-                     "case / metric", "scope", "host", "rank", "device", "baseline", "run", "change", "p", "n b/r");
+  out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
+                     "verdict", "case / metric", "scope", "host", "rank", "device", "baseline", "run", "change",
+                     "needs", "p", "p adj", "nights");
   std::map<Verdict, std::size_t> tally;
   for (const auto& r : report.rows) {
     ++tally[r.cmp.verdict];
-    // Quiet nights print only what needs a look; the first night of a series prints its count.
-    if (!all_rows && (r.cmp.verdict == Verdict::kOk || r.cmp.verdict == Verdict::kNoBaseline)) continue;
+    // Quiet nights print only what needs a look; short baselines are counted below.
+    const Verdict v = r.cmp.verdict;
+    if (!all_rows && (v == Verdict::kOk || v == Verdict::kNoBaseline || v == Verdict::kShortBaseline)) continue;
     std::string what = r.case_id;
     if (!r.metric.empty()) what += " " + r.metric;
     if (!r.labels.empty()) what += " " + r.labels;
     const bool has_figures = r.cmp.n_baseline > 0 && r.cmp.n_run > 0 && r.cmp.baseline_median > 0;
-    out += fmt::format("{:<11} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>8} {:>9}\n",
-                       verdict_name(r.cmp.verdict), what, r.scope, r.host.empty() ? "-" : r.host,
+    const bool judged = v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved || v == Verdict::kUnsteady;
+    out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
+                       verdict_name(v), what, r.scope, r.host.empty() ? "-" : r.host,
                        r.rank < 0 ? std::string("-") : std::to_string(r.rank), r.device.empty() ? "-" : r.device,
                        has_figures ? format_si(r.cmp.baseline_median, r.unit) : "-",
-                       r.cmp.n_run > 0 && r.cmp.verdict != Verdict::kFailed ? format_si(r.cmp.run_median, r.unit) : "-",
+                       r.cmp.n_run > 0 && v != Verdict::kFailed ? format_si(r.cmp.run_median, r.unit) : "-",
                        has_figures ? fmt::format("{:+.1f}%", 100.0 * r.cmp.change) : "-",
-                       has_figures ? fmt::format("{:.2g}", r.cmp.p) : "-",
-                       fmt::format("{}/{}", r.cmp.n_baseline, r.cmp.n_run));
-    if (!r.note.empty()) out += fmt::format("{:<11} ^ {}\n", "", r.note);
+                       judged ? fmt::format("{:.1f}%", 100.0 * r.cmp.threshold) : "-",
+                       judged ? fmt::format("{:.2g}", r.cmp.p) : "-", judged ? fmt::format("{:.2g}", r.cmp.p_adjusted) : "-",
+                       v == Verdict::kFailed ? std::string("-") : std::to_string(r.cmp.baseline_nights));
+    if (!r.same_timing.empty())
+      out += fmt::format("{:<12} ^ same timing as {} (one comparison)\n", "", fmt::join(r.same_timing, ", "));
+    if (v == Verdict::kUnsteady)
+      out += fmt::format("{:<12} ^ samples scattered {:.0f}% tonight (log sd), {:.0f}% on a usual baseline night\n", "",
+                         100.0 * r.cmp.within_tonight, 100.0 * r.cmp.within_baseline);
+    if (!r.note.empty()) out += fmt::format("{:<12} ^ {}\n", "", r.note);
   }
-  out += fmt::format("{} comparisons: {} ok, {} regression(s), {} failed, {} improved, {} new series, {} without baseline\n",
-                     report.rows.size(), tally[Verdict::kOk], tally[Verdict::kRegression], tally[Verdict::kFailed],
-                     tally[Verdict::kImproved], tally[Verdict::kNewSeries], tally[Verdict::kNoBaseline]);
+  out += fmt::format(
+      "{} comparisons (one per measurement): {} ok, {} regression(s), {} failed, {} improved, {} unsteady, {} new "
+      "series, {} short baseline, {} not compared\n",
+      report.rows.size(), tally[Verdict::kOk], tally[Verdict::kRegression], tally[Verdict::kFailed],
+      tally[Verdict::kImproved], tally[Verdict::kUnsteady], tally[Verdict::kNewSeries], tally[Verdict::kShortBaseline],
+      tally[Verdict::kNoBaseline]);
   for (const auto& r : report.rows)
-    if (r.cmp.verdict == Verdict::kRegression)
-      out += fmt::format("REGRESSION: {} {}{} on {} {}: {:+.1f}% (p {:.2g})\n", r.case_id, r.metric,
-                         r.labels.empty() ? "" : " " + r.labels,
-                         r.scope == "system" ? "the system" : r.scope == "job" ? "the job" : "host " + r.host,
-                         r.rank >= 0            ? fmt::format("rank {} ({})", r.rank, r.device)
-                         : r.scope == "job"     ? std::string("(slowest rank per iteration)")
-                         : r.scope == "system"  ? std::string("(system sum)")
-                                                : std::string("(node sum)"),
-                         100.0 * r.cmp.change, r.cmp.p);
+    if (r.cmp.verdict == Verdict::kRegression && !r.explained) out += regression_line(r) + "\n";
+  if (report.unsteady() > 0)
+    out += fmt::format(
+        "UNSTEADY: {} measurement(s) moved, but their samples scattered over {} times as much as on the baseline's "
+        "nights (a disturbed night: a loaded machine, preemption); not alarms, see the rows above\n",
+        report.unsteady(), o.noise_multiple);
+  if (report.short_baselines() > 0)
+    out += fmt::format(
+        "SHORT BASELINE: {} series have fewer than {} usable baseline runs (a new suite, case, node or board) and were "
+        "not checked; {} run(s) of suite '{}' on {} in the baseline\n",
+        report.short_baselines(), o.min_baseline_runs, report.baseline_runs.size(), report.suite_name, report.backend);
   return out;
 }
 

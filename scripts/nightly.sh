@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Nightly regression run, for cron or a Slurm batch job: runs the nightly suite on every rank,
 # adds the results to the history database, checks them against the baseline, writes the
-# report and the trend page, and exits with the check's code (0 no regression, 1 regression or
-# failure, 2 bad input), so the scheduler's alerting sees a drop.
+# report and the trend page, and exits with the check's code, so the scheduler's alerting sees
+# a drop.
 #
 #   scripts/nightly.sh [options] [-- extra capbench run arguments]
 #
@@ -22,8 +22,18 @@
 #   --out DIR            where results and reports go [CAPBENCH_OUT] (default: ./nightly)
 #   --system FILE        system description for `capreport report` [CAPBENCH_SYSTEM]
 #   --baseline SPEC      last:Nd | last:N | RUN_ID (default: last:14d)
-#   --alpha A            significance level (default: 0.05)
+#   --alpha A            false-discovery rate of the check (default: 0.01)
 #   --min-effect F       smallest relative drop that counts (default: 0.03)
+#   --noise-multiple K   a drop must also exceed K night-to-night spreads (default: 3)
+#   --min-baseline-runs N  fewer baseline runs for a series: not checked, exit 3 (default: 5)
+#
+# Exit codes:
+#   0  every series checked, nothing got worse
+#   1  a regression, or a rank that failed, timed out or failed verification
+#   2  bad input: a bad option, a missing suite, build or database, a run that wrote no results
+#   3  no regression or failure, but some series have too short a baseline (a new or renamed
+#      suite, a new case, node or board): they were not checked
+#   other  capbench's own code when it wrote no results file (docs/reliability.md lists them)
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,8 +48,10 @@ db="${CAPBENCH_HISTORY_DB:-${PWD}/history.sqlite}"
 out_dir="${CAPBENCH_OUT:-${PWD}/nightly}"
 system_file="${CAPBENCH_SYSTEM:-}"
 baseline="last:14d"
-alpha="0.05"
+alpha="0.01"
 min_effect="0.03"
+noise_multiple="3"
+min_baseline_runs="5"
 launcher_args=()
 if [[ -n "${CAPBENCH_LAUNCHER_ARGS:-}" ]]; then
   read -r -a launcher_args <<<"${CAPBENCH_LAUNCHER_ARGS}"
@@ -73,6 +85,8 @@ while [[ $# -gt 0 ]]; do
     --baseline) need_value "$@"; baseline="$2"; shift 2 ;;
     --alpha) need_value "$@"; alpha="$2"; shift 2 ;;
     --min-effect) need_value "$@"; min_effect="$2"; shift 2 ;;
+    --noise-multiple) need_value "$@"; noise_multiple="$2"; shift 2 ;;
+    --min-baseline-runs) need_value "$@"; min_baseline_runs="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; extra_args=("$@"); break ;;
     *) die_usage "unknown argument '$1' (see --help)" ;;
@@ -138,8 +152,9 @@ fi
 "${capreport}" history add "${results}" --db "${db}"
 
 check_rc=0
-"${capreport}" history check --db "${db}" --run "${run_id}" --baseline "${baseline}" --alpha "${alpha}" \
-  --min-effect "${min_effect}" || check_rc=$?
+rule=(--baseline "${baseline}" --alpha "${alpha}" --min-effect "${min_effect}" --noise-multiple "${noise_multiple}"
+  --min-baseline-runs "${min_baseline_runs}")
+"${capreport}" history check --db "${db}" --run "${run_id}" "${rule[@]}" || check_rc=$?
 
 # The report is for people; its exit code does not change the night's verdict.
 mkdir -p "${report_dir}"
@@ -152,8 +167,7 @@ else
   "${capreport}" summary "${results}" --md "${report_dir}/summary.md" >"${report_dir}/summary.log" 2>&1 ||
     echo "nightly.sh: capreport summary exited non-zero; see ${report_dir}/summary.log" >&2
 fi
-"${capreport}" history trend --db "${db}" -o "${report_dir}" --baseline "${baseline}" --alpha "${alpha}" \
-  --min-effect "${min_effect}" >/dev/null ||
+"${capreport}" history trend --db "${db}" -o "${report_dir}" "${rule[@]}" >/dev/null ||
   echo "nightly.sh: capreport history trend failed" >&2
 
 echo "nightly.sh: run ${run_id}: check exit ${check_rc}; report in ${report_dir}"

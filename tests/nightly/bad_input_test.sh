@@ -29,6 +29,8 @@ expect_2 "history add of a missing file" "${capreport}" history add "${work}/mis
 expect_2 "history check of a missing database" "${capreport}" history check --db "${work}/missing.sqlite"
 expect_2 "history check of an empty database" "${capreport}" history check --db "${work}/h.sqlite"
 expect_2 "history check with a bad --baseline" "${capreport}" history check --db "${work}/h.sqlite" --baseline last:x
+expect_2 "history check with --min-baseline-runs 1" "${capreport}" history check --db "${work}/h.sqlite" --min-baseline-runs 1
+expect_2 "history check with a negative --noise-multiple" "${capreport}" history check --db "${work}/h.sqlite" --noise-multiple -1
 expect_2 "history trend of an empty database" "${capreport}" history trend --db "${work}/h.sqlite" -o "${work}/t"
 expect_2 "compare of a non-JSON file" "${capreport}" compare "${work}/garbage.json" "${work}/garbage.json"
 expect_2 "compare of a missing file" "${capreport}" compare "${work}/missing.json" "${work}/bad.json"

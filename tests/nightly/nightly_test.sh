@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scripts/nightly.sh end to end on the CPU backend: two clean runs must pass (exit 0, 0) and a
-# run with a planted slowdown on rank 1 must fail (exit 1) naming that rank and its host.
+# scripts/nightly.sh end to end on the CPU backend: five clean runs have too short a baseline
+# (exit 3 each: a series needs five baseline runs), the sixth clean run passes (exit 0) and a
+# run with a planted slowdown on rank 1 fails (exit 1) naming that rank and its host, once.
 #
 #   tests/nightly/nightly_test.sh BUILD_DIR
 #
@@ -46,20 +47,24 @@ fail() {
   exit 1
 }
 
-rc1="$(nightly "${here}/nightly_clean_suite.json" "${work}/run1.log")"
-rc2="$(nightly "${here}/nightly_clean_suite.json" "${work}/run2.log")"
-rc3="$(nightly "${here}/nightly_slow_suite.json" "${work}/run3.log")"
-echo "nightly_test: exit codes ${rc1} ${rc2} ${rc3} (expected 0 0 1)"
-[[ "${rc1}" == 0 ]] || fail "first clean run exited ${rc1}, expected 0"
-[[ "${rc2}" == 0 ]] || fail "second clean run exited ${rc2}, expected 0"
-[[ "${rc3}" == 1 ]] || fail "slowed run exited ${rc3}, expected 1"
+codes=()
+for i in 1 2 3 4 5 6; do codes+=("$(nightly "${here}/nightly_clean_suite.json" "${work}/run${i}.log")"); done
+codes+=("$(nightly "${here}/nightly_slow_suite.json" "${work}/run7.log")")
+echo "nightly_test: exit codes ${codes[*]} (expected 3 3 3 3 3 0 1)"
+for i in 0 1 2 3 4; do
+  [[ "${codes[i]}" == 3 ]] || fail "clean run $((i + 1)) (baseline of ${i} runs) exited ${codes[i]}, expected 3"
+done
+[[ "${codes[5]}" == 0 ]] || fail "clean run 6 (baseline of 5 runs) exited ${codes[5]}, expected 0"
+[[ "${codes[6]}" == 1 ]] || fail "slowed run exited ${codes[6]}, expected 1"
 
 # The slowed rank is named with its host; GEMM is per rank, so it must be rank 1's GEMM.
-line="$(grep -E '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 ' "${work}/run3.log" || true)"
+line="$(grep -E '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 ' "${work}/run7.log" || true)"
 [[ -n "${line}" ]] || fail "no GEMM regression line naming rank 1 in the slowed run's output"
+[[ "$(grep -c '^REGRESSION: gemm/fp64/256x256x256 ' "${work}/run7.log")" == 1 ]] ||
+  fail "the slowed GEMM should be one alarm (throughput and time per GEMM are one measurement)"
 echo "nightly_test: ${line}"
-grep -qE "[1-9][0-9]* without baseline" "${work}/run1.log" || fail "the first run should count comparisons without baseline"
-if grep -qE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 0 ' "${work}/run3.log"; then
+grep -qE "^SHORT BASELINE: [1-9][0-9]* series" "${work}/run1.log" || fail "the first run should say its baseline is short"
+if grep -qE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 0 ' "${work}/run7.log"; then
   fail "rank 0's GEMM was not slowed but was flagged"
 fi
 trend="$(find "${work}/out" -name trend.html | head -n 1)"

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -33,6 +34,7 @@ struct SynthRun {
   std::string suite = "nightly";
   // > 0: also an all_reduce case with results/2 job-wide figures, this true busbw at 1 GiB.
   double job_busbw = 0;
+  int job_sizes = 1;  // message sizes of that case: 1 GiB, 256 MiB, ... (each a chart of its own)
   // As a large run writes: samples kept for rank 0 only, the other ranks keep their stats.
   bool thin_samples = false;
 };
@@ -121,23 +123,28 @@ inline std::string write_synthetic_run(const std::filesystem::path& dir, const S
     j.timeout_s = 60;
     j.started_at = r.run.started_at;
     j.finished_at = r.run.finished_at;
-    const double size = 1024.0 * 1024 * 1024, n = static_cast<double>(s.gpus.size());
+    const double n = static_cast<double>(s.gpus.size());
     const double factor = 2 * (n - 1) / n;
-    std::vector<double> t, alg, bus;
-    for (int k = 0; k < s.samples; ++k) {
-      t.push_back(size * factor / (s.job_busbw * noise(rng)));
-      alg.push_back(size / t.back());
-      bus.push_back(alg.back() * factor);
-    }
-    using Named = std::tuple<const char*, const char*, const std::vector<double>*>;
-    for (const auto& [name, unit, v] : {Named{"time", "s", &t}, Named{"algbw", "B/s", &alg}, Named{"busbw", "B/s", &bus}}) {
-      Metric m;
-      m.name = name;
-      m.unit = unit;
-      m.labels = {{"size_bytes", size}};
-      m.samples = *v;
-      m.stats = summarize(m.samples);
-      j.metrics.push_back(std::move(m));
+    std::vector<double> sizes;
+    for (int z = 0; z < s.job_sizes; ++z) {
+      const double size = 1024.0 * 1024 * 1024 / std::pow(4.0, z);
+      sizes.push_back(size);
+      std::vector<double> t, alg, bus;
+      for (int k = 0; k < s.samples; ++k) {
+        t.push_back(size * factor / (s.job_busbw * noise(rng)));
+        alg.push_back(size / t.back());
+        bus.push_back(alg.back() * factor);
+      }
+      using Named = std::tuple<const char*, const char*, const std::vector<double>*>;
+      for (const auto& [name, unit, v] : {Named{"time", "s", &t}, Named{"algbw", "B/s", &alg}, Named{"busbw", "B/s", &bus}}) {
+        Metric m;
+        m.name = name;
+        m.unit = unit;
+        m.labels = {{"size_bytes", size}};
+        m.samples = *v;
+        m.stats = summarize(m.samples);
+        j.metrics.push_back(std::move(m));
+      }
     }
     j.info["metrics_basis"] = "slowest rank per iteration (test)";
     for (std::size_t i = 0; i < s.gpus.size(); ++i) {
@@ -146,7 +153,7 @@ inline std::string write_synthetic_run(const std::filesystem::path& dir, const S
       rr.status = s.gpus[i].status;
       rr.verification.status = s.gpus[i].verification;
       rr.verification.method = "exact-integer-sum";
-      rr.info = {{"bus_factor", factor}, {"sizes_bytes", {size}}};
+      rr.info = {{"bus_factor", factor}, {"sizes_bytes", sizes}};
       j.ranks.push_back(std::move(rr));
     }
     j.status = derive_case_status(j.ranks);
