@@ -199,7 +199,7 @@ json results_to_json(const ResultsFile& r) {
   json cases = json::array();
   for (const auto& c : r.cases) cases.push_back(case_to_json(c));
   const auto& u = r.run;
-  return {{"schema", r.schema},
+  json out = {{"schema", r.schema},
           {"run",
            {{"id", u.id},
             {"started_at", u.started_at},
@@ -217,6 +217,8 @@ json results_to_json(const ResultsFile& r) {
                      {"content", r.suite.content}}},
           {"ranks", std::move(ranks)},
           {"cases", std::move(cases)}};
+  if (r.health) out["health"] = health_to_json(*r.health);
+  return out;
 }
 
 namespace {
@@ -263,6 +265,8 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
   out.suite.path = optional_string(suite, "path");
   out.suite.sha256 = suite.at("sha256").as_string();
   if (auto c = suite.find("content")) out.suite.content = c->raw();
+
+  if (auto h = root.find("health")) out.health = health_from(*h);
 
   const auto ranks = root.at("ranks");
   if (ranks.size() != static_cast<std::size_t>(u.nranks))

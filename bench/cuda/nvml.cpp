@@ -5,6 +5,8 @@
 #include <cmath>
 #include <mutex>
 
+#include "bench/health/nvml_library.hpp"
+
 namespace capbench {
 
 // Signatures from nvml.h, with NVML's enums passed as int and handles as void*.
@@ -43,10 +45,11 @@ Nvml::Nvml(std::unique_ptr<Api> api) : api_(std::move(api)) {}
 
 Nvml* Nvml::get() {
   std::call_once(g_once, [] {
-    void* lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    const std::string path = nvml_library_path();  // CAPBENCH_NVML_LIBRARY: tests only
+    void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
       const char* e = dlerror();
-      g_reason = std::string("libnvidia-ml.so.1 could not be loaded: ") + (e ? e : "unknown error");
+      g_reason = path + " could not be loaded: " + (e ? e : "unknown error");
       return;
     }
     auto api = std::make_unique<Api>();

@@ -36,6 +36,23 @@ int main(int argc, char** argv) {
                   "Ranks up to which every rank keeps its per-iteration samples; above, rank 0 and outlying ranks "
                   "keep them and every rank keeps its statistics (negative: always all)")
       ->capture_default_str();
+  // The health stage (docs/methodology.md, "Health gate"): expectations and the gate.
+  run->add_option("--health-gate", opts.health.gate,
+                  "record: record the health checks and measure anyway; stop: stop before the first case when a "
+                  "check fails")
+      ->check(CLI::IsMember({"record", "stop"}))
+      ->capture_default_str();
+  run->add_option("--expect-gpus-per-node", opts.health.expect.gpus_per_node,
+                  "GPUs every node must show (default: what most nodes show)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--expect-gpu-model", opts.health.expect.gpu_model,
+                  "Text every GPU's NVML name must contain, e.g. H100 (default: the most common name)");
+  run->add_option("--expect-cores-per-node", opts.health.expect.cores_per_node,
+                  "Logical CPUs every node must have online (default: what most nodes have)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--expect-memory-gib", opts.health.expect.memory_gib_per_node,
+                  "Physical memory every node must have at least, GiB (default: most nodes', less 2 %)")
+      ->check(CLI::PositiveNumber);
 
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name");
   auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench/comm/comm.hpp"
+#include "bench/health/health_stage.hpp"
 
 namespace capbench {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   // the outlying ranks do (common/sample_retention.hpp). Negative: always every rank.
   int all_samples_up_to = 512;
   std::vector<std::string> command_line;
+  HealthOptions health;      // the health stage's expectations and gate (bench/health/)
 };
 
 // Returns the process exit code (bench/runner/exit_codes.hpp). When a rank hangs or dies,
