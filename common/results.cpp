@@ -641,6 +641,7 @@ void emit_results_text(const ResultsFile& r, const std::function<void(std::strin
   head.run = r.run;
   head.suite = r.suite;
   head.ranks = r.ranks;
+  head.health = r.health;
   json hj = results_to_json(head);
   hj.erase("cases");
   const std::string rest = dump_results_text(hj);  // "{\n \"ranks\": ...}\n"

@@ -221,7 +221,11 @@ void NvmlProbe::collect(NodeFacts& node) {
     g.uuid = text(a.uuid, d).value_or("");
     g.serial = text(a.serial, d).value_or("");
     PciInfo pci{};
-    if (a.pci_info && a.pci_info(d, &pci) == kSuccess) g.bus_id = lower(pci.bus_id);
+    if (a.pci_info && a.pci_info(d, &pci) == kSuccess) {
+      // NVML writes an 8-digit domain ("00000000:3b:00.0"); capbench's identities use CUDA's 4.
+      g.bus_id = lower(pci.bus_id);
+      if (g.bus_id.size() == 16 && g.bus_id.rfind("0000", 0) == 0) g.bus_id.erase(0, 4);
+    }
     g.vbios = text(a.vbios, d);
     g.pcie_gen = uint_value(a.pcie_gen, d);
     g.pcie_gen_max = uint_value(a.pcie_gen_max, d);
