@@ -10,6 +10,8 @@
 #include "common/stats.hpp"
 
 #include "capbench/version.hpp"
+#include "reports/energy_report.hpp"
+#include "reports/health_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -579,6 +581,7 @@ string render_html(const ReportInputs& in) {
     o += "</ul>";
   }
 
+  o += health_section_html(rf) + energy_section_html(rf);
   o += "<h2>Provenance</h2><table id=\"provenance\">";
   auto row = [&](const string& k, const string& v) { o += "<tr><th>" + k + "</th><td>" + v + "</td></tr>"; };
   row("results file", esc(a.results_path) + "<br>SHA-256 <code>" + esc(a.results_sha256) + "</code>");

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "capbench/version.hpp"
+#include "reports/energy_report.hpp"
+#include "reports/health_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -162,7 +164,8 @@ std::string render_markdown(const ReportInputs& in) {
                        p.detail.empty() ? "" : " — " + md_escape(p.detail));
     }
   }
-  o += "\n## Provenance\n\n";
+  o += "\n" + health_section_markdown(rf) + energy_section_markdown(rf);
+  o += "## Provenance\n\n";
   o += fmt::format("- results file: {} (SHA-256 `{}`)\n", md_escape(a.results_path), a.results_sha256);
   o += fmt::format("- measured by: {} {} (commit `{}`), MPI {}\n", md_escape(rf.run.tool_name), md_escape(rf.run.tool_version),
                    md_escape(rf.run.git_commit), md_escape(rf.run.mpi_library));

@@ -22,6 +22,7 @@ struct Nvml::Api {
   int (*temperature)(void*, int, unsigned*) = nullptr;
   int (*throttle_reasons)(void*, unsigned long long*) = nullptr;
   int (*total_ecc)(void*, int, int, unsigned long long*) = nullptr;
+  int (*total_energy)(void*, unsigned long long*) = nullptr;
 };
 
 namespace {
@@ -70,6 +71,7 @@ Nvml* Nvml::get() {
     if (!bind(lib, "nvmlDeviceGetCurrentClocksEventReasons", api->throttle_reasons))
       bind(lib, "nvmlDeviceGetCurrentClocksThrottleReasons", api->throttle_reasons);
     bind(lib, "nvmlDeviceGetTotalEccErrors", api->total_ecc);
+    bind(lib, "nvmlDeviceGetTotalEnergyConsumption", api->total_energy);
     if (const int rc = api->init(); rc != kNvmlSuccess) {
       g_reason = "nvmlInit_v2 failed with NVML error " + std::to_string(rc);
       return;
@@ -131,6 +133,12 @@ EccCounts Nvml::volatile_ecc(Device d) const {
     e.uncorrected = u;
   }
   return e;
+}
+
+std::optional<std::uint64_t> Nvml::total_energy_mj(Device d) const {
+  unsigned long long mj = 0;
+  if (!api_->total_energy || api_->total_energy(d, &mj) != kNvmlSuccess) return std::nullopt;
+  return mj;
 }
 
 }  // namespace capbench

@@ -433,6 +433,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                       derive_seed(suite.seed, 0xC0FFEEull, std::uint64_t(spec.index)),
                       Deadline::after_seconds(spec.timeout_s)};
       ctx.corrupt_result = fault_here && fault->kind == FaultKind::wrong;
+      ctx.window = backend->timed_window();
       mine = run_case_here(*backend, bench.get(), ctx, fault_here ? &*fault : nullptr);
     } catch (const std::exception& e) {
       mine.rank = comm.rank();
