@@ -41,6 +41,8 @@ python3 "$data/check_health.py" "$work/faulty.json" faulty "$host"
 report faulty "$data/criteria_all.json" 1
 grep -q "FAIL health" "$work/report-faulty.log"
 grep -q "$host: pcie_link on GPU 0 (0000:18:00.0): FAILED" "$work/report-faulty.log"
+grep -qF "**FAIL** xid\_events on $host GPU 1 (0000:2a:00.0): XID 79 in case gemm/fp64" "$work/report-faulty/report.md"
+grep -qF "<td>memory_repair</td><td>$host</td><td>GPU 1 (0000:2a:00.0)</td>" "$work/report-faulty/report.html"
 
 run stopped "$data/faulty_nvml.json" 1 --expect-gpus-per-node 3 --health-gate stop
 python3 "$data/check_health.py" "$work/stopped.json" stopped "$host"
@@ -52,4 +54,11 @@ report clean "$data/criteria_all.json" 0
 run cpu /nonexistent 0 --expect-cores-per-node "$(getconf _NPROCESSORS_ONLN)"
 python3 "$data/check_health.py" "$work/cpu.json" cpu "$host"
 report cpu "$data/criteria_cpu.json" 0
+# A CPU run measured no board energy: the report says so and gives no efficiency figure.
+grep -q "## Energy efficiency (GPU board only: excludes CPUs, memory, network, cooling)" "$work/report-cpu/report.md"
+grep -q "Not measured" "$work/report-cpu/report.md"
+if grep -q "GFLOPS/W" "$work/report-cpu/report.md" "$work/report-cpu/report.html"; then
+  echo "health_run: an efficiency figure without an energy reading" >&2
+  exit 1
+fi
 echo "health_run: ok"
