@@ -98,7 +98,7 @@ std::unique_ptr<NvmlProbe> NvmlProbe::open(std::string* why) {
   bind(lib, "nvmlDeviceGetName", api->name);
   bind(lib, "nvmlDeviceGetUUID", api->uuid);
   bind(lib, "nvmlDeviceGetSerial", api->serial);
-  bind(lib, "nvmlDeviceGetPciInfo_v3", api->pci_info);
+  if (!bind(lib, "nvmlDeviceGetPciInfo_v3", api->pci_info)) bind(lib, "nvmlDeviceGetPciInfo_v2", api->pci_info);
   bind(lib, "nvmlDeviceGetVbiosVersion", api->vbios);
   bind(lib, "nvmlDeviceGetCurrPcieLinkGeneration", api->pcie_gen);
   bind(lib, "nvmlDeviceGetMaxPcieLinkGeneration", api->pcie_gen_max);
