@@ -26,6 +26,16 @@ struct CaseTimeout : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The timed part of a case, for the backend's energy reading (CUDA: NVML's total-energy
+// counter at its start and end). Benchmarks bracket their timed loop with begin()/end() and
+// state the work done in it; a backend that reads no energy leaves CaseContext::window null.
+struct TimedWindow {
+  virtual ~TimedWindow() = default;
+  virtual void begin() = 0;
+  virtual void end() = 0;
+  virtual void add_work(double amount, const std::string& unit) = 0;  // unit: FLOP | OP | B
+};
+
 // Everything one rank knows while it runs one case.
 struct CaseContext {
   const PlannedCase& spec;
@@ -36,6 +46,7 @@ struct CaseContext {
   // Fault injection (tests only, CAPBENCH_FAULT kind=wrong): corrupt one output element after
   // the timed loop and before the benchmark's own check, which must then fail.
   bool corrupt_result = false;
+  TimedWindow* window = nullptr;  // the backend's energy window; null where none is read
 };
 
 class Benchmark {
@@ -67,6 +78,8 @@ class Backend {
   // Per-case hooks for telemetry; the returned object lands in the rank's info.telemetry.
   virtual void begin_case(const PlannedCase&) {}
   virtual json end_case() { return nullptr; }
+  // The energy window of the case under way (null: this backend reads no energy).
+  virtual TimedWindow* timed_window() { return nullptr; }
   // False once the device hit an unrecoverable (sticky) error: later cases are skipped on
   // this rank while it still takes part in every exchange.
   virtual bool healthy() const { return true; }

@@ -48,11 +48,13 @@ inline std::vector<double> timed_batches(const CaseContext& ctx, const std::func
   }
   std::vector<double> seconds;
   seconds.reserve(static_cast<std::size_t>(ctx.spec.iterations));
+  if (ctx.window) ctx.window->begin();
   for (int i = 0; i < ctx.spec.iterations; ++i) {
     seconds.push_back(slow.apply(ctx.comm.rank(), time_batch()));
     if (ctx.deadline.expired() && i + 1 < ctx.spec.iterations)
       throw CaseTimeout("deadline passed after " + std::to_string(i + 1) + " timed iterations");
   }
+  if (ctx.window) ctx.window->end();
   return seconds;
 }
 

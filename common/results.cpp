@@ -224,6 +224,7 @@ json results_to_json(const ResultsFile& r) {
           {"ranks", std::move(ranks)},
           {"cases", std::move(cases)}};
   if (!r.suite.overrides.is_null()) doc["suite"]["overrides"] = r.suite.overrides;
+  if (r.health) doc["health"] = health_to_json(*r.health);
   return doc;
 }
 
@@ -272,6 +273,8 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
   out.suite.sha256 = suite.at("sha256").as_string();
   if (auto c = suite.find("content")) out.suite.content = c->raw();
   if (auto o = suite.find("overrides")) out.suite.overrides = o->raw();
+
+  if (auto h = root.find("health")) out.health = health_from(*h);
 
   const auto ranks = root.at("ranks");
   if (ranks.size() != static_cast<std::size_t>(u.nranks))
@@ -685,6 +688,7 @@ void emit_results_text(const ResultsFile& r, const std::function<void(std::strin
   head.run = r.run;
   head.suite = r.suite;
   head.ranks = r.ranks;
+  head.health = r.health;
   json hj = results_to_json(head);
   hj.erase("cases");
   const std::string rest = dump_results_text(hj);  // "{\n \"ranks\": ...}\n"

@@ -8,6 +8,7 @@
 
 #include "common/config_node.hpp"
 #include "common/stats.hpp"
+#include "common/health_record.hpp"
 #include "common/telemetry.hpp"
 
 namespace capbench {
@@ -95,6 +96,7 @@ struct ResultsFile {
   SuiteInfo suite;
   std::vector<RankIdentity> ranks;
   std::vector<CaseResult> cases;
+  std::optional<HealthRecord> health;  // the health stage (bench/health/); absent in older files
 };
 
 // The case status rule: skipped when every rank skipped; passed when every rank is ok with

@@ -46,12 +46,20 @@ json telemetry_to_json(const CaseTelemetry& t) {
   j["throttle_reasons"] = t.throttle_reasons ? json(*t.throttle_reasons) : json(nullptr);
   j["ecc_new"] = t.ecc_new ? json{{"corrected", t.ecc_new->corrected}, {"uncorrected", t.ecc_new->uncorrected}}
                            : json(nullptr);
+  if (t.energy) {
+    const auto& e = *t.energy;
+    json ej = {{"joules", e.joules}, {"window_s", e.window_s}, {"windows", e.windows}};
+    if (!e.work_unit.empty()) ej["work_unit"] = e.work_unit;
+    if (e.work) ej["work"] = *e.work;
+    if (e.work_per_joule) ej["work_per_joule"] = *e.work_per_joule;
+    j["energy"] = std::move(ej);
+  }
   return j;
 }
 
 CaseTelemetry telemetry_from(const ConfigNode& n) {
   n.allow_only({"available", "source", "reason", "samples", "interval_s", "sm_clock_mhz", "memory_clock_mhz",
-                "power_w", "temperature_c", "throttled_fraction", "throttle_reasons", "ecc_new"});
+                "power_w", "temperature_c", "throttled_fraction", "throttle_reasons", "ecc_new", "energy"});
   CaseTelemetry t;
   t.available = n.at("available").as_bool();
   if (auto s = n.find("source")) t.source = s->as_string();
@@ -78,6 +86,17 @@ CaseTelemetry telemetry_from(const ConfigNode& n) {
   if (auto e = n.find("ecc_new"); e && !e->raw().is_null()) {
     e->allow_only({"corrected", "uncorrected"});
     t.ecc_new = EccDelta{e->at("corrected").as_non_negative_int(), e->at("uncorrected").as_non_negative_int()};
+  }
+  if (auto e = n.find("energy"); e && !e->raw().is_null()) {
+    e->allow_only({"joules", "window_s", "windows", "work_unit", "work", "work_per_joule"});
+    CaseEnergy en;
+    en.joules = e->at("joules").as_non_negative_number();
+    en.window_s = e->at("window_s").as_non_negative_number();
+    en.windows = e->at("windows").as_non_negative_int();
+    if (auto u = e->find("work_unit")) en.work_unit = u->as_enum({"FLOP", "OP", "B"});
+    if (auto w = e->find("work")) en.work = w->as_non_negative_number();
+    if (auto w = e->find("work_per_joule")) en.work_per_joule = w->as_positive_number();
+    t.energy = en;
   }
   return t;
 }

@@ -21,6 +21,17 @@ struct EccDelta {
   std::int64_t corrected = 0, uncorrected = 0;
 };
 
+// The GPU board's energy over the case's timed windows (NVML's total-energy counter read at
+// the start and end of each), and the work done in them: joules, and work per joule where the
+// benchmark states its work (GEMM: FLOP or OP; STREAM: bytes). Board only: no CPUs, memory,
+// network or cooling.
+struct CaseEnergy {
+  double joules = 0, window_s = 0;
+  std::int64_t windows = 0;
+  std::string work_unit;                  // FLOP | OP | B; "" when the work is not stated
+  std::optional<double> work, work_per_joule;
+};
+
 struct CaseTelemetry {
   bool available = false;
   std::string source;  // "nvml"
@@ -34,6 +45,7 @@ struct CaseTelemetry {
   std::optional<double> throttled_fraction;
   std::optional<std::vector<std::string>> throttle_reasons;
   std::optional<EccDelta> ecc_new;
+  std::optional<CaseEnergy> energy;  // absent where the energy counter was not read
 };
 
 json telemetry_to_json(const CaseTelemetry& t);

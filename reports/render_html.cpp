@@ -11,6 +11,8 @@
 
 #include "reports/fleet_coverage.hpp"
 #include "reports/html_charts.hpp"
+#include "reports/energy_report.hpp"
+#include "reports/health_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -237,6 +239,7 @@ string render_html(const ReportInputs& in) {
     }
     o += "</ul>";
   }
+  o += health_section_html(rf) + energy_section_html(rf);
   o += "</main></body></html>\n";
   return o;
 }

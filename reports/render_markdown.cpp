@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "reports/fleet_coverage.hpp"
+#include "reports/energy_report.hpp"
+#include "reports/health_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -165,6 +167,7 @@ std::string render_markdown(const ReportInputs& in) {
                        p.detail.empty() ? "" : " — " + md_escape(p.detail));
     }
   }
+  o += "\n" + health_section_markdown(rf) + energy_section_markdown(rf);
   return o;
 }
 

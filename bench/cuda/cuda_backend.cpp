@@ -16,6 +16,7 @@
 #include "bench/cuda/cuda_check.hpp"
 #include "bench/runner/gpu_launch_check.hpp"
 #include "bench/cuda/nccl_session.hpp"
+#include "bench/cuda/energy_window.hpp"
 #include "bench/cuda/nvml.hpp"
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
@@ -68,6 +69,12 @@ class CudaBackend final : public Backend {
     dev_ = open_cuda_device(ordinal, comm.host());
     ranks_on_device_ = std::max(1, (comm.local_size() + count - 1) / count);
     telemetry_ = std::make_unique<TelemetrySampler>(dev_.bus_id, kTelemetryInterval_s);
+    energy_ = std::make_unique<EnergyWindow>([bus = dev_.bus_id]() -> std::optional<std::uint64_t> {
+      Nvml* nvml = Nvml::get();
+      if (!nvml) return std::nullopt;
+      const auto d = nvml->device_by_pci_bus_id(bus);
+      return d ? nvml->total_energy_mj(*d) : std::nullopt;
+    });
   }
 
   std::string name() const override { return "cuda"; }
@@ -141,13 +148,17 @@ class CudaBackend final : public Backend {
     case_.case_id = spec.id;
     case_.deadline = Deadline::after_seconds(spec.timeout_s);
     set_error_context(spec.id);
+    energy_->reset();
     telemetry_->start();
   }
+
+  TimedWindow* timed_window() override { return energy_.get(); }
 
   json end_case() override {
     // A sticky error may have ended the case in a call that was not checked (a destructor).
     note_cuda_error(cudaGetLastError(), "the end of the case");
     json t = telemetry_->stop();
+    if (json e = energy_->to_json(); !e.is_null() && t.value("available", false)) t["energy"] = std::move(e);
     case_.deadline = Deadline::never();
     return t;
   }
@@ -168,6 +179,7 @@ class CudaBackend final : public Backend {
   int ranks_on_device_ = 1;
   CudaCaseState case_;
   std::unique_ptr<TelemetrySampler> telemetry_;
+  std::unique_ptr<EnergyWindow> energy_;
   std::shared_ptr<NcclSession> nccl_;
 };
 

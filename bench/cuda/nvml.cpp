@@ -5,6 +5,8 @@
 #include <cmath>
 #include <mutex>
 
+#include "bench/health/nvml_library.hpp"
+
 namespace capbench {
 
 // Signatures from nvml.h, with NVML's enums passed as int and handles as void*.
@@ -20,6 +22,7 @@ struct Nvml::Api {
   int (*temperature)(void*, int, unsigned*) = nullptr;
   int (*throttle_reasons)(void*, unsigned long long*) = nullptr;
   int (*total_ecc)(void*, int, int, unsigned long long*) = nullptr;
+  int (*total_energy)(void*, unsigned long long*) = nullptr;
 };
 
 namespace {
@@ -43,10 +46,11 @@ Nvml::Nvml(std::unique_ptr<Api> api) : api_(std::move(api)) {}
 
 Nvml* Nvml::get() {
   std::call_once(g_once, [] {
-    void* lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    const std::string path = nvml_library_path();  // CAPBENCH_NVML_LIBRARY: tests only
+    void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
       const char* e = dlerror();
-      g_reason = std::string("libnvidia-ml.so.1 could not be loaded: ") + (e ? e : "unknown error");
+      g_reason = path + " could not be loaded: " + (e ? e : "unknown error");
       return;
     }
     auto api = std::make_unique<Api>();
@@ -67,6 +71,7 @@ Nvml* Nvml::get() {
     if (!bind(lib, "nvmlDeviceGetCurrentClocksEventReasons", api->throttle_reasons))
       bind(lib, "nvmlDeviceGetCurrentClocksThrottleReasons", api->throttle_reasons);
     bind(lib, "nvmlDeviceGetTotalEccErrors", api->total_ecc);
+    bind(lib, "nvmlDeviceGetTotalEnergyConsumption", api->total_energy);
     if (const int rc = api->init(); rc != kNvmlSuccess) {
       g_reason = "nvmlInit_v2 failed with NVML error " + std::to_string(rc);
       return;
@@ -128,6 +133,12 @@ EccCounts Nvml::volatile_ecc(Device d) const {
     e.uncorrected = u;
   }
   return e;
+}
+
+std::optional<std::uint64_t> Nvml::total_energy_mj(Device d) const {
+  unsigned long long mj = 0;
+  if (!api_->total_energy || api_->total_energy(d, &mj) != kNvmlSuccess) return std::nullopt;
+  return mj;
 }
 
 }  // namespace capbench

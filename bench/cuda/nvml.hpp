@@ -24,6 +24,8 @@ class Nvml {
   std::optional<unsigned> max_clock_mhz(Device d, int clock_type) const;  // 1: SM, 2: memory
   TelemetrySample sample(Device d) const;
   EccCounts volatile_ecc(Device d) const;
+  // nvmlDeviceGetTotalEnergyConsumption: millijoules since the driver loaded (Volta and later).
+  std::optional<std::uint64_t> total_energy_mj(Device d) const;
 
   struct Api;
 

@@ -47,12 +47,14 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
 
   RankResult r;
   std::vector<double> seconds;
+  std::int64_t sustained_gemms = 0;
   const double duration_s = p.at("duration_s").get<double>();
   if (duration_s > 0) {
     // Sustained mode: back-to-back batches for duration_s; one throughput sample per window,
     // in time order, so clock or power throttling shows as a falling series.
     const double window_s = p.at("window_s").get<double>();
     for (int i = 0; i < ctx.spec.warmup; ++i) impl_->time_batch(batch);
+    if (ctx.window) ctx.window->begin();
     const auto t_end = now() + std::chrono::duration<double>(duration_s);
     while (now() < t_end) {
       double busy = 0;
@@ -62,14 +64,21 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
         busy += impl_->time_batch(batch);
         gemms += batch;
       }
+      sustained_gemms += gemms;
       seconds.push_back(busy / double(gemms) * batch);
       if (ctx.deadline.expired()) throw CaseTimeout("deadline passed in sustained mode");
     }
+    if (ctx.window) ctx.window->end();
     r.info["sustained"] = {{"duration_s", duration_s}, {"window_s", window_s}, {"windows", seconds.size()}};
   } else {
     seconds = timed_batches(ctx, [&] { return impl_->time_batch(batch); });
   }
 
+  // The work of the timed window(s), for the energy per case (sustained mode: every batch).
+  if (ctx.window) {
+    const double gemms = duration_s > 0 ? double(sustained_gemms) : double(seconds.size()) * batch;
+    ctx.window->add_work(ops_per_gemm * gemms, integer ? "OP" : "FLOP");
+  }
   std::vector<double> throughput, per_gemm;
   for (double s : seconds) {
     throughput.push_back(ops_per_gemm * batch / s);

@@ -42,6 +42,23 @@ int main(int argc, char** argv) {
   add_plan_options(run, opts.overrides);
   run->add_flag("--strict-gpus", opts.strict_gpus,
                 "Refuse to run (exit 3) when a node has more visible GPUs than ranks on it, or ranks share a GPU");
+  // The health stage (docs/methodology.md, "Health gate"): expectations and the gate.
+  run->add_option("--health-gate", opts.health.gate,
+                  "record: record the health checks and measure anyway; stop: stop before the first case when a "
+                  "check fails")
+      ->check(CLI::IsMember({"record", "stop"}))
+      ->capture_default_str();
+  run->add_option("--expect-gpus-per-node", opts.health.expect.gpus_per_node,
+                  "GPUs every node must show (default: what most nodes show)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--expect-gpu-model", opts.health.expect.gpu_model,
+                  "Text every GPU's NVML name must contain, e.g. H100 (default: the most common name)");
+  run->add_option("--expect-cores-per-node", opts.health.expect.cores_per_node,
+                  "Logical CPUs every node must have online (default: what most nodes have)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--expect-memory-gib", opts.health.expect.memory_gib_per_node,
+                  "Physical memory every node must have at least, GiB (default: most nodes', less 2 %)")
+      ->check(CLI::PositiveNumber);
 
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name, with their parameters");
   bool list_json = false;

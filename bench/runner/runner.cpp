@@ -289,6 +289,13 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     startup_failed(w, "not every rank reported its identity");
   }
 
+  // 3b. Health: every node's facts, judged before the first case (bench/health/).
+  HealthStage health;
+  HealthOptions health_opts = opts.health;
+  health_opts.expect.gpus_expected = backend_name == "cuda";
+  if (auto w = health.run(comm, health_opts, me.device.details, startup); !w.complete)
+    startup_failed(w, "ranks did not complete the health stage");
+
   // 4. Rank 0 opens the results file.
   std::unique_ptr<ResultsWriter> writer;
   std::string run_id = opts.run_id;
@@ -316,6 +323,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     rf.suite.sha256 = suite.sha256;
     rf.suite.content = suite.content;
     rf.suite.overrides = suite.overrides;
+    rf.health = health.record();
     for (int r = 0; r < comm.size(); ++r) {
       const json j = json::parse(identities[static_cast<std::size_t>(r)]);
       RankIdentity id;
@@ -360,6 +368,14 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   int writer_ok = root ? (gpu_refused ? -1 : writer ? 1 : 0) : 1;  // -1: refused by --strict-gpus
   if (auto w = comm.all_min(&writer_ok, startup); !w.complete) startup_failed(w, "ranks did not start the cases");
   if (writer_ok < 1) return writer_ok < 0 ? kExitEnvironment : kExitUsage;
+  if (root) fmt::print(stderr, "capbench: health: {}\n", health.summary());
+  if (health.stop()) {
+    if (!root) return kExitOk;  // rank 0 decides the job's exit code
+    const std::string why = "health gate failed (--health-gate stop), nothing measured: " + health.summary();
+    writer->finish("incomplete", why);
+    fmt::print(stderr, "capbench: {}\nresults: {}\n", why, writer->path());
+    return kExitFailed;
+  }
 
   auto describe = [&](int r) {
     return root ? describe_rank(writer->results().ranks[static_cast<std::size_t>(r)])
@@ -453,6 +469,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     const auto t0 = std::chrono::steady_clock::now();
 
     const bool fault_here = fault && fault->applies(comm.rank(), spec);
+    health.before_case();
     std::unique_ptr<Benchmark> bench;
     RankResult mine;
     try {
@@ -461,12 +478,14 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                       derive_seed(suite.seed, 0xC0FFEEull, std::uint64_t(spec.index)),
                       Deadline::after_seconds(spec.timeout_s)};
       ctx.corrupt_result = fault_here && fault->kind == FaultKind::wrong;
+      ctx.window = backend->timed_window();
       mine = run_case_here(*backend, bench.get(), ctx, fault_here ? &*fault : nullptr);
     } catch (const std::exception& e) {
       mine.rank = comm.rank();
       mine.status = "failed";
       mine.error = std::string("the case could not be set up: ") + e.what();
     }
+    if (json h = health.after_case(); !h.is_null()) mine.info["health"] = std::move(h);
     if (fault_here) mine.info["fault_injection"] = fault->text;
     // Job-wide figures are the same on every rank: rank 0 records them once, in the case.
     const std::string job_basis = bench ? bench->job_wide_basis() : std::string();
@@ -572,6 +591,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     {
       std::lock_guard<std::mutex> lock(current_mu);
       current = nullptr;
+      for (const auto& note : fold_case_health_into(writer->results(), cr)) fmt::print(stderr, "capbench: {}\n", note);
       writer->add_case(std::move(cr));
     }
     watchdog.disarm();

@@ -6,6 +6,7 @@
 
 #include "bench/comm/comm.hpp"
 #include "common/suite_overrides.hpp"
+#include "bench/health/health_stage.hpp"
 
 namespace capbench {
 
@@ -24,6 +25,7 @@ struct RunOptions {
   std::vector<std::string> command_line;
   bool strict_gpus = false;  // refuse (exit 3) when GPUs would sit idle or ranks share one
   SuiteOverrides overrides;  // --only, --set: applied on every rank, recorded in the results
+  HealthOptions health;      // the health stage's expectations and gate (bench/health/)
 };
 
 // Returns the process exit code (bench/runner/exit_codes.hpp). When a rank hangs or dies,

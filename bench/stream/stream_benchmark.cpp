@@ -61,9 +61,17 @@ RankResult StreamBenchmark::run(const CaseContext& ctx) {
     }
   };
   for (int i = 0; i < ctx.spec.warmup; ++i) one_pass(false);
+  if (ctx.window) ctx.window->begin();
   for (int i = 0; i < ctx.spec.iterations; ++i) {
     one_pass(true);
     if (ctx.deadline.expired() && i + 1 < ctx.spec.iterations) throw CaseTimeout("deadline passed in stream");
+  }
+  if (ctx.window) {
+    ctx.window->end();
+    // Bytes each kernel moved in the timed window: every iteration runs each kernel batch_ times.
+    double bytes = 0;
+    for (const auto& k : kStreamKernels) bytes += k.arrays_moved * elem_bytes * double(n) * batch_;
+    ctx.window->add_work(bytes * ctx.spec.iterations, "B");
   }
 
   RankResult r;

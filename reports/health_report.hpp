@@ -1,0 +1,13 @@
+#pragma once
+// The health stage in the report: how many checks passed, and every failed or unknown check
+// with its host, GPU, value and expectation.
+#include <string>
+
+#include "common/results.hpp"
+
+namespace capbench {
+
+std::string health_section_markdown(const ResultsFile& rf);
+std::string health_section_html(const ResultsFile& rf);
+
+}  // namespace capbench
