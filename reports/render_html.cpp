@@ -10,6 +10,7 @@
 #include "common/stats.hpp"
 
 #include "capbench/version.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -431,6 +432,8 @@ string render_html(const ReportInputs& in) {
     o += "</div>" + target_chart(a);
     for (const auto& n : t.notes) o += "<p class=\"note\">" + esc(n) + "</p>";
   }
+
+  o += render_external_html(in);  // reports/external_report.cpp
 
   o += "<h2>Measured capacity per precision</h2><p class=\"note\">Per GPU: the median over timed iterations of its "
        "best verified GEMM shape in that precision. Sums are over GPUs with a verified figure; a failed or "

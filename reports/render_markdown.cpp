@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "capbench/version.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -60,6 +61,8 @@ std::string render_markdown(const ReportInputs& in) {
     for (const auto& n : t.notes) o += "- " + md_escape(n) + "\n";
     o += "\n";
   }
+
+  o += render_external_markdown(in);  // reports/external_report.cpp
 
   o += "## Measured capacity per precision\n\nPer GPU: the median over timed iterations of its best verified GEMM "
        "shape in that precision. Sum: over GPUs with a verified figure. Precisions are never added together.\n\n";
