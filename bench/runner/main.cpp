@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
                "collective   all_reduce, all_gather, reduce_scatter, broadcast, alltoall; MPI or NCCL; exact check\n"
                "host_device  H2D, D2H, bidirectional copies on every GPU at once (CUDA)\n"
                "p2p          GPU-to-GPU bandwidth matrix within a node (CUDA)\n"
-               "device_copy  device-to-device copy through the copy engine (CUDA)\n");
+               "device_copy  device-to-device copy through the copy engine (CUDA)\n"
+               "lu           FP64 LU with partial pivoting and a solve per rank; HPL's residual < 16 (HPL-like, not Rmax)\n");
     return kExitOk;
   }
   if (check->parsed()) {
