@@ -56,7 +56,14 @@ std::vector<ExternalResult> import_external_file(const std::string& path, const 
       throw ConfigError(path, "", "not the output of a known tool (HPL, HPL-MxP, HPCG, nccl-tests JSON, IOR JSON, "
                                   "IO500); name it with --tool");
   }
-  auto results = parse_external_text(which, text, path);
+  std::vector<ExternalResult> results;
+  try {
+    results = parse_external_text(which, text, path);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {  // a number out of range, a JSON value of the wrong type
+    throw ConfigError(path, "", fmt::format("not readable as {} output: {}", which, e.what()));
+  }
   const std::string sha = sha256_hex(text);
   for (std::size_t i = 0; i < results.size(); ++i) {
     auto& r = results[i];

@@ -2,6 +2,9 @@
 // the strict reader refuses what would let a failed check pass for a figure.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "common/sha256.hpp"
 #include "reports/external_import.hpp"
 
@@ -61,6 +64,24 @@ TEST(ExternalImport, UnknownContentNamesTheFile) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("LICENSE"), std::string::npos);
+  }
+}
+
+TEST(ExternalImport, MalformedValuesAreErrorsNamingTheFile) {
+  const std::string path = std::string(CAPBENCH_BINARY_DIR) + "/external_import_test_bad_nccl.json";
+  struct Cleanup {
+    const std::string& p;
+    ~Cleanup() { std::remove(p.c_str()); }
+  } cleanup{path};
+  {
+    std::ofstream out(path);
+    out << R"({"nccl_version": 22703, "version": "three", "results": []})";
+  }
+  try {
+    import_external_file(path, "nccl-tests", "t");
+    FAIL() << "accepted a string JSON format version";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_nccl.json"), std::string::npos);
   }
 }
 
