@@ -71,6 +71,13 @@ const std::vector<BenchmarkInfo>& benchmark_catalog() {
        {
            {"bytes", "integer 1..2^40", std::int64_t(1) << 30, "bytes", "bytes per copy"},
        }},
+      {"lu",
+       "FP64 LU with partial pivoting and a solve per rank; HPL's scaled residual < 16 (HPL-like, one device, not Rmax)",
+       "cpu, cuda",
+       {
+           {"n", "integer 1..262144 or \"auto\"", "auto", "", "matrix order; auto: the largest that fills memory_fraction"},
+           {"memory_fraction", "number 0.001..0.95", 0.5, "fraction", "share of memory the matrix uses when n is auto"},
+       }},
   };
   return c;
 }

@@ -196,6 +196,28 @@ std::vector<PlannedCase> expand_host_device(const ConfigNode& c, const CaseDefau
   return out;
 }
 
+// lu: one FP64 system per rank. n is a size, or "auto": the largest n whose matrix fits in
+// memory_fraction of the rank's memory (the GPU's, or the node's shared among its ranks).
+std::vector<PlannedCase> expand_lu(const ConfigNode& c, const CaseDefaults& d) {
+  c.allow_only({CAPBENCH_COMMON_CASE_KEYS, "n", "memory_fraction"});
+  const auto common = read_common(c, d);
+  json n = "auto";
+  if (auto v = c.find("n")) {
+    if (v->raw().is_string()) {
+      v->as_enum({"auto"});
+    } else {
+      const auto size = v->as_positive_int();
+      if (size > (1 << 18)) v->fail("an n of at most 262144");
+      n = size;
+    }
+  }
+  const double fraction =
+      c.has("memory_fraction") ? c.at("memory_fraction").as_number_in(0.001, 0.95, "a fraction of memory") : 0.5;
+  const std::string id = n.is_string() ? fmt::format("lu/fp64/auto{:g}", fraction)
+                                       : fmt::format("lu/fp64/{}", n.get<std::int64_t>());
+  return {make_case(common, "lu", id, {{"precision", "fp64"}, {"n", n}, {"memory_fraction", fraction}})};
+}
+
 std::vector<PlannedCase> expand_bytes_only(const ConfigNode& c, const CaseDefaults& d, const std::string& bench,
                                            std::int64_t default_bytes) {
   c.allow_only({CAPBENCH_COMMON_CASE_KEYS, "bytes"});
@@ -207,17 +229,18 @@ std::vector<PlannedCase> expand_bytes_only(const ConfigNode& c, const CaseDefaul
 }  // namespace
 
 const std::vector<std::string>& known_benchmarks() {
-  static const std::vector<std::string> k{"gemm", "stream", "collective", "host_device", "p2p", "device_copy"};
+  static const std::vector<std::string> k{"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu"};
   return k;
 }
 
 std::vector<PlannedCase> expand_case(const ConfigNode& c, const CaseDefaults& d) {
   c.expect_object();
-  const auto bench = c.at("benchmark").as_enum({"gemm", "stream", "collective", "host_device", "p2p", "device_copy"});
+  const auto bench = c.at("benchmark").as_enum({"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu"});
   if (bench == "gemm") return expand_gemm(c, d);
   if (bench == "stream") return expand_stream(c, d);
   if (bench == "collective") return expand_collective(c, d);
   if (bench == "host_device") return expand_host_device(c, d);
+  if (bench == "lu") return expand_lu(c, d);
   if (bench == "p2p") return expand_bytes_only(c, d, "p2p", std::int64_t(256) << 20);
   return expand_bytes_only(c, d, "device_copy", std::int64_t(1) << 30);
 }

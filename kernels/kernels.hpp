@@ -33,6 +33,11 @@ cudaError_t matvec_stats(ElemType t, const void* m, std::int64_t rows, std::int6
                          std::int64_t col_stride, const double* v, double* y, double* norm2, double* wnorm2,
                          unsigned long long* nonfinite, cudaStream_t stream);
 
+// ---- HPL's residual (lu.cu) ----
+// For column-major n×n A: residual[i] = Σ_j A_ij x_j − uniform_pm1(b_seed, i), row_abs[i] = Σ_j |A_ij|.
+cudaError_t lu_residual_rows(const double* a, std::int64_t n, const double* x, std::uint64_t b_seed,
+                             double* residual, double* row_abs, cudaStream_t stream);
+
 // ---- STREAM (stream.cu); op: 0 copy, 1 mul, 2 add, 3 triad ----
 cudaError_t stream_init(bool fp64, void* a, void* b, void* c, std::int64_t n, std::uint64_t seed, int grid,
                         cudaStream_t stream);

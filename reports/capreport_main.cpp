@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_report_command(app, commands);
   add_history_commands(app, commands);
   add_compare_command(app, commands);
+  add_import_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -19,5 +19,6 @@ void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out);
 void add_report_command(CLI::App& app, std::vector<ReportCommand>& out);
 void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out);
 void add_compare_command(CLI::App& app, std::vector<ReportCommand>& out);
+void add_import_command(CLI::App& app, std::vector<ReportCommand>& out);
 
 }  // namespace capbench

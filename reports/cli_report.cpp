@@ -16,13 +16,14 @@
 #include "common/clock.hpp"
 #include "reports/cli.hpp"
 #include "reports/criteria.hpp"
+#include "reports/external_import.hpp"
 #include "reports/report.hpp"
 
 namespace capbench {
 
 void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
   struct Args {
-    std::string results, system, criteria, gpus, out_dir;
+    std::string results, system, criteria, gpus, out_dir, imported;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("report", "Capacity report and acceptance verdict from a results file");
@@ -31,12 +32,14 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
   sub->add_option("--criteria", args->criteria, "Acceptance criteria (configs/criteria/*.json)");
   sub->add_option("--gpus", args->gpus, "GPU model database (default: configs/gpus.json built into capreport)");
   sub->add_option("-o,--out", args->out_dir, "Directory to write the report into")->required();
+  sub->add_option("--imported", args->imported, "External results beside the run (capbench.imported/1, capreport import)");
   out.push_back({sub, [args]() -> int {
                    const ResultsFile* loaded = nullptr;
                    std::string sha;
                    std::optional<GpuDatabase> db;
                    std::optional<SystemConfig> system;
                    std::optional<CriteriaConfig> criteria;
+                   std::optional<ImportedSet> imported;
                    try {
                      auto input = load_results_input(args->results, true);
                      loaded = &input.results;
@@ -44,6 +47,7 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      db = args->gpus.empty() ? GpuDatabase::built_in() : GpuDatabase::load(args->gpus);
                      if (!args->system.empty()) system = load_system_config(args->system, *db);
                      if (!args->criteria.empty()) criteria = load_criteria(args->criteria);
+                     if (!args->imported.empty()) imported = read_imported_file(args->imported);
                    } catch (const std::exception& e) {
                      fmt::print(stderr, "capreport report: {}\n", e.what());
                      return kReportBadInput;
@@ -52,7 +56,8 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                    const Analysis a = analyze(rf, args->results, sha, *db, system ? &*system : nullptr);
                    std::optional<Verdict> verdict;
                    if (criteria) verdict = evaluate_criteria(*criteria, a);
-                   ReportInputs in{&a, criteria ? &*criteria : nullptr, verdict ? &*verdict : nullptr, utc_now_iso8601_seconds()};
+                   ReportInputs in{&a, criteria ? &*criteria : nullptr, verdict ? &*verdict : nullptr, utc_now_iso8601_seconds(),
+                                   imported ? &*imported : nullptr};
                    try {
                      std::filesystem::create_directories(args->out_dir);
                      const std::filesystem::path dir(args->out_dir);

@@ -13,6 +13,7 @@
 #include "reports/html_charts.hpp"
 #include "reports/energy_report.hpp"
 #include "reports/health_report.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -200,6 +201,7 @@ string render_html(const ReportInputs& in) {
   if (in.verdict) o += criteria_html(in);
 
   // One section per stage the results hold; a stage not measured has none.
+  o += render_external_html(in);  // reports/external_report.cpp
   for (const auto& section : report_sections()) {
     if (!section.present(in)) continue;
     o += fmt::format("<section id=\"section-{0}\" data-stage=\"{0}\"><h2>{1}</h2>", esc(section.key), esc(section.title)) +

@@ -4,6 +4,7 @@
 #include "reports/fleet_coverage.hpp"
 #include "reports/energy_report.hpp"
 #include "reports/health_report.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -109,6 +110,7 @@ std::string render_markdown(const ReportInputs& in) {
   if (a.system && !a.system->note.empty()) o += "> **Note in the system description.** " + md_escape(a.system->note) + "\n\n";
   o += target_markdown(a);
   o += coverage_markdown(a);
+  o += render_external_markdown(in);  // reports/external_report.cpp
 
   if (in.verdict) {
     o += fmt::format("## Acceptance criteria: {}\n\nCriteria file {} (SHA-256 `{}`): {} passed, {} failed, {} not "

@@ -11,11 +11,14 @@ namespace capbench {
 
 inline constexpr const char* kSummarySchema = "capbench.summary/1";
 
+struct ImportedSet;  // reports/external_import.hpp
+
 struct ReportInputs {
   const Analysis* analysis = nullptr;
   const CriteriaConfig* criteria = nullptr;  // nullptr: no criteria given
   const Verdict* verdict = nullptr;
   std::string generated_at;  // UTC, ISO 8601
+  const ImportedSet* imported = nullptr;  // external results (capreport report --imported); may be null
 };
 
 // The capacity statement in two layers: a short paragraph a funding officer can quote (what

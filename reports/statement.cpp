@@ -6,6 +6,7 @@
 
 #include "capbench/version.hpp"
 #include "common/precision.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/wording.hpp"
@@ -196,7 +197,8 @@ std::string trace_line(const TraceItem& t) {
 
 std::string render_statement(const ReportInputs& in) {
   const auto p = statement_parts(in);
-  std::string s = p.quotable + "\n\nTraceability:";
+  // Imported FP64 figures (HPL's Rmax), beside and never summed with capbench's own.
+  std::string s = p.quotable + render_external_statement(in) + "\n\nTraceability:";
   for (const auto& t : p.trace) s += "\n- " + trace_line(t);
   return s;
 }

@@ -16,6 +16,7 @@ const Metric* headline(const std::vector<Metric>& metrics, const std::string& be
   for (const auto& m : metrics) {
     if (benchmark == "gemm" && m.name == "throughput") return &m;
     if (benchmark == "stream" && m.name == "triad_bandwidth") return &m;
+    if (benchmark == "lu" && m.name == "throughput") return &m;  // per device; its sum is no Rmax (not printed)
     if (benchmark == "collective" && m.name == "busbw") {
       // The largest message: nccl-tests practice is to quote busbw at large sizes.
       if (!best || m.labels.value("size_bytes", 0.0) > best->labels.value("size_bytes", 0.0)) best = &m;
@@ -121,7 +122,7 @@ std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSumm
     const std::string ranks = fmt::format("{}/{}", row.ranks_ok, row.ranks_total);
     if (row.has_figures)
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28} {:>14} {:>14} {:>14}\n", row.id, row.status, ranks, row.metric,
-                         row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
+                         row.benchmark == "collective" || row.benchmark == "lu" || row.job_wide ? "-" : format_si(row.total, row.unit),
                          format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28}\n", row.id, row.status, ranks,
@@ -161,7 +162,7 @@ std::string render_summary_markdown(const ResultsFile& r, const std::vector<Case
     if (row.has_figures)
       out += fmt::format("| {} | {} | {}/{} | {} | {} | {} | {} |\n", esc(row.id), row.status, row.ranks_ok,
                          row.ranks_total, esc(row.metric),
-                         row.benchmark == "collective" || row.job_wide ? "-" : format_si(row.total, row.unit),
+                         row.benchmark == "collective" || row.benchmark == "lu" || row.job_wide ? "-" : format_si(row.total, row.unit),
                          format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("| {} | {} | {}/{} | ({}) | | | |\n", esc(row.id), row.status, row.ranks_ok, row.ranks_total,

@@ -1,6 +1,7 @@
 // summary.json, schema capbench.summary/1: every figure of the report, machine-readable.
 // Values are in SI base units (FLOP/s, OP/s, B/s); fractions are 0..1; absent is null.
 #include "capbench/version.hpp"
+#include "reports/external_report.hpp"
 #include "reports/report.hpp"
 
 namespace capbench {
@@ -136,7 +137,7 @@ json render_summary_json(const ReportInputs& in) {
   json trace = json::array();
   for (const auto& item : parts.trace)
     trace.push_back({{"label", item.label}, {"value", item.value}, {"sha256", item.sha256.empty() ? json(nullptr) : json(item.sha256)}});
-  return {{"schema", kSummarySchema},
+  json out = {{"schema", kSummarySchema},
           {"generated_at", in.generated_at},
           {"generator", {{"name", "capreport"}, {"version", kVersion}, {"git_commit", kGitCommit}}},
           {"results", {{"file", a.results_path}, {"sha256", a.results_sha256}, {"run_id", rf.run.id},
@@ -163,6 +164,9 @@ json render_summary_json(const ReportInputs& in) {
           {"statement", render_statement(in)},
           {"statement_quotable", parts.quotable},
           {"traceability", std::move(trace)}};
+  // FP64 for a TOP500 reader and imported external results (reports/external_report.cpp).
+  if (json external = render_external_summary_json(in); !external.is_null()) out["external"] = std::move(external);
+  return out;
 }
 
 }  // namespace capbench

@@ -17,6 +17,7 @@ packages=(
   build-essential cmake git pkg-config
   libfmt-dev nlohmann-json3-dev libcli11-dev libsimdjson-dev libssl-dev
   libopenmpi-dev openmpi-bin
+  # libopenblas-dev also provides LAPACK (dgetrf/dgetrs for the lu benchmark).
   libopenblas-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -16,6 +16,7 @@
 #include "bench/collective/collective_benchmark.hpp"
 #include "bench/cpu/cpu_peak.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
+#include "bench/lu/lu_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
 namespace capbench {
@@ -92,6 +93,7 @@ class CpuBackend final : public Backend {
     if (benchmark == "gemm") return std::make_unique<GemmBenchmark>(make_cpu_gemm(threads_));
     if (benchmark == "stream") return std::make_unique<StreamBenchmark>(make_cpu_stream(threads_, comm_.local_size()));
     if (benchmark == "collective") return std::make_unique<CollectiveBenchmark>(make_mpi_collective(comm_));
+    if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cpu_lu(threads_, comm_.local_size()));
     return nullptr;
   }
 

@@ -20,6 +20,7 @@
 #include "bench/cuda/nvml.hpp"
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
+#include "bench/lu/lu_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
 namespace capbench {
@@ -138,6 +139,7 @@ class CudaBackend final : public Backend {
                                  return Support::yes();
                                });
     }
+    if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cuda_lu(dev_));
     if (benchmark == "device_copy") return make_device_copy_benchmark(dev_);
     if (benchmark == "host_device") return make_host_device_benchmark(dev_);
     if (benchmark == "p2p") return make_p2p_benchmark(dev_);

@@ -9,6 +9,7 @@
 #include "bench/collective/collective_impl.hpp"
 #include "bench/cuda/gemm_rules.hpp"
 #include "bench/gemm/gemm_impl.hpp"
+#include "bench/lu/lu_impl.hpp"
 #include "bench/stream/stream_impl.hpp"
 
 namespace capbench {
@@ -34,6 +35,7 @@ struct CudaCaseState {
 
 std::unique_ptr<GemmImpl> make_cuda_gemm(const CudaDevice& dev);
 std::unique_ptr<StreamImpl> make_cuda_stream(const CudaDevice& dev, int ranks_on_device);
+std::unique_ptr<LuImpl> make_cuda_lu(const CudaDevice& dev);
 
 // One NCCL communicator over all ranks, created on first use and kept.
 class NcclSession;

@@ -16,6 +16,7 @@ TEST(BenchmarkCatalog, EveryListedKeyIsAccepted) {
       {"host_device", json::object()},
       {"p2p", json::object()},
       {"device_copy", json::object()},
+      {"lu", json::object()},
   };
   ASSERT_EQ(benchmark_catalog().size(), known_benchmarks().size());
   for (const auto& b : benchmark_catalog()) {

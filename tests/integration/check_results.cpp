@@ -174,6 +174,18 @@ int main(int argc, char** argv) {
         if (t.throttled_fraction)
           expect(*t.throttled_fraction >= 0 && *t.throttled_fraction <= 1, where + ": throttled fraction in [0, 1]");
       }
+      if (c.benchmark == "lu") {
+        expect(rr.verification.method == "hpl-scaled-residual" && rr.verification.max_error < 16,
+               where + ": HPL's scaled residual below 16");
+        const double n = c.params.at("n").get<double>();
+        const Metric* thr = find_metric(rr, "throughput");
+        const Metric* t = find_metric(rr, "time_to_solution");
+        expect(thr && t, where + ": throughput and time_to_solution");
+        if (thr && t)
+          for (std::size_t i = 0; i < thr->samples.size(); ++i)
+            expect(close(thr->samples[i], (2.0 / 3.0 * n * n * n + 1.5 * n * n) / t->samples[i]),
+                   where + ": FLOP/s = (2/3 n^3 + 3/2 n^2) / t");
+      }
       if (c.benchmark == "gemm") {
         const double ops = 2.0 * c.params.at("m").get<double>() * c.params.at("n").get<double>() *
                            c.params.at("k").get<double>();
@@ -186,7 +198,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  for (const char* b : {"gemm", "stream", "collective"})
+  for (const char* b : {"gemm", "stream", "collective", "lu"})
     expect(passed_per_benchmark[b] > 0, std::string("at least one passed ") + b + " case");
   fmt::print("check_results: {} checks on {} cases, {} ranks: {} passed, {} failed\n", checks, r.cases.size(), nranks,
              checks - failures, failures);

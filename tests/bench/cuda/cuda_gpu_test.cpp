@@ -13,6 +13,7 @@
 
 #include "bench/cuda/cuda_backend.hpp"
 #include "bench/cuda/device_memory.hpp"
+#include "bench/lu/lu_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 #include "common/collective_data.hpp"
 #include "common/random.hpp"
@@ -239,6 +240,25 @@ TEST(Nccl, EveryCollectiveOnOneRankChecksExactly) {
       coll->release();
     }
   }
+}
+
+// cuSOLVER's LU on a random system passes HPL's residual check; a planted wrong factor fails it.
+TEST(CudaLu, ResidualPassesAndAPlantedWrongFactorFailsIt) {
+  REQUIRE_GPU();
+  auto lu = make_cuda_lu(device0());
+  LuProblem p;
+  p.n = 1000;
+  p.seed_a = derive_seed(std::uint64_t(time(nullptr)), 7);
+  p.seed_b = derive_seed(p.seed_a, 8);
+  lu->prepare(p);
+  EXPECT_GT(lu->time_factor_solve(), 0.0);
+  const double clean = hpl_scaled_residual(lu->norms(), p.n);
+  EXPECT_LT(clean, kHplResidualThreshold);
+  EXPECT_GT(clean, 0.0);  // exactly zero would mean the residual was not computed
+  lu->time_factor_solve();
+  lu->corrupt_factors_and_resolve();
+  EXPECT_GT(hpl_scaled_residual(lu->norms(), p.n), 1e3 * kHplResidualThreshold);
+  lu->release();
 }
 
 }  // namespace
