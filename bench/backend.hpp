@@ -36,6 +36,9 @@ struct CaseContext {
   // Fault injection (tests only, CAPBENCH_FAULT kind=wrong): corrupt one output element after
   // the timed loop and before the benchmark's own check, which must then fail.
   bool corrupt_result = false;
+  // Fault injection (CAPBENCH_FAULT kind=flip): a storage read phase flips one stored byte of
+  // the file it is about to read, between the write and the read; its check must then fail.
+  bool flip_stored_byte = false;
 };
 
 class Benchmark {

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
                   "keep them and every rank keeps its statistics (negative: always all)")
       ->capture_default_str();
 
+  run->add_option("--storage-path", opts.storage_path,
+                  "Directory for the storage cases (a parallel file system every rank mounts); overrides the "
+                  "suite's path. capbench writes only inside a unique run directory under it and removes it");
+
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name");
   auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");
   std::string check_path;
@@ -60,7 +64,8 @@ int main(int argc, char** argv) {
                "collective   all_reduce, all_gather, reduce_scatter, broadcast, alltoall; MPI or NCCL; exact check\n"
                "host_device  H2D, D2H, bidirectional copies on every GPU at once (CUDA)\n"
                "p2p          GPU-to-GPU bandwidth matrix within a node (CUDA)\n"
-               "device_copy  device-to-device copy through the copy engine (CUDA)\n");
+               "device_copy  device-to-device copy through the copy engine (CUDA)\n"
+               "storage      IOR-style easy/hard bandwidth, mdtest-style metadata, capacity (statvfs); pattern-checked\n");
     return kExitOk;
   }
   if (check->parsed()) {
