@@ -551,12 +551,11 @@ RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::st
   note_cache(ctx, &r.info);
   r.info["file"] = path;
   r.info["source_rank"] = src;
-  if (ctx.flip_stored_byte && stored.transfers_per_rank > 0) {
+  if (ctx.flip_stored_byte && stored.transfers_per_rank > 0)
     err = capture_error([&] {
       r.info["fault_flipped_byte"] = flip_one_byte(path, lay.offset(src, stored.transfers_per_rank / 2) + T / 3);
     });
-    agree(ctx, err, "fault injection");
-  }
+  agree(ctx, err, "fault injection");  // every rank: the exchange must match on all of them
   std::vector<double> bw, times;
   std::vector<std::vector<double>> last;
   PatternCheck first;

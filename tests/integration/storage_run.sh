@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The storage phases under mpirun on real local file systems, checked from the results file
+# (through faults_check, which uses the strict reader) and from what is left on disk.
+# Usage: storage_run.sh SCENARIO MPIRUN CAPBENCH FAULTS_CHECK WORKDIR
+# Scenarios: phases_np2, phases_np4 (every phase passes), flip (a byte flipped between write
+# and read fails the read naming file and offset), enospc (a small tmpfs: ENOSPC, a refusal
+# and a read-only mount each fail their case, the run goes on, nothing is left; root only),
+# sigterm (SIGTERM during a write phase leaves no file behind).
+set -uo pipefail
+scenario="$1" mpirun="$2" capbench="$3" check="$4" work="$5"
+rm -rf "$work" && mkdir -p "$work/fs"
+results="$work/results.json"
+mounts=()
+cleanup() {
+  for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
+}
+trap cleanup EXIT
+fail() { echo "storage_run $scenario: $*" >&2; echo "--- stderr:" >&2; cat "$work/stderr" >&2 2>/dev/null; exit 1; }
+expect_file() { "$check" "$results" "$@" >&2 || fail "results file does not hold what was expected"; }
+expect_empty() {
+  local left
+  left=$(find "$1" -mindepth 1 2>/dev/null | head -5)
+  [[ -z "$left" ]] || fail "files left behind under $1: $left"
+}
+run_np() {  # NP SUITE [extra env]: runs capbench; sets rc
+  local np="$1" suite="$2"
+  timeout -k 5 50 "$mpirun" -np "$np" --oversubscribe "$capbench" run --suite "$suite" --results "$results" \
+    --grace 5 --threads 1 > "$work/stdout" 2> "$work/stderr"
+  rc=$?
+}
+small_suite() {  # PATH: every phase with small sizes, then a stream case (the run goes on)
+  cat <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-test", "defaults": { "timeout_s": 30 },
+  "cases": [
+    { "benchmark": "storage", "path": "$1", "iterations": 2,
+      "easy": { "transfer_bytes": 1048576, "block_bytes": 4194304 },
+      "hard": { "segments": 64, "stonewall_s": 0.5 },
+      "metadata": { "files_per_rank": 50 } },
+    { "benchmark": "stream", "precisions": ["fp64"], "elements": 65536, "iterations": 2, "warmup": 0 } ] }
+JSON
+}
+all_passed() {  # NCASES
+  local args=(status=complete "cases=$1")
+  for ((i = 0; i < $1; i++)); do args+=("case$i=passed"); done
+  expect_file "${args[@]}"
+}
+
+case "$scenario" in
+  phases_np2|phases_np4)
+    np=${scenario#phases_np}
+    small_suite "$work/fs" > "$work/suite.json"
+    run_np "$np" "$work/suite.json"
+    [[ $rc -eq 0 ]] || fail "exit $rc, expected 0"
+    all_passed 16
+    expect_empty "$work/fs"
+    ;;
+  flip)  # rank 1 reads its own file (one node: the shift is 0); transfer 2 of 4, byte 349525
+    small_suite "$work/fs" > "$work/suite.json"
+    CAPBENCH_FAULT="rank=1,case=storage/easy_read,kind=flip" run_np 2 "$work/suite.json"
+    [[ $rc -eq 1 ]] || fail "exit $rc, expected 1"
+    expect_file status=complete cases=16 case1=passed case2=failed case2.rank1=failed \
+      "case2.rank1~verification failed" "case2.rank1~easy/rank-000001" "case2.rank1~first at offset 2446677" \
+      case2.rank0=ok case3=passed case15=passed fault~kind=flip
+    expect_empty "$work/fs"
+    ;;
+  enospc)
+    [[ $(id -u) -eq 0 ]] || { echo "storage_run enospc: needs root to mount a tmpfs; skipped"; exit 77; }
+    mkdir -p "$work/small" "$work/ro"
+    mount -t tmpfs -o size=4m storage-test-small "$work/small" || { echo "cannot mount tmpfs; skipped"; exit 77; }
+    mounts+=("$work/small")
+    mount -t tmpfs -o ro,size=1m storage-test-ro "$work/ro" || exit 77
+    mounts+=("$work/ro")
+    cat > "$work/suite.json" <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-enospc", "defaults": { "timeout_s": 30 },
+  "cases": [
+    { "benchmark": "storage", "name": "full", "path": "$work/small", "phases": ["easy"],
+      "test_ignore_free_space": true, "easy": { "transfer_bytes": 1048576, "block_bytes": 8388608 } },
+    { "benchmark": "storage", "name": "refused", "path": "$work/small", "phases": ["easy"],
+      "easy": { "transfer_bytes": 1048576, "block_bytes": 1048576 } },
+    { "benchmark": "storage", "name": "ro", "path": "$work/ro", "phases": ["easy"],
+      "easy": { "transfer_bytes": 4096, "block_bytes": 4096 } },
+    { "benchmark": "storage", "name": "after", "path": "$work/small", "phases": ["capacity", "metadata_private"],
+      "metadata": { "files_per_rank": 20 } } ] }
+JSON
+    run_np 2 "$work/suite.json"
+    [[ $rc -eq 1 ]] || fail "exit $rc, expected 1"
+    expect_file status=complete cases=11 case0=failed "case0.rank0~ENOSPC" case1=failed "case1.rank0~nothing to read" \
+      case2=failed "case2.rank0~refused: this phase would write" "case2.rank0~max_free_fraction" \
+      case4=failed "case4.rank0~EROFS" case6=passed case7=passed case8=passed case9=passed case10=passed
+    expect_empty "$work/small"
+    ;;
+  sigterm)  # 2 ranks x 1 GiB, 50 repetitions: SIGTERM arrives while they write
+    cat > "$work/suite.json" <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-sigterm", "defaults": { "timeout_s": 300 },
+  "cases": [ { "benchmark": "storage", "path": "$work/fs", "phases": ["capacity", "easy"], "iterations": 50,
+               "easy": { "transfer_bytes": 1048576, "block_bytes": 1073741824 } } ] }
+JSON
+    "$mpirun" -np 2 --oversubscribe "$capbench" run --suite "$work/suite.json" --results "$results" --grace 5 \
+      --threads 1 > "$work/stdout" 2> "$work/stderr" &
+    pid=$!
+    for _ in $(seq 200); do
+      grep -q "\[  2/3\]" "$work/stderr" 2>/dev/null && break
+      sleep 0.05
+    done
+    grep -q "\[  2/3\]" "$work/stderr" || { kill -KILL $pid; fail "the write phase never started"; }
+    sleep 0.5
+    [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "no file was being written when SIGTERM was sent"
+    kill -TERM $pid
+    timeout 40 tail --pid=$pid -f /dev/null || { kill -KILL $pid; fail "the run did not end within 40 s of SIGTERM"; }
+    wait $pid
+    rc=$?
+    [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
+    expect_file status=incomplete "reason~signal 15"
+    expect_empty "$work/fs"
+    ;;
+  *) fail "unknown scenario" ;;
+esac
+echo "storage_run $scenario: ok"
