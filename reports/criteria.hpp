@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reports/capacity.hpp"
+#include "reports/storage_config.hpp"
 
 namespace capbench {
 
@@ -42,6 +43,7 @@ struct CriteriaConfig {
   std::vector<SystemCriterion> system;
   bool verification_all_passed = false;
   std::optional<double> max_throttled_fraction;
+  std::vector<StorageCriterion> storage;  // reports/storage_report.cpp evaluates them
 };
 
 CriteriaConfig load_criteria(const std::string& path);

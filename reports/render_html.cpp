@@ -10,6 +10,7 @@
 #include "common/stats.hpp"
 
 #include "capbench/version.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -562,6 +563,7 @@ string render_html(const ReportInputs& in) {
          "per message size." + basis + "</p>" + collective_chart(a.collectives);
   }
 
+  o += render_storage_html(a);
   if (!a.problems.empty()) {
     o += fmt::format("<h2>Problems ({})</h2><p class=\"note\">Failed, timed-out, missing or unverified rank results; "
                      "none contributes to any figure.</p><ul class=\"fail\">",

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "capbench/version.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -147,6 +148,7 @@ std::string render_markdown(const ReportInputs& in) {
     }
     o += "\n";
   }
+  o += render_storage_markdown(a);
   if (!a.problems.empty()) {
     o += fmt::format("\n## Problems ({})\n\nFailed, timed-out, missing or unverified rank results; none contributes "
                      "to any figure.\n\n",

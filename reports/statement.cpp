@@ -4,6 +4,7 @@
 #include "capbench/version.hpp"
 #include "common/precision.hpp"
 #include "reports/report.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/summary.hpp"
 
 namespace capbench {
@@ -113,6 +114,7 @@ std::string render_statement(const ReportInputs& in) {
                        a.system->file, a.system->sha256,
                        a.system->note.empty() ? "" : ", whose note marks what in it is assumed");
   }
+  s += storage_statement(a);
   s += fmt::format(" Source data: results file {} (SHA-256 {}), run {}, suite {} (SHA-256 {}).", a.results_path,
                    a.results_sha256, rf.run.id, rf.suite.name, rf.suite.sha256);
   s += fmt::format(" Report made by capreport {} on {}.", kVersion, in.generated_at);
