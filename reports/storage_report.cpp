@@ -249,7 +249,7 @@ void evaluate_storage_criteria(const std::vector<StorageCriterion>& criteria, co
     r.threshold = c.min;
     if (c.kind == "capacity") {
       r.unit = "B";
-      r.description = fmt::format("usable capacity (statvfs total of each storage path) >= {}", si(c.min, "B"));
+      r.description = fmt::format("usable capacity (statvfs total of each storage path) at least {}", si(c.min, "B"));
       for (const auto& o : f.capacity) {
         ++r.checked;
         if (!r.measured || o.total_bytes < *r.measured) r.measured = o.total_bytes;
@@ -264,7 +264,7 @@ void evaluate_storage_criteria(const std::vector<StorageCriterion>& criteria, co
       }
     } else {
       r.unit = c.kind == "bandwidth" ? "B/s" : "OP/s";
-      r.description = fmt::format("storage {} aggregate >= {}", c.phase, si(c.min, r.unit));
+      r.description = fmt::format("storage {} aggregate at least {}", c.phase, si(c.min, r.unit));
       for (const auto& p : f.phases) {
         if (p.phase != c.phase) continue;
         ++r.checked;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The storage phases under mpirun on real local file systems, checked from the results file
 # (through faults_check, which uses the strict reader) and from what is left on disk.
-# Usage: storage_run.sh SCENARIO MPIRUN CAPBENCH FAULTS_CHECK WORKDIR
+# Usage: storage_run.sh SCENARIO MPIRUN CAPBENCH FAULTS_CHECK WORKDIR [CAPREPORT SOURCE_DIR]
 # Scenarios: phases_np2, phases_np4 (every phase passes), flip (a byte flipped between write
 # and read fails the read naming file and offset), enospc (a small tmpfs: ENOSPC, a refusal
 # and a read-only mount each fail their case, the run goes on, nothing is left; root only),
-# sigterm (SIGTERM during a write phase leaves no file behind).
+# sigterm (SIGTERM during a write phase leaves no file behind), report (a real CPU run's report
+# shows the storage section and the observed capacity beside the declared 107 PB, raw).
 set -uo pipefail
-scenario="$1" mpirun="$2" capbench="$3" check="$4" work="$5"
+scenario="$1" mpirun="$2" capbench="$3" check="$4" work="$5" capreport="${6:-}" src="${7:-}"
 rm -rf "$work" && mkdir -p "$work/fs"
 results="$work/results.json"
 mounts=()
@@ -112,6 +113,26 @@ JSON
     [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
     expect_file status=incomplete "reason~signal 15"
     expect_empty "$work/fs"
+    ;;
+  report)
+    small_suite "$work/fs" > "$work/suite.json"
+    run_np 2 "$work/suite.json"
+    [[ $rc -eq 0 ]] || fail "exit $rc, expected 0"
+    # The Gwangju description with its storage path pointed at this run's directory.
+    sed "s|\"path\": \"/scratch\"|\"path\": \"$work/fs\"|" "$src/configs/systems/gwangju-ai-datacenter.json" \
+      > "$work/system.json"
+    "$capreport" report "$results" --system "$work/system.json" --criteria "$src/configs/criteria/storage-example.json" \
+      -o "$work/report" > "$work/stdout" 2> "$work/stderr" || fail "capreport report failed"
+    md="$work/report/report.md"
+    for want in "## Storage" "IO500-style, not an IO500 submission" "storage/easy\\_read | passed" \
+                "declared 107 PB (raw capacity; the basis is an assumption); observed usable" \
+                "a raw capacity includes redundancy" "the read may be served from this node's page cache" \
+                "easy-write: storage easy\\_write aggregate at least 100 MB/s | **PASS**"; do
+      grep -qF -- "$want" "$md" || fail "report.md lacks: $want"
+    done
+    if grep -q "% of the declared usable" "$md"; then fail "a raw declared capacity was compared as usable"; fi
+    grep -qF 'id="storage-phases"' "$work/report/report.html" || fail "report.html has no storage table"
+    grep -qF "Storage, apart from compute" "$work/report/statement.txt" || fail "the statement names no storage figure"
     ;;
   *) fail "unknown scenario" ;;
 esac
