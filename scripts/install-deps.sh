@@ -30,6 +30,8 @@ test_packages=(
   chromium
   # tests/scripts: scripts/h200_reference.py's comparison on the kept H200 evidence.
   python3
+  # scripts/storage_vs_ior.sh: builds IOR and mdtest from the peer tarball (./bootstrap).
+  autoconf automake libtool
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")
