@@ -37,6 +37,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 run_dir="$dir/storage-vs-ior.$$"
 mkdir "$run_dir"
 trap 'rm -rf "$run_dir"' EXIT
+trap 'exit 143' TERM INT
 
 # --- IOR and mdtest, built once into the work directory ---
 ior_bin="$work/ior/src/ior" mdtest_bin="$work/ior/src/mdtest"
@@ -72,7 +73,8 @@ ior_phase() {  # NAME ARGS...: one IOR run, one figure
   "${mpi[@]}" "$ior_bin" -a POSIX -i 1 -e -C -k "$@" > "$work/ior.out" 2>&1 ||
     { cat "$work/ior.out" >&2; exit 1; }
   local mib
-  mib=$(awk '/^Max (Write|Read):/ {print $3; exit}' "$work/ior.out")
+  mib=$(awk '/^Summary of all tests/ {s=1} s && /^(write|read) / {print $2; exit}' "$work/ior.out")
+  [[ -n "$mib" ]] || { echo "storage_vs_ior.sh: no figure in IOR's output ($work/ior.out)" >&2; exit 1; }
   echo -e "ior\t$name\t$(python3 -c "print($mib * 1048576)")" >> "$figures"
 }
 run_ior() {
@@ -85,9 +87,9 @@ run_ior() {
   # mdtest: files only (-F), a directory per rank (-u), 3901 bytes written and read per file.
   "${mpi[@]}" "$mdtest_bin" -F -u -n "$files" -w 3901 -e 3901 -i 1 -d "$run_dir/mdtest" > "$work/mdtest.out" 2>&1 ||
     { cat "$work/mdtest.out" >&2; exit 1; }
-  awk -v OFS='\t' '/SUMMARY rate/ {s=1} s && /File creation/ {print "ior", "md_create/private", $4}
-       s && /File stat/ {print "ior", "md_stat/private", $4} s && /File read/ {print "ior", "md_read/private", $4}
-       s && /File removal/ {print "ior", "md_delete/private", $4}' "$work/mdtest.out" >> "$figures"
+  awk -v OFS='\t' '/SUMMARY rate/ {s=1} s && /File creation/ {print "ior", "md_create/private", $3}
+       s && /File stat/ {print "ior", "md_stat/private", $3} s && /File read/ {print "ior", "md_read/private", $3}
+       s && /File removal/ {print "ior", "md_delete/private", $3}' "$work/mdtest.out" >> "$figures"
   rm -rf "$run_dir/mdtest"
 }
 run_capbench() {
