@@ -2,8 +2,8 @@
 # capbench's storage phases against IOR and mdtest (the engines of IO500) with the same
 # parameters on the same directory, interleaved over repetitions.
 # Usage: scripts/storage_vs_ior.sh BUILD_DIR --dir DIR [--np N] [--repetitions R]
-#        [--block-mib B] [--segments S] [--files F] [--work W]
-# Builds IOR and mdtest from /work/shared/peers/ior-*.tar.gz (./bootstrap, ./configure, make;
+#        [--block-mib B] [--segments S] [--files F] [--work W] [--peers DIR]
+# Builds IOR and mdtest from PEERS/ior-*.tar.gz (default /work/shared/peers) (./bootstrap, ./configure, make;
 # needs autoconf automake libtool: scripts/install-deps.sh --tests) into the work directory,
 # then per repetition runs IOR easy write, IOR easy read, IOR hard write, IOR hard read and
 # mdtest (create, stat, read, delete), and capbench's storage phases, alternating which goes
@@ -14,7 +14,7 @@ set -euo pipefail
 
 build=${1:?usage: scripts/storage_vs_ior.sh BUILD_DIR --dir DIR [options]}
 shift
-dir="" np=2 reps=5 block_mib=128 segments=2000 files=2000 work=""
+dir="" np=2 reps=5 block_mib=128 segments=2000 files=2000 work="" peers=/work/shared/peers
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -24,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --segments) segments=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
+    --peers) peers=$2; shift 2 ;;
     *) echo "storage_vs_ior.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +46,8 @@ if [[ ! -x "$ior_bin" || ! -x "$mdtest_bin" ]]; then
   for tool in autoconf automake libtoolize; do
     command -v $tool > /dev/null || { echo "storage_vs_ior.sh: $tool missing: scripts/install-deps.sh --tests" >&2; exit 2; }
   done
-  tarball=$(ls /work/shared/peers/ior-*.tar.gz | head -1)
+  tarball=$(find "$peers" -maxdepth 1 -name 'ior-*.tar.gz' | sort | head -1)
+  [[ -n "$tarball" ]] || { echo "storage_vs_ior.sh: no ior-*.tar.gz in $peers" >&2; exit 2; }
   rm -rf "$work/ior" && mkdir -p "$work/ior"
   tar xzf "$tarball" -C "$work/ior" --strip-components=1
   (cd "$work/ior" && ./bootstrap && ./configure CC=mpicc && make -j2) > "$work/ior-build.log" 2>&1 ||
@@ -81,8 +83,8 @@ run_ior() {
   rm -rf "$run_dir/ior" && mkdir -p "$run_dir/ior"
   ior_phase easy_write -w -F -t $T -b $block -o "$run_dir/ior/easy"
   ior_phase easy_read -r -F -t $T -b $block -o "$run_dir/ior/easy"
-  ior_phase hard_write/posix -w -t $hard_t -b $hard_t -s $segments -o "$run_dir/ior/hard"
-  ior_phase hard_read/posix -r -t $hard_t -b $hard_t -s $segments -o "$run_dir/ior/hard"
+  ior_phase hard_write/posix -w -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
+  ior_phase hard_read/posix -r -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
   rm -rf "$run_dir/ior"
   # mdtest: files only (-F), a directory per rank (-u), 3901 bytes written and read per file.
   "${mpi[@]}" "$mdtest_bin" -F -u -n "$files" -w 3901 -e 3901 -i 1 -d "$run_dir/mdtest" > "$work/mdtest.out" 2>&1 ||
