@@ -6,7 +6,8 @@
 # and read fails the read naming file and offset), enospc (a small tmpfs: ENOSPC, a refusal
 # and a read-only mount each fail their case, the run goes on, nothing is left; root only),
 # sigterm (SIGTERM during a write phase leaves no file behind), report (a real CPU run's report
-# shows the storage section and the observed capacity beside the declared 107 PB, raw).
+# shows the storage section and the observed capacity beside the declared 107 PB, raw), keep
+# (keep_files leaves the files).
 set -uo pipefail
 scenario="$1" mpirun="$2" capbench="$3" check="$4" work="$5" capreport="${6:-}" src="${7:-}"
 rm -rf "$work" && mkdir -p "$work/fs"
@@ -113,6 +114,17 @@ JSON
     [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
     expect_file status=incomplete "reason~signal 15"
     expect_empty "$work/fs"
+    ;;
+  keep)  # keep_files: the files stay, in the run directory the results name
+    cat > "$work/suite.json" <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-keep", "defaults": { "timeout_s": 30 },
+  "cases": [ { "benchmark": "storage", "path": "$work/fs", "phases": ["easy"], "keep_files": true,
+               "easy": { "transfer_bytes": 65536, "block_bytes": 262144 } } ] }
+JSON
+    run_np 2 "$work/suite.json"
+    [[ $rc -eq 0 ]] || fail "exit $rc, expected 0"
+    expect_file status=complete cases=2 case0=passed case1=passed
+    [[ $(find "$work/fs" -name 'rank-*' | wc -l) -eq 2 ]] || fail "keep_files: the two easy files are not there"
     ;;
   report)
     small_suite "$work/fs" > "$work/suite.json"
