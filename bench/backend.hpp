@@ -47,6 +47,9 @@ struct CaseContext {
   // the timed loop and before the benchmark's own check, which must then fail.
   bool corrupt_result = false;
   TimedWindow* window = nullptr;  // the backend's energy window; null where none is read
+  // Fault injection (CAPBENCH_FAULT kind=flip): a storage read phase flips one stored byte of
+  // the file it is about to read, between the write and the read; its check must then fail.
+  bool flip_stored_byte = false;
 };
 
 class Benchmark {

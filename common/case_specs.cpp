@@ -4,6 +4,7 @@
 
 #include "common/collectives.hpp"
 #include "common/precision.hpp"
+#include "common/storage_cases.hpp"
 #include "common/suite.hpp"
 
 namespace capbench {
@@ -226,16 +227,34 @@ std::vector<PlannedCase> expand_bytes_only(const ConfigNode& c, const CaseDefaul
   return {make_case(common, bench, bench, {{"bytes", bytes}})};
 }
 
+// Storage phases run once each by default (iterations: repetitions), without warm-up: a
+// repeated create or a warm read would measure something else.
+std::vector<PlannedCase> expand_storage(const ConfigNode& c, const CaseDefaults& d) {
+  c.allow_only({CAPBENCH_COMMON_CASE_KEYS, CAPBENCH_STORAGE_CASE_KEYS});
+  if (c.has("warmup")) c.at("warmup").fail("no warmup key: storage phases have no warm-up");
+  const auto common = read_common(c, CaseDefaults{0, 1, d.timeout_s});
+  std::vector<PlannedCase> out;
+  for (auto& [id, params] : plan_storage_phases(c)) {
+    PlannedCase pc = make_case(common, "storage", id, std::move(params));
+    if (pc.params.at("phase") == "metadata" || pc.params.at("phase") == "capacity") pc.iterations = 1;
+    out.push_back(std::move(pc));
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& known_benchmarks() {
-  static const std::vector<std::string> k{"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu"};
+  static const std::vector<std::string> k{"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu",
+                                          "storage"};
   return k;
 }
 
 std::vector<PlannedCase> expand_case(const ConfigNode& c, const CaseDefaults& d) {
   c.expect_object();
-  const auto bench = c.at("benchmark").as_enum({"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu"});
+  const auto bench = c.at("benchmark").as_enum(
+      {"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu", "storage"});
+  if (bench == "storage") return expand_storage(c, d);
   if (bench == "gemm") return expand_gemm(c, d);
   if (bench == "stream") return expand_stream(c, d);
   if (bench == "collective") return expand_collective(c, d);

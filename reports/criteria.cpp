@@ -1,3 +1,4 @@
+#include "reports/storage_report.hpp"
 #include "reports/criteria.hpp"
 
 #include <algorithm>
@@ -65,7 +66,7 @@ CriteriaConfig load_criteria(const std::string& path) {
   const json j = load_jsonc_file(path, &text);
   ConfigNode root(j, path);
   root.allow_only({"schema", "name", "description", "per_gpu", "per_node", "collectives", "system", "verification",
-                   "telemetry", "health"});
+                   "telemetry", "health", "storage"});
   const auto schema = root.at("schema");
   if (schema.as_string() != "capbench.criteria/1") schema.fail("\"capbench.criteria/1\"");
   CriteriaConfig c;
@@ -138,6 +139,7 @@ CriteriaConfig load_criteria(const std::string& path) {
     c.max_throttled_fraction = t->at("max_throttled_fraction").as_fraction();
   }
   if (auto h = root.find("health")) c.health = health_criterion_from(*h);
+  if (auto st = root.find("storage")) c.storage = read_storage_criteria(*st);
   return c;
 }
 
@@ -489,6 +491,7 @@ Verdict evaluate_criteria(const CriteriaConfig& c, const Analysis& a) {
   if (c.verification_all_passed) verification(v, a);
   if (c.max_throttled_fraction) telemetry(v, a, *c.max_throttled_fraction);
   if (c.health) v.results.push_back(evaluate_health(*c.health, *a.results));
+  evaluate_storage_criteria(c.storage, a, &v);
   for (const auto& r : v.results) {
     if (r.status == "PASS") ++v.passed;
     else if (r.status == "FAIL") ++v.failed;

@@ -9,6 +9,7 @@
 
 #include "reports/capacity.hpp"
 #include "reports/health_criteria.hpp"
+#include "reports/storage_config.hpp"
 
 namespace capbench {
 
@@ -44,6 +45,7 @@ struct CriteriaConfig {
   bool verification_all_passed = false;
   std::optional<double> max_throttled_fraction;
   std::optional<HealthCriterion> health;  // reports/health_criteria.hpp
+  std::vector<StorageCriterion> storage;  // reports/storage_report.cpp evaluates them
 };
 
 CriteriaConfig load_criteria(const std::string& path);

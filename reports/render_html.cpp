@@ -14,6 +14,7 @@
 #include "reports/energy_report.hpp"
 #include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -225,6 +226,7 @@ string render_html(const ReportInputs& in) {
     }
   }
 
+  o += render_storage_html(a);
   if (!a.problems.empty()) {
     o += fmt::format("<h2>Problems ({})</h2><p class=\"note\">Failed, timed-out, missing or unverified rank results; "
                      "none contributes to any figure.</p><ul class=\"fail\">",

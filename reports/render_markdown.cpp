@@ -5,6 +5,7 @@
 #include "reports/energy_report.hpp"
 #include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -154,6 +155,7 @@ std::string render_markdown(const ReportInputs& in) {
                        gpu_ref(a.gpus[static_cast<std::size_t>(x.rank)]), format_si(x.value, x.unit),
                        format_si(x.model_median, x.unit), x.z);
   }
+  o += render_storage_markdown(a);
   if (!a.problems.empty()) {
     o += fmt::format("\n## Problems ({})\n\nFailed, timed-out, missing or unverified rank results; none contributes "
                      "to any figure.\n\n",

@@ -8,6 +8,7 @@
 #include "common/precision.hpp"
 #include "reports/external_report.hpp"
 #include "reports/report.hpp"
+#include "reports/storage_report.hpp"
 #include "reports/summary.hpp"
 #include "reports/wording.hpp"
 
@@ -198,7 +199,9 @@ std::string trace_line(const TraceItem& t) {
 std::string render_statement(const ReportInputs& in) {
   const auto p = statement_parts(in);
   // Imported FP64 figures (HPL's Rmax), beside and never summed with capbench's own.
-  std::string s = p.quotable + render_external_statement(in) + "\n\nTraceability:";
+  // Storage (the capacity claim's other half) and imported FP64 figures (HPL's Rmax) follow,
+  // each with its own basis, never summed with compute.
+  std::string s = p.quotable + storage_statement(*in.analysis) + render_external_statement(in) + "\n\nTraceability:";
   for (const auto& t : p.trace) s += "\n- " + trace_line(t);
   return s;
 }

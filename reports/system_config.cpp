@@ -34,7 +34,7 @@ SystemConfig load_system_config(const std::string& path, const GpuDatabase& db) 
   std::string text;
   const json j = load_jsonc_file(path, &text);
   ConfigNode root(j, path);
-  root.allow_only({"schema", "name", "note", "target", "inventory"});
+  root.allow_only({"schema", "name", "note", "target", "inventory", "storage"});
   const auto schema = root.at("schema");
   if (schema.as_string() != "capbench.system/1") schema.fail("\"capbench.system/1\"");
   SystemConfig s;
@@ -80,6 +80,7 @@ SystemConfig load_system_config(const std::string& path, const GpuDatabase& db) 
     if (auto n = item.find("note")) it.note = n->as_string();
     s.inventory.push_back(std::move(it));
   }
+  if (auto st = root.find("storage")) s.storage = read_storage_declared(*st);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reports/gpu_database.hpp"
+#include "reports/storage_config.hpp"
 
 namespace capbench {
 
@@ -43,6 +44,7 @@ struct SystemConfig {
   std::string name, note;
   Target target;
   std::vector<InventoryItem> inventory;
+  std::vector<StorageDeclared> storage;  // declared storage (name, path, capacity, basis)
 };
 
 // Strict: unknown keys, a model missing from the database, a unit of the wrong kind for the

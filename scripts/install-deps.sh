@@ -34,6 +34,8 @@ test_packages=(
   # tests/schema/check_configs.py: shipped configs against configs/schema/ (its own checker
   # runs without it; with it, every file is validated by jsonschema as well).
   python3-jsonschema
+  # scripts/storage_vs_ior.sh: builds IOR and mdtest from the peer tarball (./bootstrap).
+  autoconf automake libtool
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")

@@ -17,6 +17,7 @@
 #include "bench/cpu/cpu_peak.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/lu/lu_benchmark.hpp"
+#include "bench/storage/storage_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
 namespace capbench {
@@ -94,6 +95,7 @@ class CpuBackend final : public Backend {
     if (benchmark == "stream") return std::make_unique<StreamBenchmark>(make_cpu_stream(threads_, comm_.local_size()));
     if (benchmark == "collective") return std::make_unique<CollectiveBenchmark>(make_mpi_collective(comm_));
     if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cpu_lu(threads_, comm_.local_size()));
+    if (benchmark == "storage") return make_storage_benchmark();
     return nullptr;
   }
 

@@ -21,6 +21,7 @@
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/lu/lu_benchmark.hpp"
+#include "bench/storage/storage_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
 namespace capbench {
@@ -119,6 +120,8 @@ class CudaBackend final : public Backend {
   }
 
   std::unique_ptr<Benchmark> make_benchmark(const std::string& benchmark) override {
+    // Storage I/O is host-side: the one implementation serves both backends.
+    if (benchmark == "storage") return make_storage_benchmark();
     if (benchmark == "gemm")
       return with_extra_filter(std::make_unique<GemmBenchmark>(make_cuda_gemm(dev_)), [](const PlannedCase& spec) {
         const auto& p = spec.params;

@@ -38,6 +38,7 @@ std::string fault_kind_name(FaultKind k) {
     case FaultKind::exit: return "exit";
     case FaultKind::wrong: return "wrong";
     case FaultKind::slow: return "slow";
+    case FaultKind::flip: return "flip";
   }
   return "?";
 }
@@ -47,7 +48,7 @@ FaultSpec parse_fault_spec(const std::string& text) {
   f.text = text;
   std::map<std::string, std::string> kv;
   std::size_t pos = 0;
-  if (text.empty()) bad(text, "empty; expected rank=<n>,case=<number or id>,kind=<throw|hang|exit|wrong|slow>");
+  if (text.empty()) bad(text, "empty; expected rank=<n>,case=<number or id>,kind=<throw|hang|exit|wrong|slow|flip>");
   while (pos <= text.size()) {
     const std::size_t comma = text.find(',', pos);
     const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
@@ -83,7 +84,8 @@ FaultSpec parse_fault_spec(const std::string& text) {
   else if (k == "exit") f.kind = FaultKind::exit;
   else if (k == "wrong") f.kind = FaultKind::wrong;
   else if (k == "slow") f.kind = FaultKind::slow;
-  else bad(text, fmt::format("kind \"{}\" is not one of throw, hang, exit, wrong, slow", k));
+  else if (k == "flip") f.kind = FaultKind::flip;
+  else bad(text, fmt::format("kind \"{}\" is not one of throw, hang, exit, wrong, slow, flip", k));
 
   if (auto it = kv.find("seconds"); it != kv.end()) {
     if (f.kind != FaultKind::slow) bad(text, "seconds applies to kind=slow only");
@@ -129,6 +131,7 @@ void act_out_fault_before_case(const FaultSpec& f, const PlannedCase& c, bool (*
       return;
     }
     case FaultKind::wrong:
+    case FaultKind::flip:
       return;
   }
 }

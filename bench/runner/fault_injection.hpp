@@ -7,7 +7,8 @@
 // kinds: throw (the case throws), hang (the rank stops answering, as a stuck kernel does),
 // exit (the process is killed, as by the OOM killer), wrong (one output element is corrupted
 // before the benchmark's own check), slow (the rank starts the case `seconds` late; default:
-// half the case's timeout). Rank 0 reads the variable and sends it to every rank; the
+// half the case's timeout), flip (a storage read phase flips one byte of the stored file it
+// reads, before reading it; the pattern check must name the file and offset). Rank 0 reads the variable and sends it to every rank; the
 // results file records it in run.environment so such a run is never taken for a real one.
 #include <optional>
 #include <string>
@@ -16,7 +17,7 @@
 
 namespace capbench {
 
-enum class FaultKind { throw_error, hang, exit, wrong, slow };
+enum class FaultKind { throw_error, hang, exit, wrong, slow, flip };
 
 struct FaultSpec {
   int rank = 0;

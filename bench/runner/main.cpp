@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
                   "Physical memory every node must have at least, GiB (default: most nodes', less 2 %)")
       ->check(CLI::PositiveNumber);
 
+  run->add_option("--storage-path", opts.storage_path,
+                  "Directory for the storage cases (a parallel file system every rank mounts); overrides the "
+                  "suite's path. capbench writes only inside a unique run directory under it and removes it");
+
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name, with their parameters");
   bool list_json = false;
   list->add_flag("--json", list_json, "Print the catalog as JSON");

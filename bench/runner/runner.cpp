@@ -25,6 +25,7 @@
 #include "bench/runner/watchdog.hpp"
 #include "common/case_memory.hpp"
 #include "common/plan_estimate.hpp"
+#include "bench/storage/storage_session.hpp"
 #include "common/random.hpp"
 #include "common/sample_retention.hpp"
 #include "common/suite.hpp"
@@ -83,6 +84,11 @@ json run_environment() {
 
 // Rank 0 ends the job after writing what it knows. MPI_Abort reaches every rank, hung ones too.
 [[noreturn]] void abort_job(int code) {
+  // Storage phases' files go first: MPI_Abort ends every rank without unwinding. Rank 0
+  // removes the whole run directory, what the other ranks (killed by the abort) left too.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  StorageSession::instance().remove_everything(rank == 0);
   std::fflush(stdout);
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, code);
@@ -188,6 +194,12 @@ std::optional<std::string> plan_does_not_fit(const Suite& suite, const std::stri
 
 int run_capbench(const RunOptions& opts, Comm& comm) {
   install_stop_handlers();
+  // Every return removes what storage phases wrote (rank 0: the whole run directory).
+  StorageSession::instance().set_path_override(opts.storage_path);
+  struct StorageCleanup {
+    bool whole_tree;
+    ~StorageCleanup() { StorageSession::instance().remove_everything(whole_tree); }
+  } storage_cleanup{comm.rank() == 0};
   comm.set_stop_check([] { return stop_requested(); });
   const bool root = comm.rank() == 0;
   const auto startup = Deadline::after_seconds(kStartupTimeout_s);
@@ -479,6 +491,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                       Deadline::after_seconds(spec.timeout_s)};
       ctx.corrupt_result = fault_here && fault->kind == FaultKind::wrong;
       ctx.window = backend->timed_window();
+      ctx.flip_stored_byte = fault_here && fault->kind == FaultKind::flip;
       mine = run_case_here(*backend, bench.get(), ctx, fault_here ? &*fault : nullptr);
     } catch (const std::exception& e) {
       mine.rank = comm.rank();

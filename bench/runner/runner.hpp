@@ -22,6 +22,7 @@ struct RunOptions {
   // Up to this many ranks every rank keeps its per-iteration samples; above it only rank 0 and
   // the outlying ranks do (common/sample_retention.hpp). Negative: always every rank.
   int all_samples_up_to = 512;
+  std::string storage_path;  // --storage-path: the directory every storage case uses (overrides the suite's)
   std::vector<std::string> command_line;
   bool strict_gpus = false;  // refuse (exit 3) when GPUs would sit idle or ranks share one
   SuiteOverrides overrides;  // --only, --set: applied on every rank, recorded in the results

@@ -88,6 +88,25 @@ void check_collective_sizes(const std::vector<Metric>& metrics, const json& size
     }
   }
 }
+// A storage case: capacity in every rank's info; a phase's job-wide figure per repetition and
+// one per-rank figure per rank, all positive.
+void check_storage_case(const CaseResult& c, int nranks) {
+  if (c.params.value("phase", std::string()) == "capacity") {
+    for (const auto& rr : c.ranks)
+      expect(rr.info.contains("capacity") && rr.info["capacity"].value("total_bytes", 0.0) > 0,
+             fmt::format("{} rank {}: info.capacity with total bytes", c.id, rr.rank));
+    return;
+  }
+  const bool md = c.params.value("phase", std::string()) == "metadata";
+  const Metric* agg = find_metric(c.metrics, md ? "rate" : "bandwidth");
+  const Metric* per_rank = find_metric(c.metrics, md ? "rank_rate" : "rank_bandwidth");
+  expect(agg && per_rank, c.id + ": aggregate and per-rank figures");
+  if (agg) check_metric(*agg, c, true, false, c.id + " (job)");
+  if (per_rank) {
+    expect(int(per_rank->samples.size()) == nranks, c.id + ": one per-rank figure per rank");
+    for (double s : per_rank->samples) expect(s > 0 && std::isfinite(s), c.id + ": positive per-rank figure");
+  }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,9 +149,11 @@ int main(int argc, char** argv) {
     const double factor =
         collective ? bus_factor(*collective_from_key(c.params.at("operation").get<std::string>()), nranks) : 1.0;
     // results/2: a collective's figures are the job's (slowest rank per iteration), in the case.
-    const bool job_wide = !c.metrics.empty();
+    const bool storage = c.benchmark == "storage";
+    if (storage) check_storage_case(c, nranks);
+    const bool job_wide = !c.metrics.empty() && !storage;
     if (job_wide) {
-      expect(collective, c.id + ": job-wide metrics only on collective cases");
+      expect(collective, c.id + ": job-wide metrics only on collective and storage cases");
       expect(c.info.contains("metrics_basis") && c.info["metrics_basis"].is_string() &&
                  !c.info["metrics_basis"].get<std::string>().empty(),
              c.id + ": info.metrics_basis says how the job-wide figures were formed");
@@ -147,7 +168,7 @@ int main(int argc, char** argv) {
       const std::string where = fmt::format("{} rank {}", c.id, rr.rank);
       expect(rr.status == "ok", where + ": ok, got " + rr.status + " " + rr.error);
       expect(rr.verification.status == "passed", where + ": verification passed: " + rr.verification.detail);
-      if (job_wide)
+      if (job_wide || storage)
         expect(rr.metrics.empty(), where + ": no per-rank figures beside the job-wide ones");
       else
         expect(!rr.metrics.empty(), where + ": has metrics");

@@ -27,6 +27,7 @@ TEST(FaultInjection, ParsesEveryKind) {
   EXPECT_EQ(parse_fault_spec("rank=2,case=1,kind=throw").kind, FaultKind::throw_error);
   EXPECT_EQ(parse_fault_spec("rank=2,case=1,kind=exit").kind, FaultKind::exit);
   EXPECT_EQ(parse_fault_spec("rank=2,case=1,kind=wrong").kind, FaultKind::wrong);
+  EXPECT_EQ(parse_fault_spec("rank=1,case=storage/easy_read,kind=flip").kind, FaultKind::flip);
   const auto slow = parse_fault_spec("kind=slow,seconds=1.5,case=3,rank=0");
   EXPECT_EQ(slow.kind, FaultKind::slow);
   EXPECT_DOUBLE_EQ(slow.seconds, 1.5);

@@ -1,0 +1,420 @@
+// IOR-style bandwidth phases: easy (a file per rank) and hard (one shared file, POSIX or MPI-IO).
+#include <fcntl.h>
+#include <mpi.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "bench/storage/storage_fs.hpp"
+#include "bench/storage/storage_pattern.hpp"
+#include "bench/storage/storage_phase.hpp"
+#include "bench/storage/storage_session.hpp"
+#include "bench/timing.hpp"
+
+namespace capbench::storage {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files: POSIX or MPI-IO, the same four calls.
+
+class PhaseFile {
+ public:
+  virtual ~PhaseFile() = default;
+  virtual void write_at(const unsigned char* b, std::size_t n, std::uint64_t off) = 0;
+  virtual void read_at(unsigned char* b, std::size_t n, std::uint64_t off) = 0;
+  virtual void sync() = 0;
+  virtual void close() = 0;
+};
+
+class PosixFile final : public PhaseFile {
+ public:
+  PosixFile(std::string path, int flags) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), flags, 0644);
+    if (fd_ < 0)
+      throw_storage_error(fmt::format("open {} for {}", path_, (flags & O_ACCMODE) == O_RDONLY ? "reading" : "writing"),
+                          errno, path_);
+  }
+  ~PosixFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void write_at(const unsigned char* b, std::size_t n, std::uint64_t off) override { pwrite_all(fd_, b, n, off, path_); }
+  void read_at(unsigned char* b, std::size_t n, std::uint64_t off) override { pread_all(fd_, b, n, off, path_); }
+  void sync() override {
+    if (::fsync(fd_) != 0) throw_storage_error("fsync " + path_, errno, path_);
+  }
+  void close() override {
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) throw_storage_error("close " + path_, errno, path_);
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+std::string mpi_error_text(int code) {
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  MPI_Error_string(code, text, &len);
+  int cls = 0;
+  MPI_Error_class(code, &cls);
+  std::string s(text, static_cast<std::size_t>(len));
+  if (cls == MPI_ERR_NO_SPACE) s += " (MPI_ERR_NO_SPACE: ENOSPC)";
+  if (cls == MPI_ERR_ACCESS) s += " (MPI_ERR_ACCESS: EACCES)";
+  if (cls == MPI_ERR_READ_ONLY) s += " (MPI_ERR_READ_ONLY: EROFS)";
+  if (cls == MPI_ERR_NO_SUCH_FILE) s += " (MPI_ERR_NO_SUCH_FILE: ENOENT)";
+  return s;
+}
+
+// Open MPI's MPI-IO, independent calls (MPI_File_write_at, as IOR's MPIIO without -c). Open
+// and close are collective: every rank calls them, whatever happened in between.
+class MpiioFile final : public PhaseFile {
+ public:
+  MpiioFile(std::string path, bool write, const json& hints, json* used_hints) : path_(std::move(path)) {
+    MPI_Info info;
+    MPI_Info_create(&info);
+    for (const auto& [k, v] : hints.items()) MPI_Info_set(info, k.c_str(), v.get<std::string>().c_str());
+    const int mode = write ? (MPI_MODE_CREATE | MPI_MODE_WRONLY) : MPI_MODE_RDONLY;
+    const int rc = MPI_File_open(MPI_COMM_WORLD, path_.c_str(), mode, info, &fh_);
+    MPI_Info_free(&info);
+    if (rc != MPI_SUCCESS) {
+      fh_ = MPI_FILE_NULL;
+      throw StorageError(fmt::format("MPI_File_open {}: {}", path_, mpi_error_text(rc)), 0);
+    }
+    MPI_Info got;
+    if (used_hints && MPI_File_get_info(fh_, &got) == MPI_SUCCESS) {
+      int nkeys = 0;
+      MPI_Info_get_nkeys(got, &nkeys);
+      for (int i = 0; i < nkeys; ++i) {
+        char key[MPI_MAX_INFO_KEY + 1];
+        MPI_Info_get_nthkey(got, i, key);
+        int len = 0, flag = 0;
+        MPI_Info_get_valuelen(got, key, &len, &flag);
+        std::string value(static_cast<std::size_t>(len) + 1, '\0');
+        MPI_Info_get(got, key, len + 1, value.data(), &flag);
+        value.resize(static_cast<std::size_t>(len));
+        (*used_hints)[key] = value;
+      }
+      MPI_Info_free(&got);
+    }
+  }
+  ~MpiioFile() override {
+    if (fh_ != MPI_FILE_NULL) MPI_File_close(&fh_);
+  }
+  void write_at(const unsigned char* b, std::size_t n, std::uint64_t off) override {
+    MPI_Status st;
+    const int rc = MPI_File_write_at(fh_, static_cast<MPI_Offset>(off), b, static_cast<int>(n), MPI_BYTE, &st);
+    if (rc != MPI_SUCCESS)
+      throw StorageError(fmt::format("MPI_File_write_at of {} bytes at offset {} to {}: {}", n, off, path_,
+                                     mpi_error_text(rc)),
+                         0);
+  }
+  void read_at(unsigned char* b, std::size_t n, std::uint64_t off) override {
+    MPI_Status st;
+    const int rc = MPI_File_read_at(fh_, static_cast<MPI_Offset>(off), b, static_cast<int>(n), MPI_BYTE, &st);
+    int got = 0;
+    MPI_Get_count(&st, MPI_BYTE, &got);
+    if (rc != MPI_SUCCESS || got != static_cast<int>(n))
+      throw StorageError(fmt::format("MPI_File_read_at of {} bytes at offset {} from {}: {}", n, off, path_,
+                                     rc != MPI_SUCCESS ? mpi_error_text(rc) : fmt::format("got {} bytes", got)),
+                         0);
+  }
+  void sync() override {
+    const int rc = MPI_File_sync(fh_);
+    if (rc != MPI_SUCCESS) throw StorageError(fmt::format("MPI_File_sync {}: {}", path_, mpi_error_text(rc)), 0);
+  }
+  void close() override {
+    const int rc = MPI_File_close(&fh_);
+    fh_ = MPI_FILE_NULL;
+    if (rc != MPI_SUCCESS) throw StorageError(fmt::format("MPI_File_close {}: {}", path_, mpi_error_text(rc)), 0);
+  }
+
+ private:
+  std::string path_;
+  MPI_File fh_ = MPI_FILE_NULL;
+};
+
+// Where rank `writer`'s transfer i lies: its own file (easy) or interleaved in one (hard).
+struct Layout {
+  bool shared = false;
+  std::int64_t transfer = 0;
+  int nranks = 1;
+  std::string dir;
+  std::string api = "posix";
+  std::string rel_name(int writer) const {
+    return shared ? "hard/shared-file-" + api : fmt::format("easy/rank-{:06d}", writer);
+  }
+  std::string file(int writer) const { return (fs::path(dir) / rel_name(writer)).string(); }
+  std::uint64_t offset(int writer, std::int64_t i) const {
+    return shared ? (std::uint64_t(i) * std::uint64_t(nranks) + std::uint64_t(writer)) * std::uint64_t(transfer)
+                  : std::uint64_t(i) * std::uint64_t(transfer);
+  }
+};
+
+std::unique_ptr<PhaseFile> open_phase_file(const Params& p, const Layout& lay, int writer, bool write,
+                                           json* hints_used) {
+  if (p.api == "mpiio") return std::make_unique<MpiioFile>(lay.file(writer), write, p.hints, hints_used);
+  return std::make_unique<PosixFile>(lay.file(writer), write ? (O_CREAT | O_WRONLY) : O_RDONLY);
+}
+
+// Flips one stored byte of the file this rank is about to read (CAPBENCH_FAULT kind=flip).
+json flip_one_byte(const std::string& file, std::uint64_t offset) {
+  const int fd = ::open(file.c_str(), O_RDWR);
+  if (fd < 0) throw_storage_error("fault injection: open " + file, errno, file);
+  unsigned char b = 0;
+  pread_all(fd, &b, 1, offset, file);
+  b = static_cast<unsigned char>(~b);
+  pwrite_all(fd, &b, 1, offset, file);
+  ::fsync(fd);
+  ::close(fd);
+  return {{"file", file}, {"offset", offset}};
+}
+
+}  // namespace
+
+RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::string& base, const std::string& run_dir,
+                           RankResult r) {
+  auto& session = StorageSession::instance();
+  const int me = ctx.comm.rank(), n = ctx.comm.size();
+  Layout lay{p.phase == "hard", p.transfer_bytes, n, run_dir, p.api};
+  const double planned = double(p.transfer_bytes) * double(p.transfers) * n;
+  std::string err = space_refusal(base, p, planned, &r.info);
+  if (err.empty()) err = capture_error([&] { make_subdir((fs::path(run_dir) / (lay.shared ? "hard" : "easy")).string()); });
+  agree(ctx, err, "the space check");
+  const std::string path = lay.file(lay.shared ? 0 : me);
+  session.track(path);
+  const std::uint64_t seed = ctx.case_seed;
+  const std::uint64_t key = storage_file_key(seed, lay.rel_name(lay.shared ? 0 : me));
+  Buffer buf(static_cast<std::size_t>(p.transfer_bytes));
+  const std::size_t T = static_cast<std::size_t>(p.transfer_bytes);
+
+  std::vector<double> bw, sw_bw, times;
+  std::int64_t written = 0;
+  std::vector<std::vector<double>> last;
+  json hints_used = json::object();
+  for (int rep = 0; rep < ctx.spec.iterations; ++rep) {
+    // A repetition writes a fresh file, as IOR removes its file between repetitions.
+    if (rep > 0 && (!lay.shared || me == 0)) remove_if_present(path);
+    agree(ctx, "", "the start of the write");
+    PhaseClock clock;
+    clock.start();
+    std::unique_ptr<PhaseFile> f;
+    std::int64_t i = 0;
+    bool timeout = false;
+    auto write_until = [&](std::int64_t stop_at, bool stonewall) {
+      for (; i < stop_at; ++i) {
+        fill_storage_pattern(key, lay.offset(me, i), buf.p, T);
+        f->write_at(buf.p, T, lay.offset(me, i));
+        check_stop("the write phase");
+        if (ctx.deadline.expired()) {
+          timeout = true;
+          throw StorageError("deadline passed in the write phase", 0);
+        }
+        if (stonewall && clock.seconds() >= p.stonewall_s) {
+          ++i;
+          return;
+        }
+      }
+    };
+    err = capture_error([&] {
+      f = open_phase_file(p, lay, me, true, rep == 0 ? &hints_used : nullptr);
+      write_until(p.transfers, p.stonewall_s > 0);
+    });
+    double sw_time = clock.seconds();
+    std::int64_t sw_count = i;
+    if (p.stonewall_s > 0) {
+      // Wear-out: every rank goes on until it has written as much as the busiest one.
+      const auto v = exchange(ctx, {err.empty() ? 0.0 : 1.0, double(i)});
+      std::int64_t most = 0;
+      for (const auto& row : v) most = std::max(most, static_cast<std::int64_t>(row[1]));
+      if (err.empty() && failed_ranks(v).empty()) err = capture_error([&] { write_until(most, false); });
+    }
+    const std::string close_err = capture_error([&] {
+      if (!f) return;
+      if (err.empty()) f->sync();
+      f->close();
+    });
+    if (err.empty()) err = close_err;
+    const double t = clock.seconds();
+    last = exchange(ctx, {err.empty() ? 0.0 : 1.0, double(i) * double(T), t, double(sw_count) * double(T), sw_time});
+    if (!err.empty() || !failed_ranks(last).empty()) {
+      // A failed write leaves nothing behind: every rank is past its I/O here.
+      if (!lay.shared || me == 0) remove_if_present(path);
+      session.untrack(path);
+      session.forget(p.set_key());
+    }
+    if (!err.empty()) {
+      if (timeout) throw CaseTimeout(err);
+      throw StorageError(err, 0);
+    }
+    if (const auto bad = failed_ranks(last); !bad.empty())
+      throw StorageError(fmt::format("abandoned: rank(s) {} failed in the write phase", fmt::join(bad, ", ")), 0);
+    double total = 0, slowest = 0, sw_total = 0, sw_slowest = 0;
+    for (const auto& row : last) {
+      total += row[1];
+      slowest = std::max(slowest, row[2]);
+      sw_total += row[3];
+      sw_slowest = std::max(sw_slowest, row[4]);
+    }
+    bw.push_back(total / slowest);
+    times.push_back(slowest);
+    if (p.stonewall_s > 0) sw_bw.push_back(sw_total / sw_slowest);
+    written = i;
+  }
+  session.store(p.set_key(), StoredSet{run_dir, seed, p.transfer_bytes, written, 0, 0});
+  r.metrics.push_back(make_metric("bandwidth", "B/s", bw));
+  r.metrics.push_back(make_metric("time", "s", times));
+  if (p.stonewall_s > 0) r.metrics.push_back(make_metric("stonewall_bandwidth", "B/s", sw_bw));
+  std::vector<double> per_rank;
+  double sw_min = 1e300, sw_max = 0;
+  for (const auto& row : last) {
+    per_rank.push_back(row[1] / row[2]);
+    sw_min = std::min(sw_min, row[3]);
+    sw_max = std::max(sw_max, row[3]);
+  }
+  r.metrics.push_back(make_metric("rank_bandwidth", "B/s", per_rank));
+  r.info["file"] = path;
+  r.info["transfers_written"] = written;
+  r.info["bytes_written"] = double(written) * double(T);
+  r.info["timed_region"] = "open, every write, fsync, close; the pattern is generated inside it, as IOR does";
+  if (p.api == "mpiio") {
+    r.info["mpiio_hints_requested"] = p.hints;
+    r.info["mpiio_hints_used"] = hints_used;
+    r.info["mpiio_calls"] = "independent: MPI_File_write_at, MPI_File_sync, MPI_File_close";
+  }
+  if (p.stonewall_s > 0) {
+    r.info["stonewall"] = {{"seconds", p.stonewall_s},
+                           {"bytes_at_stonewall_min_rank", sw_min},
+                           {"bytes_at_stonewall_max_rank", sw_max},
+                           {"transfers_after_wear_out", written},
+                           {"bytes_total", double(written) * double(T) * n}};
+  }
+  // What a write phase can check itself: every write returned its full length, fsync and close
+  // succeeded. The bytes are checked against their pattern by the read phase after it.
+  r.verification.method = "storage-write-complete";
+  r.verification.status = "passed";
+  r.verification.detail = fmt::format("{} transfers of {} bytes each returned in full, fsync and close succeeded; the "
+                                      "bytes are checked by the read phase",
+                                      written, T);
+  return r;
+}
+
+RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::string& run_dir, RankResult r) {
+  auto& session = StorageSession::instance();
+  const int me = ctx.comm.rank(), n = ctx.comm.size();
+  const StoredSet* set = session.find(p.set_key());
+  std::string err;
+  if (!set)
+    err = fmt::format("nothing to read: the {} write phase did not complete in this run (it must come before the read)",
+                      p.phase);
+  agree(ctx, err, "finding what the write phase left");
+  const StoredSet stored = *set;
+  Layout lay{p.phase == "hard", stored.transfer_bytes, n, run_dir, p.api};
+  const int src = read_source(ctx);
+  const std::string path = lay.file(lay.shared ? 0 : src);
+  const std::uint64_t key = storage_file_key(stored.seed, lay.rel_name(lay.shared ? 0 : src));
+  const std::size_t T = static_cast<std::size_t>(stored.transfer_bytes);
+  Buffer buf(T), expect(T);
+  note_cache(ctx, &r.info);
+  r.info["file"] = path;
+  r.info["source_rank"] = src;
+  if (ctx.flip_stored_byte && stored.transfers_per_rank > 0)
+    err = capture_error([&] {
+      r.info["fault_flipped_byte"] = flip_one_byte(path, lay.offset(src, stored.transfers_per_rank / 2) + T / 3);
+    });
+  agree(ctx, err, "fault injection");  // every rank: the exchange must match on all of them
+  std::vector<double> bw, times;
+  std::vector<std::vector<double>> last;
+  PatternCheck first;
+  std::uint64_t mismatches = 0, checked = 0;
+  json hints_used = json::object();
+  for (int rep = 0; rep < ctx.spec.iterations; ++rep) {
+    agree(ctx, "", "the start of the read");
+    PhaseClock clock;
+    clock.start();
+    bool timeout = false;
+    std::unique_ptr<PhaseFile> f;
+    err = capture_error([&] {
+      f = open_phase_file(p, lay, src, false, rep == 0 ? &hints_used : nullptr);
+      for (std::int64_t i = 0; i < stored.transfers_per_rank; ++i) {
+        const std::uint64_t off = lay.offset(src, i);
+        f->read_at(buf.p, T, off);
+        // The check runs with the clock stopped: outside the timed region.
+        clock.stop();
+        const auto c = check_storage_pattern(key, off, buf.p, T, expect.p);
+        checked += T;
+        if (c.mismatches && mismatches == 0) first = c;
+        mismatches += c.mismatches;
+        check_stop("the read phase");
+        if (ctx.deadline.expired()) {
+          timeout = true;
+          throw StorageError("deadline passed in the read phase", 0);
+        }
+        clock.start();
+      }
+    });
+    clock.start();
+    const std::string close_err = capture_error([&] {
+      if (f) f->close();
+    });
+    if (err.empty()) err = close_err;
+    const double t = clock.seconds();
+    const double bytes = double(stored.transfers_per_rank) * double(T);
+    last = exchange(ctx, {err.empty() ? 0.0 : 1.0, bytes, t, mismatches ? 1.0 : 0.0});
+    if (!err.empty()) {
+      if (timeout) throw CaseTimeout(err);
+      throw StorageError(err, 0);
+    }
+    if (const auto bad = failed_ranks(last); !bad.empty())
+      throw StorageError(fmt::format("abandoned: rank(s) {} failed in the read phase", fmt::join(bad, ", ")), 0);
+    double total = 0, slowest = 0;
+    for (const auto& row : last) {
+      total += row[1];
+      slowest = std::max(slowest, row[2]);
+    }
+    bw.push_back(total / slowest);
+    times.push_back(slowest);
+  }
+  // Whatever the outcome, the files are done with: the rank that read one removes it.
+  if (!p.keep_files) {
+    if (!lay.shared || me == 0) remove_if_present(path);
+    session.forget(p.set_key());
+  }
+  auto& v = r.verification;
+  v.method = "storage-pattern";
+  v.mismatches = static_cast<std::int64_t>(mismatches);
+  const auto bad = failed_ranks(last, 3);
+  if (mismatches) {
+    v.status = "failed";
+    v.detail = fmt::format("rank {} (host {}) read {}: {} wrong bytes, the first at offset {} (0x{:02x}, expected "
+                           "0x{:02x}); the pattern is a function of (seed, file, offset)",
+                           me, ctx.comm.host(), path, mismatches, first.first_offset, first.found, first.expected);
+    return r;
+  }
+  v.status = "passed";
+  v.detail = fmt::format("{} bytes read back equal the pattern of (seed, file, offset); checked outside the timed "
+                         "region (the clock stops during the check)",
+                         checked);
+  if (!bad.empty()) {
+    // A wrong answer elsewhere: no aggregate figure for this phase.
+    r.info["figures_withheld"] = fmt::format("rank(s) {} read wrong bytes", fmt::join(bad, ", "));
+    return r;
+  }
+  r.metrics.push_back(make_metric("bandwidth", "B/s", bw));
+  r.metrics.push_back(make_metric("time", "s", times));
+  std::vector<double> per_rank;
+  for (const auto& row : last) per_rank.push_back(row[1] / row[2]);
+  r.metrics.push_back(make_metric("rank_bandwidth", "B/s", per_rank));
+  r.info["timed_region"] = "open, every read, close; the pattern check is outside it";
+  if (p.api == "mpiio") r.info["mpiio_hints_used"] = hints_used;
+  return r;
+}
+
+}  // namespace capbench::storage

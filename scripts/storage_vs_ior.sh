@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# capbench's storage phases against IOR and mdtest (the engines of IO500) with the same
+# parameters on the same directory, interleaved over repetitions.
+# Usage: scripts/storage_vs_ior.sh BUILD_DIR --dir DIR [--np N] [--repetitions R]
+#        [--block-mib B] [--segments S] [--files F] [--work W] [--peers DIR]
+# Builds IOR and mdtest from PEERS/ior-*.tar.gz (default /work/shared/peers) (./bootstrap, ./configure, make;
+# needs autoconf automake libtool: scripts/install-deps.sh --tests) into the work directory,
+# then per repetition runs IOR easy write, IOR easy read, IOR hard write, IOR hard read and
+# mdtest (create, stat, read, delete), and capbench's storage phases, alternating which goes
+# first. Prints capbench / peer per phase: the ratio of medians with a 95 % bootstrap interval
+# and the min and max of the per-repetition figures. Storage figures on a shared machine are
+# noisy: read the interval, not the point.
+set -euo pipefail
+
+build=${1:?usage: scripts/storage_vs_ior.sh BUILD_DIR --dir DIR [options]}
+shift
+dir="" np=2 reps=5 block_mib=128 segments=2000 files=2000 work="" peers=/work/shared/peers
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) dir=$2; shift 2 ;;
+    --np) np=$2; shift 2 ;;
+    --repetitions) reps=$2; shift 2 ;;
+    --block-mib) block_mib=$2; shift 2 ;;
+    --segments) segments=$2; shift 2 ;;
+    --files) files=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --peers) peers=$2; shift 2 ;;
+    *) echo "storage_vs_ior.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -n "$dir" ]] || { echo "storage_vs_ior.sh: --dir DIR is required (the directory to measure)" >&2; exit 2; }
+[[ -d "$dir" ]] || { echo "storage_vs_ior.sh: --dir $dir is not a directory" >&2; exit 2; }
+capbench="$build/bench/capbench"
+[[ -x "$capbench" ]] || { echo "storage_vs_ior.sh: $capbench not found; build it first" >&2; exit 2; }
+work=${work:-$(mktemp -d /tmp/storage-vs-ior.XXXXXX)}
+mkdir -p "$work"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+run_dir="$dir/storage-vs-ior.$$"
+mkdir "$run_dir"
+trap 'rm -rf "$run_dir"' EXIT
+trap 'exit 143' TERM INT
+
+# --- IOR and mdtest, built once into the work directory ---
+ior_bin="$work/ior/src/ior" mdtest_bin="$work/ior/src/mdtest"
+if [[ ! -x "$ior_bin" || ! -x "$mdtest_bin" ]]; then
+  for tool in autoconf automake libtoolize; do
+    command -v $tool > /dev/null || { echo "storage_vs_ior.sh: $tool missing: scripts/install-deps.sh --tests" >&2; exit 2; }
+  done
+  tarball=$(find "$peers" -maxdepth 1 -name 'ior-*.tar.gz' | sort | head -1)
+  [[ -n "$tarball" ]] || { echo "storage_vs_ior.sh: no ior-*.tar.gz in $peers" >&2; exit 2; }
+  rm -rf "$work/ior" && mkdir -p "$work/ior"
+  tar xzf "$tarball" -C "$work/ior" --strip-components=1
+  (cd "$work/ior" && ./bootstrap && ./configure CC=mpicc && make -j2) > "$work/ior-build.log" 2>&1 ||
+    { echo "storage_vs_ior.sh: building IOR failed, see $work/ior-build.log" >&2; exit 1; }
+fi
+
+mpi=(mpirun -np "$np" --oversubscribe --bind-to none)
+T=2097152 block=$((block_mib * 1048576)) hard_t=47008
+suite="$work/suite.json"
+cat > "$suite" <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-vs-ior", "defaults": { "timeout_s": 900 },
+  "cases": [ { "benchmark": "storage", "path": "$run_dir",
+    "phases": ["easy", "hard_posix", "metadata_private"],
+    "easy": { "transfer_bytes": $T, "block_bytes": $block },
+    "hard": { "transfer_bytes": $hard_t, "segments": $segments },
+    "metadata": { "files_per_rank": $files, "file_bytes": 3901 } } ] }
+JSON
+
+figures="$work/figures.tsv"
+: > "$figures"
+# IOR's "Max Write/Read: X MiB/sec" in B/s. -e: fsync after the writes; -C: read another node's
+# data (on one node, a rank's own); -k: keep the file for the read.
+ior_phase() {  # NAME ARGS...: one IOR run, one figure
+  local name=$1; shift
+  "${mpi[@]}" "$ior_bin" -a POSIX -i 1 -e -C -k "$@" > "$work/ior.out" 2>&1 ||
+    { cat "$work/ior.out" >&2; exit 1; }
+  local mib
+  mib=$(awk '/^Summary of all tests/ {s=1} s && /^(write|read) / {print $2; exit}' "$work/ior.out")
+  [[ -n "$mib" ]] || { echo "storage_vs_ior.sh: no figure in IOR's output ($work/ior.out)" >&2; exit 1; }
+  echo -e "ior\t$name\t$(python3 -c "print($mib * 1048576)")" >> "$figures"
+}
+run_ior() {
+  rm -rf "$run_dir/ior" && mkdir -p "$run_dir/ior"
+  ior_phase easy_write -w -F -t $T -b $block -o "$run_dir/ior/easy"
+  ior_phase easy_read -r -F -t $T -b $block -o "$run_dir/ior/easy"
+  ior_phase hard_write/posix -w -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
+  ior_phase hard_read/posix -r -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
+  rm -rf "$run_dir/ior"
+  # mdtest: files only (-F), a directory per rank (-u), 3901 bytes written and read per file.
+  "${mpi[@]}" "$mdtest_bin" -F -u -n "$files" -w 3901 -e 3901 -i 1 -d "$run_dir/mdtest" > "$work/mdtest.out" 2>&1 ||
+    { cat "$work/mdtest.out" >&2; exit 1; }
+  awk -v OFS='\t' '/SUMMARY rate/ {s=1} s && /File creation/ {print "ior", "md_create/private", $3}
+       s && /File stat/ {print "ior", "md_stat/private", $3} s && /File read/ {print "ior", "md_read/private", $3}
+       s && /File removal/ {print "ior", "md_delete/private", $3}' "$work/mdtest.out" >> "$figures"
+  rm -rf "$run_dir/mdtest"
+}
+run_capbench() {
+  "${mpi[@]}" "$capbench" run --suite "$suite" --results "$work/capbench.json" --threads 1 > /dev/null 2> "$work/capbench.err" ||
+    { cat "$work/capbench.err" >&2; exit 1; }
+  python3 - "$work/capbench.json" >> "$figures" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for c in r["cases"]:
+    name = c["id"].split("storage/", 1)[-1]
+    for m in c.get("metrics", []):
+        if m["name"] in ("bandwidth", "rate"):
+            print(f"capbench\t{name}\t{m['stats']['median']}")
+PY
+}
+
+echo "storage_vs_ior: $np ranks, $reps repetitions on $dir ($(stat -f -c %T "$dir")), easy ${block_mib} MiB/rank" \
+     "in 2 MiB transfers, hard $segments x 47008 B, mdtest $files files/rank of 3901 B; work $work" >&2
+for ((i = 0; i < reps; i++)); do
+  if ((i % 2 == 0)); then run_ior; run_capbench; else run_capbench; run_ior; fi
+  echo "  repetition $((i + 1))/$reps done" >&2
+done
+
+python3 - "$figures" <<'PY'
+import random, statistics, sys
+from collections import defaultdict
+data = defaultdict(lambda: defaultdict(list))
+for line in open(sys.argv[1]):
+    tool, phase, value = line.split("\t")
+    data[phase][tool].append(float(value))
+def ratio_interval(a, b, n=2000):
+    rng = random.Random(12345)
+    k = min(len(a), len(b)); a, b = a[:k], b[:k]
+    rs = []
+    for _ in range(n):
+        idx = [rng.randrange(k) for _ in range(k)]
+        rs.append(statistics.median(a[i] for i in idx) / statistics.median(b[i] for i in idx))
+    rs.sort()
+    return statistics.median(a) / statistics.median(b), rs[int(0.025 * n)], rs[int(0.975 * n) - 1]
+print(f"{'phase':<20} {'capbench median':>16} {'IOR/mdtest median':>18} {'capbench/peer':>14} {'95% interval':>16}  capbench min..max | peer min..max")
+for phase in ["easy_write", "easy_read", "hard_write/posix", "hard_read/posix",
+              "md_create/private", "md_stat/private", "md_read/private", "md_delete/private"]:
+    c, p = data[phase]["capbench"], data[phase]["ior"]
+    if not c or not p:
+        print(f"{phase:<20} missing"); continue
+    unit, f = ("MB/s", 1e6) if "md_" not in phase else ("kop/s", 1e3)
+    r, lo, hi = ratio_interval(c, p)
+    print(f"{phase:<20} {statistics.median(c)/f:>11.1f} {unit:<5}{statistics.median(p)/f:>12.1f} {unit:<5} {r:>14.3f} "
+          f"{lo:>7.3f}..{hi:<7.3f}  {min(c)/f:.1f}..{max(c)/f:.1f} | {min(p)/f:.1f}..{max(p)/f:.1f}")
+PY
