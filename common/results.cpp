@@ -1,5 +1,6 @@
 #include "common/results.hpp"
 #include "common/results_reader.hpp"
+#include "common/fabric.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -308,6 +309,7 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
     if (auto i = c.find("info")) {
       i->expect_object();
       cr.info = i->raw();
+      if (auto f = i->find("fabric")) check_fabric_info(*f, cr.benchmark);
     }
     std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
     // `path` is called only on an error: half a million paths are not formatted for nothing.

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bench/collective/collective_benchmark.hpp"
+#include "bench/fabric/fabric_benchmark.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 
@@ -67,6 +68,7 @@ class CpuBackend final : public Backend {
     if (benchmark == "gemm") return std::make_unique<GemmBenchmark>(make_cpu_gemm(threads_));
     if (benchmark == "stream") return std::make_unique<StreamBenchmark>(make_cpu_stream(threads_, comm_.local_size()));
     if (benchmark == "collective") return std::make_unique<CollectiveBenchmark>(make_mpi_collective(comm_));
+    if (benchmark == "fabric") return std::make_unique<FabricBenchmark>(make_mpi_fabric(), comm_);
     return nullptr;
   }
 
