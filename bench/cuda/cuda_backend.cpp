@@ -14,6 +14,7 @@
 #include "bench/cuda/cuda_check.hpp"
 #include "bench/cuda/nccl_session.hpp"
 #include "bench/cuda/nvml.hpp"
+#include "bench/fabric/fabric_benchmark.hpp"
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
@@ -127,6 +128,10 @@ class CudaBackend final : public Backend {
                                    return Support::no("NCCL has no in-place alltoall (send and receive buffers must differ)");
                                  return Support::yes();
                                });
+    }
+    if (benchmark == "fabric") {
+      if (!nccl_) nccl_ = make_nccl_session(dev_, comm_, case_);
+      return std::make_unique<FabricBenchmark>(make_nccl_fabric(nccl_), comm_);
     }
     if (benchmark == "device_copy") return make_device_copy_benchmark(dev_);
     if (benchmark == "host_device") return make_host_device_benchmark(dev_);

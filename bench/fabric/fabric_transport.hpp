@@ -49,7 +49,10 @@ class FabricTransport {
   virtual void release() = 0;
 };
 
-// The CPU backend's transport (bench/cpu/mpi_fabric.cpp).
+// The CPU backend's transport (bench/cpu/mpi_fabric.cpp) and the CUDA backend's
+// (bench/cuda/nccl_fabric.cpp, built only with CUDA).
 std::unique_ptr<FabricTransport> make_mpi_fabric();
+class NcclSession;
+std::unique_ptr<FabricTransport> make_nccl_fabric(std::shared_ptr<NcclSession> session);
 
 }  // namespace capbench
