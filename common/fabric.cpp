@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -165,6 +166,91 @@ void check_fabric_info(const ConfigNode& f, const std::string& benchmark) {
       check_node_index(p[1], nodes);
     }
   if (auto n = f.find("note")) n->as_string();
+}
+
+}  // namespace capbench
+
+namespace capbench {
+
+namespace {
+
+// The matrices of one metric at one size: rail -> phase -> values.
+struct MatrixSet {
+  std::string unit;
+  std::map<int, std::map<std::string, const json*>> by_rail;
+};
+
+double cell(const json& m, int i, int j) {
+  const auto& v = m[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+  return v.is_number() ? v.get<double>() : std::nan("");
+}
+
+}  // namespace
+
+FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
+  FabricJudgement out;
+  out.nodes = f.at("nodes").get<int>();
+  out.rails = f.at("rails").get<int>();
+  out.hosts = f.at("hosts").get<std::vector<std::string>>();
+  if (f.contains("failed_pairs")) out.failed_pairs = static_cast<int>(f.at("failed_pairs").size());
+  // metric -> size -> matrices
+  std::map<std::string, std::map<std::int64_t, MatrixSet>> sets;
+  for (const auto& m : f.at("matrices")) {
+    auto& s = sets[m.at("metric").get<std::string>()][m.at("size_bytes").get<std::int64_t>()];
+    s.unit = m.at("unit").get<std::string>();
+    s.by_rail[m.at("rail").get<int>()][m.at("phase").get<std::string>()] = &m.at("values");
+  }
+  auto judge = [&](const std::string& metric, bool largest, FlagRule rule, bool directed) {
+    const auto it = sets.find(metric);
+    if (it == sets.end() || it->second.empty()) return;
+    const auto& [size, set] = largest ? *it->second.rbegin() : *it->second.begin();
+    std::vector<PairFigure> figs;
+    std::vector<std::string> phases;
+    for (const auto& [rail, phases_of] : set.by_rail) {
+      const auto conc = phases_of.find("concurrent");
+      if (conc == phases_of.end()) continue;
+      const auto alone = phases_of.find("alone");
+      for (int a = 0; a < out.nodes; ++a)
+        for (int b = 0; b < out.nodes; ++b) {
+          if (a == b || (!directed && b < a)) continue;
+          double v = alone != phases_of.end() ? cell(*alone->second, a, b) : std::nan("");
+          std::string phase = "alone";
+          if (!std::isfinite(v)) {
+            v = cell(*conc->second, a, b);
+            phase = "concurrent";
+          }
+          if (!std::isfinite(v)) continue;
+          figs.push_back({a, b, rail, v});
+          phases.push_back(phase);
+        }
+    }
+    const auto r = flag_pairs(figs, rule);
+    if (figs.empty() || r.threshold <= 0) return;
+    out.checked.push_back(fmt::format("{} @ {} B: {} pairs, median pair {:.4g} {}, threshold {:.4g} {}, {} below",
+                                      metric, size, figs.size(), r.median, set.unit, r.threshold, set.unit,
+                                      r.flagged.size()));
+    for (const auto i : r.flagged)
+      out.flagged.push_back({figs[i].a, figs[i].b, figs[i].rail, metric, set.unit, phases[i], size, figs[i].value,
+                             r.threshold});
+  };
+  FlagRule bw;
+  bw.sense = FabricSense::higher_better;
+  bw.fraction_of_median = c.min_bandwidth_fraction;
+  bw.absolute = c.min_bandwidth;
+  if (bw.fraction_of_median || bw.absolute) {
+    judge("bandwidth_uni", true, bw, true);
+    judge("bandwidth_bidir", true, bw, false);
+  }
+  if (c.max_latency) {
+    FlagRule lat;
+    lat.sense = FabricSense::lower_better;
+    lat.absolute = c.max_latency;
+    judge("latency", false, lat, false);
+  }
+  std::vector<std::pair<int, int>> pairs;
+  for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
+  out.shared = shared_node(pairs, out.nodes);
+  return out;
 }
 
 }  // namespace capbench

@@ -66,3 +66,37 @@ std::optional<int> shared_node(const std::vector<std::pair<int, int>>& flagged_p
 void check_fabric_info(const ConfigNode& fabric, const std::string& benchmark);
 
 }  // namespace capbench
+
+namespace capbench {
+
+// ---- judging the matrices (reports, tests) ----
+
+// What a pair must reach: bandwidth (one way and both ways, largest size measured) at least
+// a fraction of the median pair and/or an absolute floor; latency (smallest size) at most a bound.
+struct FabricCriteria {
+  std::optional<double> min_bandwidth_fraction;  // of the median pair, in (0, 1]
+  std::optional<double> min_bandwidth;           // B/s
+  std::optional<double> max_latency;             // s
+};
+
+struct FabricFlag {
+  int a = 0, b = 0, rail = 0;  // nodes (a sends, for bandwidth_uni)
+  std::string metric, unit, phase;  // phase of the figure judged: alone where re-measured
+  std::int64_t size_bytes = 0;
+  double value = 0, threshold = 0;
+};
+
+struct FabricJudgement {
+  int nodes = 0, rails = 0;
+  std::vector<std::string> hosts;
+  std::vector<FabricFlag> flagged;
+  std::vector<std::string> checked;  // "bandwidth_uni @ 4194304 B: median pair 3.2e9 B/s, threshold ..." lines
+  std::optional<int> shared;         // the node every flagged pair has in common
+  int failed_pairs = 0;
+};
+
+// Each pair's figure is the one measured alone where the pair was re-measured, else the one
+// measured with its round: a pair slow only beside others shared a bottleneck, not a bad link.
+FabricJudgement judge_fabric(const json& fabric, const FabricCriteria& c);
+
+}  // namespace capbench

@@ -173,3 +173,74 @@ TEST(FabricInfo, BadDocumentsNameTheKeyPath) {
 
 }  // namespace
 }  // namespace capbench
+
+namespace capbench {
+namespace {
+
+// Four nodes, node 2's link slow in the concurrent rounds; re-measured alone it stays slow
+// for (1, 2) while (0, 1) recovers (it only shared a bottleneck).
+json four_node_doc() {
+  auto m = [](double fast, double slow) {
+    json v = json::array();
+    for (int i = 0; i < 4; ++i) {
+      json row = json::array();
+      for (int j = 0; j < 4; ++j) row.push_back(i == j ? json(nullptr) : json((i == 2 || j == 2) ? slow : fast));
+      v.push_back(row);
+    }
+    return v;
+  };
+  json alone = json::array();
+  for (int i = 0; i < 4; ++i) alone.push_back(json::array({nullptr, nullptr, nullptr, nullptr}));
+  alone[0][1] = alone[1][0] = 3e9;
+  alone[1][2] = alone[2][1] = 2e6;
+  json conc = m(3e9, 2e6);
+  conc[0][1] = conc[1][0] = 1e6;  // slow beside others only
+  return {{"transport", "mpi"}, {"nodes", 4}, {"hosts", {"n0", "n1", "n2", "n3"}}, {"rails", 1},
+          {"rounds", json::array()}, {"remeasure_below", 0.8},
+          {"matrices",
+           {{{"metric", "bandwidth_uni"}, {"unit", "B/s"}, {"size_bytes", 65536}, {"rail", 0}, {"phase", "concurrent"},
+             {"values", conc}},
+            {{"metric", "bandwidth_uni"}, {"unit", "B/s"}, {"size_bytes", 65536}, {"rail", 0}, {"phase", "alone"},
+             {"values", alone}},
+            {{"metric", "latency"}, {"unit", "s"}, {"size_bytes", 8}, {"rail", 0}, {"phase", "concurrent"},
+             {"values", m(5e-6, 5e-6)}}}},
+          {"failed_pairs", json::array()}, {"remeasured", {{0, 1}, {1, 2}}}};
+}
+
+TEST(FabricJudge, AloneFigureDecidesAndTheSharedNodeIsNamed) {
+  const json doc = four_node_doc();
+  ASSERT_NO_THROW(check_fabric_info(ConfigNode(doc, "f.json"), "fabric"));
+  FabricCriteria c;
+  c.min_bandwidth = 20e6;
+  const auto j = judge_fabric(doc, c);
+  ASSERT_FALSE(j.flagged.empty());
+  for (const auto& f : j.flagged) {
+    EXPECT_TRUE(f.a == 2 || f.b == 2) << f.a << "-" << f.b;  // (0, 1) recovered alone
+    EXPECT_EQ(f.metric, "bandwidth_uni");
+  }
+  EXPECT_EQ(j.flagged.size(), 6u);  // 3 pairs with node 2, both directions
+  ASSERT_TRUE(j.shared.has_value());
+  EXPECT_EQ(*j.shared, 2);
+}
+
+TEST(FabricJudge, NothingFlaggedWithinCriteria) {
+  FabricCriteria c;
+  c.min_bandwidth = 1e6;
+  c.max_latency = 1e-3;
+  const auto j = judge_fabric(four_node_doc(), c);
+  EXPECT_TRUE(j.flagged.empty());
+  EXPECT_FALSE(j.shared.has_value());
+  c.max_latency = 1e-6;  // every pair's latency is above 1 us
+  EXPECT_EQ(judge_fabric(four_node_doc(), c).flagged.size(), 6u);
+}
+
+TEST(FabricJudge, FractionOfMedian) {
+  FabricCriteria c;
+  c.min_bandwidth_fraction = 0.5;
+  const auto j = judge_fabric(four_node_doc(), c);
+  EXPECT_EQ(j.flagged.size(), 6u);
+  EXPECT_EQ(j.shared, 2);
+}
+
+}  // namespace
+}  // namespace capbench
