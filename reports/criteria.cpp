@@ -8,6 +8,7 @@
 
 #include "common/precision.hpp"
 #include "common/sha256.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/quantity.hpp"
 #include "reports/summary.hpp"
@@ -65,7 +66,7 @@ CriteriaConfig load_criteria(const std::string& path) {
   const json j = load_jsonc_file(path, &text);
   ConfigNode root(j, path);
   root.allow_only({"schema", "name", "description", "per_gpu", "per_node", "collectives", "system", "verification",
-                   "telemetry"});
+                   "telemetry", "fabric"});
   const auto schema = root.at("schema");
   if (schema.as_string() != "capbench.criteria/1") schema.fail("\"capbench.criteria/1\"");
   CriteriaConfig c;
@@ -137,6 +138,7 @@ CriteriaConfig load_criteria(const std::string& path) {
     t->allow_only({"max_throttled_fraction"});
     c.max_throttled_fraction = t->at("max_throttled_fraction").as_fraction();
   }
+  if (auto f = root.find("fabric")) c.fabric = read_fabric_criteria(*f);
   return c;
 }
 
@@ -487,6 +489,7 @@ Verdict evaluate_criteria(const CriteriaConfig& c, const Analysis& a) {
   for (const auto& p : c.system) system_criterion(v, a, p);
   if (c.verification_all_passed) verification(v, a);
   if (c.max_throttled_fraction) telemetry(v, a, *c.max_throttled_fraction);
+  for (const auto& f : c.fabric) v.results.push_back(evaluate_fabric_criterion(f, a));
   for (const auto& r : v.results) {
     if (r.status == "PASS") ++v.passed;
     else if (r.status == "FAIL") ++v.failed;

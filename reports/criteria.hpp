@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fabric.hpp"
 #include "reports/capacity.hpp"
 
 namespace capbench {
@@ -34,6 +35,12 @@ struct SystemCriterion {
   std::optional<double> min_value, min_fraction_of_target;
 };
 
+// Pairs of nodes of a fabric case (reports/fabric_report.cpp).
+struct FabricCriterion {
+  std::string id;
+  FabricCriteria rule;
+};
+
 struct CriteriaConfig {
   std::string file, sha256, name, description;
   std::vector<PerGpuCriterion> per_gpu;
@@ -42,6 +49,7 @@ struct CriteriaConfig {
   std::vector<SystemCriterion> system;
   bool verification_all_passed = false;
   std::optional<double> max_throttled_fraction;
+  std::vector<FabricCriterion> fabric;
 };
 
 CriteriaConfig load_criteria(const std::string& path);

@@ -10,6 +10,7 @@
 #include "common/stats.hpp"
 
 #include "capbench/version.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -534,6 +535,8 @@ string render_html(const ReportInputs& in) {
           if (r.kind == "per_gpu" && r.benchmark == f.benchmark && r.precision == f.precision) crits.push_back(&r);
       o += "<h3>" + esc(family_title(f)) + "</h3>" + gpu_chart(f, a, crits);
     }
+
+  o += render_fabric_html(in);
 
   o += "<h2>Outliers</h2><p class=\"note\">Modified z-score 0.6745·(x − median)/MAD of each GPU within its model, "
        "flagged beyond ±3.5 (models with at least 3 measured GPUs).</p>";

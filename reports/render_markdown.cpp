@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "capbench/version.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/summary.hpp"
 #include "reports/text_escape.hpp"
@@ -127,6 +128,7 @@ std::string render_markdown(const ReportInputs& in) {
     }
   }
 
+  o += render_fabric_markdown(in);
   o += "## Outliers\n\nModified z-score 0.6745·(x − median)/MAD of each GPU within its model and precision, "
        "flagged beyond ±3.5 (models with at least 3 measured GPUs).\n\n";
   if (a.outliers.empty()) o += "None.\n\n";
