@@ -118,7 +118,7 @@ int check_node_index(const ConfigNode& n, int nodes) {
 void check_fabric_info(const ConfigNode& f, const std::string& benchmark) {
   if (benchmark != "fabric") f.fail("no fabric object outside a fabric case");
   f.allow_only({"transport", "nodes", "hosts", "rails", "rail_ranks", "rounds", "remeasure_below", "matrices",
-                "failed_pairs", "remeasured", "note"});
+                "failed_pairs", "remeasured", "short_pairs", "shared_node", "note"});
   f.at("transport").as_enum({"mpi", "nccl"});
   const int nodes = static_cast<int>(f.at("nodes").as_int_in(1, 1 << 20));
   const auto hosts = f.at("hosts");
@@ -166,6 +166,13 @@ void check_fabric_info(const ConfigNode& f, const std::string& benchmark) {
       check_node_index(p[1], nodes);
     }
   if (auto n = f.find("note")) n->as_string();
+  if (auto sp = f.find("short_pairs"))
+    for (const auto& p : sp->items()) {
+      if (p.size() != 2) p.fail("a pair [a, b] of node indices");
+      check_node_index(p[0], nodes);
+      check_node_index(p[1], nodes);
+    }
+  if (auto sn = f.find("shared_node"); sn && !sn->raw().is_null()) sn->as_string();
 }
 
 }  // namespace capbench

@@ -420,6 +420,17 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
   for (const auto& [a, b] : again) remeasured.push_back({a, b});
   fabric["remeasured"] = std::move(remeasured);
   if (l.nodes == 2) fabric["note"] = "two nodes: one pair, nothing to compare it with, no pair re-measured";
+  // The benchmark's own reading, by its re-measure rule: pairs still short (alone where
+  // re-measured) and the node they share. Reports judge again by the criteria's thresholds.
+  FabricCriteria own;
+  own.min_bandwidth_fraction = plan.remeasure_below;
+  const auto verdict = judge_fabric(fabric, own);
+  std::set<std::pair<int, int>> short_set;
+  for (const auto& fl : verdict.flagged) short_set.insert({std::min(fl.a, fl.b), std::max(fl.a, fl.b)});
+  json short_json = json::array();
+  for (const auto& [a, b] : short_set) short_json.push_back({a, b});
+  fabric["short_pairs"] = std::move(short_json);
+  fabric["shared_node"] = verdict.shared ? json(l.hosts[std::size_t(*verdict.shared)]) : json(nullptr);
   fabric_ = {{"fabric", std::move(fabric)}};
 
   RankResult r;

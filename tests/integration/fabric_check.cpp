@@ -1,7 +1,8 @@
 // Prints what a results file's fabric case says (through the strict reader and judge_fabric):
 //   fabric_check RESULTS [--min-bandwidth B/s] [--min-fraction F] [--max-latency S]
 // lines "hosts N", "checked ...", "flagged HOST_A HOST_B rail K METRIC VALUE PHASE",
-// "shared HOST" or "shared none", "failed_pairs N". Exit 2 when the file is unreadable or
+// "shared HOST" or "shared none", "failed_pairs N", "benchmark_shared HOST|none"
+// (info.fabric.shared_node, by the benchmark's own re-measure rule). Exit 2 when the file is unreadable or
 // holds no fabric matrices.
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
                     j.hosts[std::size_t(fl.b)].c_str(), fl.rail, fl.metric.c_str(), fl.value, fl.phase.c_str());
       std::printf("shared %s\n", j.shared ? j.hosts[std::size_t(*j.shared)].c_str() : "none");
       std::printf("failed_pairs %d\n", j.failed_pairs);
+      const auto& own = cs.info.at("fabric").value("shared_node", capbench::json(nullptr));
+      std::printf("benchmark_shared %s\n", own.is_string() ? own.get<std::string>().c_str() : "none");
       return 0;
     }
     std::fprintf(stderr, "fabric_check: %s has no fabric matrices\n", argv[1]);

@@ -58,6 +58,7 @@ case "$scenario" in
     fabric_case
     slow=${CLUSTER_HOSTS[2]}
     grep -qx "shared $slow" "$work/check.txt" || fail "the results do not name $slow as the shared node"
+    grep -qx "benchmark_shared $slow" "$work/check.txt" || fail "the benchmark's own shared_node is not $slow"
     grep '^flagged' "$work/check.txt" | grep -v -q "$slow" && fail "a pair without $slow was flagged"
     grep -q '^flagged' "$work/check.txt" || fail "nothing flagged"
     [[ $report_rc -eq 1 ]] || fail "capreport report exit $report_rc, expected 1 (a criterion failed)"
@@ -69,6 +70,7 @@ case "$scenario" in
     fabric_case
     grep -q '^flagged' "$work/check.txt" && fail "pairs flagged with nothing planted"
     grep -qx "shared none" "$work/check.txt" || fail "a shared node named with nothing planted"
+    grep -qx "benchmark_shared none" "$work/check.txt" || fail "the benchmark named a shared node with nothing planted"
     [[ $report_rc -eq 0 ]] || { cat "$work/report.out" >&2; fail "capreport report exit $report_rc, expected 0"; }
     ;;
   smoke)
