@@ -4,6 +4,7 @@
 # mpirun over TCP.
 #   fabric_planted  a 20 Mbit/s rate limit on node 2's link: the results and the report name node 2
 #   fabric_clean    nothing planted: nothing flagged
+#   fabric_wrong    one received word corrupted on node 1 (CAPBENCH_FAULT kind=wrong): that pair fails
 #   smoke           the smoke suite, 2 ranks per node: the results show 4 hosts
 #   kill_node       node 1's ranks killed mid-case: the results name node 1's host
 # Usage: netns_fabric.sh SCENARIO CAPBENCH CAPREPORT FABRIC_CHECK FAULTS_CHECK SOURCE_DIR WORKDIR
@@ -72,6 +73,15 @@ case "$scenario" in
     grep -qx "shared none" "$work/check.txt" || fail "a shared node named with nothing planted"
     grep -qx "benchmark_shared none" "$work/check.txt" || fail "the benchmark named a shared node with nothing planted"
     [[ $report_rc -eq 0 ]] || { cat "$work/report.out" >&2; fail "capreport report exit $report_rc, expected 0"; }
+    ;;
+  fabric_wrong)
+    # One wrong word received by rank 1 (node 1): its pair fails, named; the others pass.
+    run 1 "$here/netns_fabric_suite.json" -x CAPBENCH_FAULT=rank=1,case=1,kind=wrong
+    [[ $rc -eq 1 ]] || fail "capbench exit $rc, expected 1 (a pair failed its payload check)"
+    "$fabric_check" "$results" >"$work/check.txt" || fail "fabric_check failed"
+    grep -qx "failed_pairs 1" "$work/check.txt" || fail "expected exactly one failed pair: $(cat "$work/check.txt")"
+    "$faults_check" "$results" case0=failed case0.rank1=failed "case0.rank1~payload words received wrong" \
+      case0.rank2=ok case0.rank3=ok >&2 || fail "the failed pair is not the one planted"
     ;;
   smoke)
     run 2 "$src/configs/suites/smoke.json"
