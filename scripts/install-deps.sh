@@ -30,6 +30,8 @@ test_packages=(
   chromium
   # tests/scripts: scripts/h200_reference.py's comparison on the kept H200 evidence.
   python3
+  # tests/integration/netns_*: the namespace cluster (ip netns, tc, unshare).
+  iproute2 util-linux
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")
