@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A cluster of "nodes" on one machine, for tests that need real host boundaries (sourced).
 # Each node is a network namespace with one veth link to a bridge in a namespace of its own,
 # an address in a private /24 and its own host name (a UTS namespace entered by the rsh agent).
@@ -12,7 +13,10 @@
 
 cluster_supported() {
   [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (network namespaces)"; return 1; }
-  command -v ip >/dev/null && command -v unshare >/dev/null || { echo "SKIP: needs ip and unshare"; return 1; }
+  if ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
+    echo "SKIP: needs ip and unshare"
+    return 1
+  fi
   local probe="fabprobe$$"
   if ! ip netns add "$probe" 2>/dev/null; then
     echo "SKIP: cannot create network namespaces here"
@@ -60,7 +64,7 @@ cluster_up() {
     ip -n "$ns" link set eth0 up
     ip -n "$ns" link set lo up
   done
-  local hosts="$CLUSTER_DIR/hosts" map="$CLUSTER_DIR/nodes"
+  local map="$CLUSTER_DIR/nodes"
   : >"$map"
   for ((i = 0; i < nodes; i++)); do
     echo "${CLUSTER_HOSTS[$i]} ${CLUSTER_NS[$i]} ${CLUSTER_ADDRS[$i]}" >>"$map"
@@ -78,7 +82,6 @@ exec ip netns exec "\$ns" unshare --uts bash -c "hostname \$name; \$*"
 EOF
   chmod +x "$CLUSTER_DIR/agent"
   CLUSTER_AGENT="$CLUSTER_DIR/agent"
-  CLUSTER_MAP="$map"
 }
 
 # cluster_hostfile SLOTS: every node with SLOTS slots, by address (mpirun resolves no names).
@@ -95,12 +98,13 @@ cluster_mpirun() {
   shift
   local hostfile
   hostfile=$(cluster_hostfile "$slots")
+  # shellcheck disable=SC2016  # expanded by the inner bash
   ip netns exec "${CLUSTER_NS[0]}" unshare --uts bash -c 'hostname "$0"; exec "$@"' "${CLUSTER_HOSTS[0]}" \
     env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
     mpirun --hostfile "$hostfile" --oversubscribe \
     --mca plm_rsh_agent "$CLUSTER_AGENT" --mca plm_rsh_no_tree_spawn 1 \
     --mca oob_tcp_if_include "$CLUSTER_SUBNET" --mca btl_tcp_if_include "$CLUSTER_SUBNET" \
-    --mca btl ${CLUSTER_BTL:-tcp,self,vader} --mca pml ob1 --bind-to none "$@"
+    --mca btl "${CLUSTER_BTL:-tcp,self,vader}" --mca pml ob1 --bind-to none "$@"
 }
 
 # cluster_slow_node NODE RATE: a token-bucket rate limit on NODE's link, both directions.
