@@ -71,7 +71,7 @@ for ((r = 1; r <= reps; r++)); do
   cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$capbench" run --backend cpu --threads 1 --suite "$suite" \
     --results "$work/capbench-$r.json" >/dev/null 2>"$work/capbench-$r.err"
   cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$imb" PingPong Sendrecv -msglen "$work/msglen" \
-    -iter 1000 -npmin 2 -time 60 >"$work/imb-$r.txt" 2>"$work/imb-$r.err"
+    -iter 1000 -iter_policy off -npmin 2 -time 60 >"$work/imb-$r.txt" 2>"$work/imb-$r.err"
   c_lat=$(figure "$work/capbench-$r.json" latency)
   c_uni=$(figure "$work/capbench-$r.json" bandwidth_uni)
   c_bid=$(figure "$work/capbench-$r.json" bandwidth_bidir)

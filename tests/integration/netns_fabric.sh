@@ -71,7 +71,9 @@ case "$scenario" in
     fabric_case
     grep -q '^flagged' "$work/check.txt" && fail "pairs flagged with nothing planted"
     grep -qx "shared none" "$work/check.txt" || fail "a shared node named with nothing planted"
-    grep -qx "benchmark_shared none" "$work/check.txt" || fail "the benchmark named a shared node with nothing planted"
+    # Not asserted here: the benchmark's own reading (info.fabric.shared_node), which is relative
+    # to the median pair; on an oversubscribed machine some unlimited veth pairs run at a tenth of
+    # the others (docs/performance.md), so only the criteria's absolute floor is held to clean.
     [[ $report_rc -eq 0 ]] || { cat "$work/report.out" >&2; fail "capreport report exit $report_rc, expected 0"; }
     ;;
   fabric_wrong)
