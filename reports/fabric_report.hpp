@@ -9,7 +9,8 @@
 
 namespace capbench {
 
-// criteria "fabric": [{"id", "min_bandwidth": quantity, "min_fraction_of_median": f, "max_latency": quantity}]
+// criteria "fabric": [{"id", "min_bandwidth": quantity in B/s, "min_fraction_of_median": f,
+//                      "max_latency": quantity in s (e.g. {"value": 20e-6, "unit": "s"})}]
 std::vector<FabricCriterion> read_fabric_criteria(const ConfigNode& list);
 CriterionResult evaluate_fabric_criterion(const FabricCriterion& c, const Analysis& a);
 
