@@ -43,12 +43,12 @@ if [[ ! -x $imb ]]; then
 fi
 [[ -x $imb ]] || { echo "fabric_vs_imb.sh: IMB-MPI1 did not build (see $work/imb-build.log)" >&2; exit 1; }
 
-# shellcheck source=tests/integration/netns_cluster.sh
+# shellcheck source-path=SCRIPTDIR source=../tests/integration/netns_cluster.sh
 source "$here/tests/integration/netns_cluster.sh"
 cluster_supported || exit 77
 trap cluster_down EXIT
 cluster_up 2
-CLUSTER_BTL=tcp,self  # two nodes, one rank each: every byte over the veth link
+export CLUSTER_BTL=tcp,self  # read by cluster_mpirun; two nodes, one rank each: every byte over the veth link
 
 suite="$work/suite.json"
 cat >"$suite" <<JSON

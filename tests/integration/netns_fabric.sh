@@ -12,7 +12,7 @@
 set -uo pipefail
 scenario=$1 capbench=$2 capreport=$3 fabric_check=$4 faults_check=$5 src=$6 work=$7
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/integration/netns_cluster.sh
+# shellcheck source-path=SCRIPTDIR source=netns_cluster.sh
 source "$here/netns_cluster.sh"
 cluster_supported || exit 77
 rm -rf "$work" && mkdir -p "$work"
