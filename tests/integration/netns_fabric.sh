@@ -11,6 +11,7 @@
 # Exit 77 (skipped) where not root or namespaces cannot be made.
 set -uo pipefail
 scenario=$1 capbench=$2 capreport=$3 fabric_check=$4 faults_check=$5 src=$6 work=$7
+check_results=$(dirname "$fabric_check")/check_results
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=netns_cluster.sh
 source "$here/netns_cluster.sh"
@@ -91,6 +92,7 @@ case "$scenario" in
     "$fabric_check" "$results" >"$work/check.txt"
     grep -qx "hosts 4" "$work/check.txt" || fail "expected 4 hosts, got: $(head -1 "$work/check.txt")"
     "$faults_check" "$results" status=complete >&2 || fail "results not complete"
+    "$check_results" "$results" 8 cpu >&2 || fail "check_results found problems in the smoke results"
     ;;
   kill_node)
     # Node 1's first rank (rank 2: 2 ranks a node, by slot) is held at the start of the case;
