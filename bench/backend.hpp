@@ -64,6 +64,9 @@ class Benchmark {
   // collective's time is the slowest rank's): the runner records them once, in the case, with
   // this text as their basis, instead of once per rank.
   virtual std::string job_wide_basis() const { return {}; }
+  // Keys the runner adds to the case's info after run() (rank 0's), e.g. the fabric's
+  // node x node matrices; null when none.
+  virtual json job_wide_info() const { return nullptr; }
 };
 
 struct BackendOptions {

@@ -242,24 +242,62 @@ std::vector<PlannedCase> expand_storage(const ConfigNode& c, const CaseDefaults&
   return out;
 }
 
+// Point-to-point between nodes, every pair (bench/fabric). Sizes are whole 32-bit words: the
+// payload is a word pattern the receiver regenerates.
+std::vector<PlannedCase> expand_fabric(const ConfigNode& c, const CaseDefaults& d) {
+  c.allow_only({CAPBENCH_COMMON_CASE_KEYS, "latency_sizes", "bandwidth_sizes", "window", "latency_iterations",
+                "remeasure_below"});
+  const auto common = read_common(c, d);
+  auto sizes = [&](const char* key, std::int64_t fallback) {
+    json out = json::array({fallback});
+    if (auto n = c.find(key)) {
+      out = read_sizes(*n);
+      for (std::size_t i = 0; i < out.size(); ++i)
+        if (out[i].get<std::int64_t>() % 4 != 0)
+          (n->raw().is_array() ? (*n)[i] : *n).fail("sizes that are whole 4-byte words (a multiple of 4 bytes)");
+    }
+    return out;
+  };
+  const json latency_sizes = sizes("latency_sizes", 8);
+  const json bandwidth_sizes = sizes("bandwidth_sizes", std::int64_t(4) << 20);
+  const std::int64_t window = c.has("window") ? c.at("window").as_int_in(1, 1024) : 16;
+  std::int64_t largest = 0;
+  for (const auto& s : bandwidth_sizes) largest = std::max(largest, s.get<std::int64_t>());
+  if (largest * window > (std::int64_t(1) << 30))
+    c.at(c.has("window") ? "window" : "bandwidth_sizes")
+        .fail(fmt::format("window x largest bandwidth size of at most 1 GiB (the receive slots); {} x {} B is more",
+                          window, largest));
+  const std::int64_t latency_iterations =
+      c.has("latency_iterations") ? c.at("latency_iterations").as_int_in(10, kMaxIterations) : 1000;
+  double remeasure_below = 0.8;
+  if (auto r = c.find("remeasure_below")) {
+    remeasure_below = r->as_fraction();
+    if (remeasure_below <= 0) r->fail("a fraction of the median pair in (0, 1]");
+  }
+  return {make_case(common, "fabric", "fabric/pairs",
+                    {{"latency_sizes", latency_sizes}, {"bandwidth_sizes", bandwidth_sizes}, {"window", window},
+                     {"latency_iterations", latency_iterations}, {"remeasure_below", remeasure_below}})};
+}
+
 }  // namespace
 
 const std::vector<std::string>& known_benchmarks() {
   static const std::vector<std::string> k{"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu",
-                                          "storage"};
+                                          "storage", "fabric"};
   return k;
 }
 
 std::vector<PlannedCase> expand_case(const ConfigNode& c, const CaseDefaults& d) {
   c.expect_object();
   const auto bench = c.at("benchmark").as_enum(
-      {"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu", "storage"});
+      {"gemm", "stream", "collective", "host_device", "p2p", "device_copy", "lu", "storage", "fabric"});
   if (bench == "storage") return expand_storage(c, d);
   if (bench == "gemm") return expand_gemm(c, d);
   if (bench == "stream") return expand_stream(c, d);
   if (bench == "collective") return expand_collective(c, d);
   if (bench == "host_device") return expand_host_device(c, d);
   if (bench == "lu") return expand_lu(c, d);
+  if (bench == "fabric") return expand_fabric(c, d);
   if (bench == "p2p") return expand_bytes_only(c, d, "p2p", std::int64_t(256) << 20);
   return expand_bytes_only(c, d, "device_copy", std::int64_t(1) << 30);
 }

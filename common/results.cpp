@@ -3,6 +3,7 @@
 #include "common/input_limits.hpp"
 #include "common/results_consistency.hpp"
 #include "common/utf8.hpp"
+#include "common/fabric.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -320,6 +321,7 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
     if (auto i = c.find("info")) {
       i->expect_object();
       cr.info = i->raw();
+      if (auto f = i->find("fabric")) check_fabric_info(*f, cr.benchmark);
     }
     std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
     // `path` is called only on an error: half a million paths are not formatted for nothing.

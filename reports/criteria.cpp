@@ -9,6 +9,7 @@
 
 #include "common/precision.hpp"
 #include "common/sha256.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/quantity.hpp"
 #include "reports/summary.hpp"
@@ -66,7 +67,7 @@ CriteriaConfig load_criteria(const std::string& path) {
   const json j = load_jsonc_file(path, &text);
   ConfigNode root(j, path);
   root.allow_only({"schema", "name", "description", "per_gpu", "per_node", "collectives", "system", "verification",
-                   "telemetry", "health", "storage"});
+                   "telemetry", "health", "storage", "fabric"});
   const auto schema = root.at("schema");
   if (schema.as_string() != "capbench.criteria/1") schema.fail("\"capbench.criteria/1\"");
   CriteriaConfig c;
@@ -140,6 +141,7 @@ CriteriaConfig load_criteria(const std::string& path) {
   }
   if (auto h = root.find("health")) c.health = health_criterion_from(*h);
   if (auto st = root.find("storage")) c.storage = read_storage_criteria(*st);
+  if (auto f = root.find("fabric")) c.fabric = read_fabric_criteria(*f);
   return c;
 }
 
@@ -492,6 +494,7 @@ Verdict evaluate_criteria(const CriteriaConfig& c, const Analysis& a) {
   if (c.max_throttled_fraction) telemetry(v, a, *c.max_throttled_fraction);
   if (c.health) v.results.push_back(evaluate_health(*c.health, *a.results));
   evaluate_storage_criteria(c.storage, a, &v);
+  for (const auto& f : c.fabric) v.results.push_back(evaluate_fabric_criterion(f, a));
   for (const auto& r : v.results) {
     if (r.status == "PASS") ++v.passed;
     else if (r.status == "FAIL") ++v.failed;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fabric.hpp"
 #include "reports/capacity.hpp"
 #include "reports/health_criteria.hpp"
 #include "reports/storage_config.hpp"
@@ -36,6 +37,12 @@ struct SystemCriterion {
   std::optional<double> min_value, min_fraction_of_target;
 };
 
+// Pairs of nodes of a fabric case (reports/fabric_report.cpp).
+struct FabricCriterion {
+  std::string id;
+  FabricCriteria rule;
+};
+
 struct CriteriaConfig {
   std::string file, sha256, name, description;
   std::vector<PerGpuCriterion> per_gpu;
@@ -46,6 +53,7 @@ struct CriteriaConfig {
   std::optional<double> max_throttled_fraction;
   std::optional<HealthCriterion> health;  // reports/health_criteria.hpp
   std::vector<StorageCriterion> storage;  // reports/storage_report.cpp evaluates them
+  std::vector<FabricCriterion> fabric;
 };
 
 CriteriaConfig load_criteria(const std::string& path);

@@ -15,6 +15,7 @@
 #include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
 #include "reports/storage_report.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -226,6 +227,7 @@ string render_html(const ReportInputs& in) {
     }
   }
 
+  o += render_fabric_html(in);  // the node x node heat map (reports/fabric_report.cpp)
   o += render_storage_html(a);
   if (!a.problems.empty()) {
     o += fmt::format("<h2>Problems ({})</h2><p class=\"note\">Failed, timed-out, missing or unverified rank results; "

@@ -6,6 +6,7 @@
 #include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
 #include "reports/storage_report.hpp"
+#include "reports/fabric_report.hpp"
 #include "reports/report.hpp"
 #include "reports/report_section.hpp"
 #include "reports/summary.hpp"
@@ -144,6 +145,7 @@ std::string render_markdown(const ReportInputs& in) {
   // One section per stage the results hold; a stage not measured has none.
   for (const auto& section : report_sections())
     if (section.present(in)) o += "## " + md_escape(section.title) + "\n\n" + section.markdown(in);
+  o += render_fabric_markdown(in);  // the node x node matrix (reports/fabric_report.cpp)
 
   if (!a.gemm.empty() || !a.stream.empty()) {
     o += fmt::format("## Outliers\n\nModified z-score 0.6745·(x − median)/MAD of each {0} within its model and precision, "

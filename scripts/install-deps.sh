@@ -36,6 +36,8 @@ test_packages=(
   python3-jsonschema
   # scripts/storage_vs_ior.sh: builds IOR and mdtest from the peer tarball (./bootstrap).
   autoconf automake libtool
+  # tests/integration/netns_*: the namespace cluster (ip netns, tc, unshare).
+  iproute2 util-linux
 )
 if [[ "$with_tests" == 1 ]]; then
   packages+=("${test_packages[@]}")

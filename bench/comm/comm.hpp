@@ -68,6 +68,12 @@ class Comm {
   // runs on that case's communicator, like barrier().
   WaitResult all_max(std::vector<double>* values, const Deadline& deadline);
 
+  // The case's own communicator (MPI_COMM_NULL outside a case), for a benchmark's
+  // point-to-point traffic; a benchmark that abandons an operation on it says so, so that it
+  // is never freed (see end_case).
+  MPI_Comm case_comm() const { return case_comm_; }
+  void abandon_case_comm() { case_comm_clean_ = false; }
+
   // Polled while waiting; returns true when the wait should stop early (signal received).
   void set_stop_check(std::function<bool()> f) { stop_check_ = std::move(f); }
 

@@ -15,6 +15,7 @@
 
 #include "bench/collective/collective_benchmark.hpp"
 #include "bench/cpu/cpu_peak.hpp"
+#include "bench/fabric/fabric_benchmark.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/lu/lu_benchmark.hpp"
 #include "bench/storage/storage_benchmark.hpp"
@@ -96,6 +97,7 @@ class CpuBackend final : public Backend {
     if (benchmark == "collective") return std::make_unique<CollectiveBenchmark>(make_mpi_collective(comm_));
     if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cpu_lu(threads_, comm_.local_size()));
     if (benchmark == "storage") return make_storage_benchmark();
+    if (benchmark == "fabric") return std::make_unique<FabricBenchmark>(make_mpi_fabric(), comm_);
     return nullptr;
   }
 

@@ -18,6 +18,7 @@
 #include "bench/cuda/nccl_session.hpp"
 #include "bench/cuda/energy_window.hpp"
 #include "bench/cuda/nvml.hpp"
+#include "bench/fabric/fabric_benchmark.hpp"
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/lu/lu_benchmark.hpp"
@@ -143,6 +144,10 @@ class CudaBackend final : public Backend {
                                });
     }
     if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cuda_lu(dev_));
+    if (benchmark == "fabric") {
+      if (!nccl_) nccl_ = make_nccl_session(dev_, comm_, case_);
+      return std::make_unique<FabricBenchmark>(make_nccl_fabric(nccl_), comm_);
+    }
     if (benchmark == "device_copy") return make_device_copy_benchmark(dev_);
     if (benchmark == "host_device") return make_host_device_benchmark(dev_);
     if (benchmark == "p2p") return make_p2p_benchmark(dev_);

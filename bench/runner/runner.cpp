@@ -592,6 +592,8 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       cr.metrics = std::move(job_metrics);
       cr.info["metrics_basis"] = job_basis;
     }
+    if (bench)
+      if (const json extra = bench->job_wide_info(); extra.is_object()) cr.info.update(extra);
     thin_samples(cr, opts.all_samples_up_to);
     const std::string status = derive_case_status(cr.ranks);
     if (status == "failed") {

@@ -153,16 +153,26 @@ int main(int argc, char** argv) {
     if (storage) check_storage_case(c, nranks);
     const bool job_wide = !c.metrics.empty() && !storage;
     if (job_wide) {
-      expect(collective, c.id + ": job-wide metrics only on collective and storage cases");
+      expect(collective || c.benchmark == "fabric", c.id + ": job-wide metrics only on collective, storage and fabric cases");
       expect(c.info.contains("metrics_basis") && c.info["metrics_basis"].is_string() &&
                  !c.info["metrics_basis"].get<std::string>().empty(),
              c.id + ": info.metrics_basis says how the job-wide figures were formed");
-      for (const auto& m : c.metrics)
-        check_metric(m, c, true, m.name == "busbw" && factor == 0.0, c.id + " (job)");
-      if (!c.ranks.empty() && c.ranks.front().info.contains("sizes_bytes"))
-        check_collective_sizes(c.metrics, c.ranks.front().info.at("sizes_bytes"), factor, c.id + " (job)");
-      else
-        expect(false, c.id + ": rank results give the sizes run (info.sizes_bytes)");
+      for (const auto& m : c.metrics) {
+        if (collective) {
+          check_metric(m, c, true, m.name == "busbw" && factor == 0.0, c.id + " (job)");
+          continue;
+        }
+        // fabric: one sample per node pair and rail, each finite and positive; the matrices
+        // are checked by the strict reader (check_fabric_info).
+        expect(!m.samples.empty() && m.stats.n == m.samples.size(), c.id + " " + m.name + ": one sample per pair");
+        for (double v : m.samples) expect(std::isfinite(v) && v > 0, c.id + " " + m.name + ": finite positive");
+      }
+      if (collective) {
+        if (!c.ranks.empty() && c.ranks.front().info.contains("sizes_bytes"))
+          check_collective_sizes(c.metrics, c.ranks.front().info.at("sizes_bytes"), factor, c.id + " (job)");
+        else
+          expect(false, c.id + ": rank results give the sizes run (info.sizes_bytes)");
+      }
     }
     for (const auto& rr : c.ranks) {
       const std::string where = fmt::format("{} rank {}", c.id, rr.rank);

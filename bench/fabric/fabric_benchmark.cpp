@@ -1,0 +1,453 @@
+#include "bench/fabric/fabric_benchmark.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/fabric.hpp"
+#include "common/stats.hpp"
+#include "bench/timing.hpp"
+
+namespace capbench {
+
+namespace {
+
+constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+constexpr int kHostChars = 64;
+
+// Waits for MPI requests on the case's communicator, bounded by the deadline. An abandoned
+// wait leaves its buffers to the caller, who keeps them alive (MPI may still write them).
+void wait_bounded(Comm& comm, MPI_Request* reqs, int n, const Deadline& deadline, const char* what) {
+  auto sleep = std::chrono::microseconds(20);
+  const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
+  for (;;) {
+    int done = 0;
+    MPI_Testall(n, reqs, &done, MPI_STATUSES_IGNORE);
+    if (done) return;
+    if (deadline.expired()) {
+      comm.abandon_case_comm();
+      throw CaseTimeout(fmt::format("deadline passed {}", what));
+    }
+    if (std::chrono::steady_clock::now() < spin_until) {
+      std::this_thread::yield();
+      continue;
+    }
+    std::this_thread::sleep_for(sleep);
+    sleep = std::min(sleep * 2, std::chrono::microseconds(2000));
+  }
+}
+
+// Every rank's `mine` (the same length everywhere), in rank order, on every rank.
+template <class T>
+std::vector<T> all_gather(Comm& comm, const std::vector<T>& mine, const Deadline& deadline, const char* what) {
+  // Heap buffers leaked on purpose when the wait is abandoned.
+  auto* in = new std::vector<T>(mine);
+  auto* out = new std::vector<T>(mine.size() * static_cast<std::size_t>(comm.size()));
+  const int bytes = static_cast<int>(mine.size() * sizeof(T));
+  MPI_Request req;
+  MPI_Iallgather(in->data(), bytes, MPI_BYTE, out->data(), bytes, MPI_BYTE, comm.case_comm(), &req);
+  wait_bounded(comm, &req, 1, deadline, what);
+  std::vector<T> result = std::move(*out);
+  delete in;
+  delete out;
+  return result;
+}
+
+void meet(Comm& comm, const Deadline& deadline, const char* what) {
+  const auto w = comm.barrier(deadline);
+  if (!w.complete)
+    throw CaseTimeout(w.interrupted ? std::string("stopped by a signal") : fmt::format("deadline passed {}", what));
+}
+
+// Who is where: node, rail (local rank) and host of every rank.
+struct Layout {
+  int nodes = 0, rails = 0;
+  std::vector<std::string> hosts;              // by node
+  std::vector<std::vector<int>> rank_of;       // [node][rail] -> world rank
+  std::vector<int> node_of, rail_of;           // by world rank
+};
+
+Layout exchange_layout(Comm& comm, const Deadline& deadline) {
+  std::vector<char> mine(kHostChars + 8, 0);
+  const int me[2] = {comm.node_index(), comm.local_rank()};
+  std::memcpy(mine.data(), me, sizeof me);
+  std::strncpy(mine.data() + 8, comm.host().c_str(), kHostChars - 1);
+  const auto all = all_gather(comm, mine, deadline, "exchanging where the ranks are");
+  Layout l;
+  l.nodes = comm.node_count();
+  l.hosts.assign(static_cast<std::size_t>(l.nodes), "");
+  std::vector<std::vector<std::pair<int, int>>> local(static_cast<std::size_t>(l.nodes));
+  for (int r = 0; r < comm.size(); ++r) {
+    const char* rec = all.data() + static_cast<std::size_t>(r) * mine.size();
+    int who[2];
+    std::memcpy(who, rec, sizeof who);
+    l.node_of.push_back(who[0]);
+    l.rail_of.push_back(who[1]);
+    local[static_cast<std::size_t>(who[0])].emplace_back(who[1], r);
+    l.hosts[static_cast<std::size_t>(who[0])] = std::string(rec + 8);
+  }
+  l.rails = std::numeric_limits<int>::max();
+  for (auto& v : local) {
+    std::sort(v.begin(), v.end());
+    l.rails = std::min(l.rails, static_cast<int>(v.size()));
+  }
+  for (auto& v : local) {
+    std::vector<int> ranks;
+    for (int k = 0; k < l.rails; ++k) ranks.push_back(v[static_cast<std::size_t>(k)].second);
+    l.rank_of.push_back(std::move(ranks));
+  }
+  return l;
+}
+
+struct Plan {
+  std::vector<std::int64_t> latency_sizes, bandwidth_sizes;
+  int window = 1, latency_iterations = 1000, warmup = 0, iterations = 1;
+  double remeasure_below = 0.8;
+  std::uint64_t case_seed = 0;
+  // One record per measured pair on each rank: per latency size median and p99 (initiator),
+  // per bandwidth size one-way out (as sender) and both ways (initiator); then mismatches.
+  std::size_t record_size() const { return 2 * latency_sizes.size() + 2 * bandwidth_sizes.size() + 1; }
+};
+
+// This rank's side of one pair: a record as above, NaN where the other side holds the figure.
+std::vector<double> measure_pair(FabricTransport& t, const Plan& plan, int peer, bool initiator, bool& corrupt,
+                                 const Deadline& deadline, std::string& error) {
+  std::vector<double> rec;
+  std::int64_t mismatches = 0;
+  auto task = [&](std::int64_t bytes, int warmup, int count) {
+    PairTask k;
+    k.peer = peer;
+    k.initiator = initiator;
+    k.bytes = bytes;
+    k.warmup = warmup;
+    k.count = count;
+    k.window = plan.window;
+    k.case_seed = plan.case_seed;
+    k.corrupt = std::exchange(corrupt, false);
+    return k;
+  };
+  for (const auto bytes : plan.latency_sizes) {
+    const auto o = t.ping_pong(task(bytes, std::max(plan.latency_iterations / 10, 1), plan.latency_iterations),
+                               deadline);
+    mismatches += o.mismatches;
+    if (initiator && !o.seconds.empty()) {
+      std::vector<double> half;
+      for (double s : o.seconds) half.push_back(s / 2);
+      std::sort(half.begin(), half.end());
+      rec.push_back(percentile_sorted(half, 50));
+      rec.push_back(percentile_sorted(half, 99));
+    } else {
+      rec.push_back(kNone);
+      rec.push_back(kNone);
+    }
+  }
+  auto median_bw = [&](const PairOutcome& o, double bytes_per_exchange) {
+    std::vector<double> bw;
+    for (double s : o.seconds) bw.push_back(bytes_per_exchange / s);
+    return bw.empty() ? kNone : median(bw);
+  };
+  for (const auto bytes : plan.bandwidth_sizes) {
+    const double window_bytes = double(bytes) * plan.window;
+    // One way, the initiator's node sending first, then the other.
+    double out_bw = kNone;
+    for (int leg = 0; leg < 2; ++leg) {
+      const bool sending = (leg == 0) == initiator;
+      const auto o = t.stream(task(bytes, plan.warmup, plan.iterations), sending ? StreamMode::send : StreamMode::receive,
+                              deadline);
+      mismatches += o.mismatches;
+      if (sending) out_bw = median_bw(o, window_bytes);
+    }
+    rec.push_back(out_bw);
+    const auto o = t.stream(task(bytes, plan.warmup, plan.iterations), StreamMode::both, deadline);
+    mismatches += o.mismatches;
+    rec.push_back(initiator ? median_bw(o, 2 * window_bytes) : kNone);
+  }
+  rec.push_back(double(mismatches));
+  if (mismatches > 0) error = fmt::format("{} payload words received wrong", mismatches);
+  return rec;
+}
+
+// The figures of one node pair on one rail, from the records of both its ranks.
+struct PairResult {
+  int a = 0, b = 0, rail = 0;
+  std::vector<double> latency, latency_p99;        // per latency size
+  std::vector<double> uni_ab, uni_ba, bidir;       // per bandwidth size
+  bool failed = false;
+  std::string error;
+};
+
+PairResult combine(const Plan& plan, int a, int b, int rail, const double* rec_a, const double* rec_b) {
+  PairResult p;
+  p.a = a;
+  p.b = b;
+  p.rail = rail;
+  const std::size_t L = plan.latency_sizes.size(), B = plan.bandwidth_sizes.size();
+  for (std::size_t i = 0; i < L; ++i) {
+    p.latency.push_back(rec_a[2 * i]);
+    p.latency_p99.push_back(rec_a[2 * i + 1]);
+  }
+  for (std::size_t i = 0; i < B; ++i) {
+    p.uni_ab.push_back(rec_a[2 * L + 2 * i]);
+    p.uni_ba.push_back(rec_b[2 * L + 2 * i]);
+    p.bidir.push_back(rec_a[2 * L + 2 * i + 1]);
+  }
+  const double bad_a = rec_a[plan.record_size() - 1], bad_b = rec_b[plan.record_size() - 1];
+  if (bad_a > 0 || bad_b > 0) {
+    p.failed = true;
+    p.error = fmt::format("payload check failed: {} wrong words received on node {}, {} on node {}", bad_a, a, bad_b, b);
+  }
+  return p;
+}
+
+// Measures `pairs` (node pairs) at once on every rail; returns their results on every rank.
+std::vector<PairResult> measure_round(Comm& comm, FabricTransport& t, const Plan& plan, const Layout& l,
+                                      const FabricRound& pairs, bool& corrupt, const Deadline& deadline,
+                                      std::vector<std::string>& my_errors, std::int64_t& my_mismatches) {
+  const int me = comm.rank();
+  const int node = l.node_of[static_cast<std::size_t>(me)], rail = l.rail_of[static_cast<std::size_t>(me)];
+  std::vector<double> rec(plan.record_size(), kNone);
+  rec.back() = 0;
+  meet(comm, deadline, "waiting for the ranks at the start of a round");
+  const int partner = partner_in_round(pairs, node);
+  if (partner >= 0 && rail < l.rails) {
+    const int peer = l.rank_of[static_cast<std::size_t>(partner)][static_cast<std::size_t>(rail)];
+    std::string error;
+    rec = measure_pair(t, plan, peer, node < partner, corrupt, deadline, error);
+    my_mismatches += static_cast<std::int64_t>(rec.back());
+    if (!error.empty())
+      my_errors.push_back(fmt::format("pair {} - {} (rail {}, peer rank {} on {}): {}", l.hosts[std::size_t(node)],
+                                      l.hosts[std::size_t(partner)], rail, peer, l.hosts[std::size_t(partner)], error));
+  }
+  const auto all = all_gather(comm, rec, deadline, "collecting the figures of a round");
+  std::vector<PairResult> out;
+  for (const auto& [a, b] : pairs)
+    for (int k = 0; k < l.rails; ++k) {
+      const auto ra = static_cast<std::size_t>(l.rank_of[std::size_t(a)][std::size_t(k)]);
+      const auto rb = static_cast<std::size_t>(l.rank_of[std::size_t(b)][std::size_t(k)]);
+      out.push_back(combine(plan, a, b, k, all.data() + ra * plan.record_size(), all.data() + rb * plan.record_size()));
+    }
+  return out;
+}
+
+// The node pairs that fell short of the re-measure rule on any metric, in order.
+std::vector<std::pair<int, int>> short_pairs(const Plan& plan, const std::vector<PairResult>& results) {
+  std::set<std::pair<int, int>> out;
+  auto check = [&](FabricSense sense, auto value_of, std::size_t sizes) {
+    for (std::size_t s = 0; s < sizes; ++s) {
+      std::vector<PairFigure> figs;
+      for (const auto& r : results) {
+        if (r.failed) continue;
+        for (const double v : value_of(r, s))
+          if (std::isfinite(v)) figs.push_back({r.a, r.b, r.rail, v});
+      }
+      FlagRule rule;
+      rule.sense = sense;
+      rule.fraction_of_median = plan.remeasure_below;
+      const auto f = flag_pairs(figs, rule);
+      for (const auto i : f.flagged) out.insert({figs[i].a, figs[i].b});
+    }
+  };
+  check(FabricSense::lower_better, [](const PairResult& r, std::size_t s) { return std::vector<double>{r.latency[s]}; },
+        plan.latency_sizes.size());
+  check(FabricSense::higher_better,
+        [](const PairResult& r, std::size_t s) { return std::vector<double>{r.uni_ab[s], r.uni_ba[s], r.bidir[s]}; },
+        plan.bandwidth_sizes.size());
+  return {out.begin(), out.end()};
+}
+
+json null_matrix(int n) {
+  json m = json::array();
+  for (int i = 0; i < n; ++i) m.push_back(json(std::vector<std::nullptr_t>(static_cast<std::size_t>(n), nullptr)));
+  return m;
+}
+
+void set_cell(json& m, int i, int j, double v) {
+  if (std::isfinite(v)) m[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = v;
+}
+
+// Matrices of every metric, size and rail for one phase.
+void add_matrices(json& out, const Plan& plan, const Layout& l, const std::vector<PairResult>& results,
+                  const char* phase) {
+  auto emit = [&](const char* metric, const char* unit, std::int64_t size, int rail, auto fill) {
+    json values = null_matrix(l.nodes);
+    bool any = false;
+    for (const auto& r : results) {
+      if (r.rail != rail || r.failed) continue;
+      any = fill(values, r) || any;
+    }
+    if (!any) return;
+    out.push_back({{"metric", metric}, {"unit", unit}, {"size_bytes", size}, {"rail", rail}, {"phase", phase},
+                   {"values", std::move(values)}});
+  };
+  for (int k = 0; k < l.rails; ++k) {
+    for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
+      emit("latency", "s", plan.latency_sizes[s], k, [&](json& m, const PairResult& r) {
+        set_cell(m, r.a, r.b, r.latency[s]);
+        set_cell(m, r.b, r.a, r.latency[s]);
+        return std::isfinite(r.latency[s]);
+      });
+      emit("latency_p99", "s", plan.latency_sizes[s], k, [&](json& m, const PairResult& r) {
+        set_cell(m, r.a, r.b, r.latency_p99[s]);
+        set_cell(m, r.b, r.a, r.latency_p99[s]);
+        return std::isfinite(r.latency_p99[s]);
+      });
+    }
+    for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
+      emit("bandwidth_uni", "B/s", plan.bandwidth_sizes[s], k, [&](json& m, const PairResult& r) {
+        set_cell(m, r.a, r.b, r.uni_ab[s]);
+        set_cell(m, r.b, r.a, r.uni_ba[s]);
+        return std::isfinite(r.uni_ab[s]) || std::isfinite(r.uni_ba[s]);
+      });
+      emit("bandwidth_bidir", "B/s", plan.bandwidth_sizes[s], k, [&](json& m, const PairResult& r) {
+        set_cell(m, r.a, r.b, r.bidir[s]);
+        set_cell(m, r.b, r.a, r.bidir[s]);
+        return std::isfinite(r.bidir[s]);
+      });
+    }
+  }
+}
+
+// Job-wide metrics: the distribution over pairs of the concurrent phase.
+std::vector<Metric> pair_metrics(const Plan& plan, const std::vector<PairResult>& results) {
+  std::vector<Metric> out;
+  auto collect = [&](const char* name, const char* unit, std::int64_t size, auto values_of) {
+    std::vector<double> v;
+    for (const auto& r : results)
+      if (!r.failed)
+        for (const double x : values_of(r))
+          if (std::isfinite(x)) v.push_back(x);
+    if (!v.empty()) out.push_back(make_metric(name, unit, std::move(v), {{"size_bytes", size}}));
+  };
+  for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
+    collect("pair_latency", "s", plan.latency_sizes[s], [&](const PairResult& r) { return std::vector{r.latency[s]}; });
+    collect("pair_latency_p99", "s", plan.latency_sizes[s],
+            [&](const PairResult& r) { return std::vector{r.latency_p99[s]}; });
+  }
+  for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
+    collect("pair_bandwidth_uni", "B/s", plan.bandwidth_sizes[s],
+            [&](const PairResult& r) { return std::vector{r.uni_ab[s], r.uni_ba[s]}; });
+    collect("pair_bandwidth_bidir", "B/s", plan.bandwidth_sizes[s],
+            [&](const PairResult& r) { return std::vector{r.bidir[s]}; });
+  }
+  return out;
+}
+
+}  // namespace
+
+Support FabricBenchmark::filter(const PlannedCase&) const {
+  if (nodes_ < 2)
+    return Support::no(fmt::format("the job runs on {} node: a fabric case needs at least 2 nodes to form a pair",
+                                   nodes_));
+  return Support::yes();
+}
+
+RankResult FabricBenchmark::run(const CaseContext& ctx) {
+  const auto& p = ctx.spec.params;
+  Plan plan;
+  for (const auto& s : p.at("latency_sizes")) plan.latency_sizes.push_back(s.get<std::int64_t>());
+  for (const auto& s : p.at("bandwidth_sizes")) plan.bandwidth_sizes.push_back(s.get<std::int64_t>());
+  plan.window = p.at("window").get<int>();
+  plan.latency_iterations = p.at("latency_iterations").get<int>();
+  plan.remeasure_below = p.at("remeasure_below").get<double>();
+  plan.warmup = ctx.spec.warmup;
+  plan.iterations = ctx.spec.iterations;
+  plan.case_seed = ctx.case_seed;
+  Comm& comm = ctx.comm;
+  if (comm.case_comm() == MPI_COMM_NULL) throw std::runtime_error("the fabric benchmark runs only inside a case");
+
+  struct Guard {
+    FabricTransport& t;
+    ~Guard() {
+      try {
+        t.release();
+      } catch (...) {
+      }
+    }
+  } guard{*transport_};
+
+  const Layout l = exchange_layout(comm, ctx.deadline);
+  std::int64_t largest = 4;
+  for (auto s : plan.latency_sizes) largest = std::max(largest, s);
+  for (auto s : plan.bandwidth_sizes) largest = std::max(largest, s);
+  transport_->prepare(comm, largest, plan.window);
+
+  bool corrupt = ctx.corrupt_result;
+  std::vector<std::string> my_errors;
+  std::int64_t my_mismatches = 0;
+  const auto rounds = circle_schedule(l.nodes);
+  std::vector<PairResult> concurrent;
+  for (const auto& round : rounds) {
+    auto got = measure_round(comm, *transport_, plan, l, round, corrupt, ctx.deadline, my_errors, my_mismatches);
+    concurrent.insert(concurrent.end(), got.begin(), got.end());
+  }
+  // Each pair that fell short, again, with no other pair running: a pair that recovers shared
+  // a bottleneck with the others of its round; one that stays short has a bad link.
+  const auto again = l.nodes > 2 ? short_pairs(plan, concurrent) : std::vector<std::pair<int, int>>{};
+  std::vector<PairResult> alone;
+  for (const auto& pair : again) {
+    auto got = measure_round(comm, *transport_, plan, l, FabricRound{pair}, corrupt, ctx.deadline, my_errors, my_mismatches);
+    alone.insert(alone.end(), got.begin(), got.end());
+  }
+
+  json fabric = {{"transport", transport_->name()}, {"nodes", l.nodes}, {"hosts", l.hosts}, {"rails", l.rails},
+                 {"rail_ranks", l.rank_of}, {"remeasure_below", plan.remeasure_below}};
+  json rounds_json = json::array();
+  for (const auto& r : rounds) {
+    json pairs = json::array();
+    for (const auto& [a, b] : r) pairs.push_back({a, b});
+    rounds_json.push_back(std::move(pairs));
+  }
+  fabric["rounds"] = std::move(rounds_json);
+  json matrices = json::array();
+  add_matrices(matrices, plan, l, concurrent, "concurrent");
+  add_matrices(matrices, plan, l, alone, "alone");
+  fabric["matrices"] = std::move(matrices);
+  json failed = json::array();
+  for (const auto* list : {&concurrent, &alone})
+    for (const auto& r : *list)
+      if (r.failed) failed.push_back({{"a", r.a}, {"b", r.b}, {"rail", r.rail}, {"error", r.error}});
+  fabric["failed_pairs"] = std::move(failed);
+  json remeasured = json::array();
+  for (const auto& [a, b] : again) remeasured.push_back({a, b});
+  fabric["remeasured"] = std::move(remeasured);
+  if (l.nodes == 2) fabric["note"] = "two nodes: one pair, nothing to compare it with, no pair re-measured";
+  // The benchmark's own reading, by its re-measure rule: pairs still short (alone where
+  // re-measured) and the node they share. Reports judge again by the criteria's thresholds.
+  FabricCriteria own;
+  own.min_bandwidth_fraction = plan.remeasure_below;
+  const auto verdict = judge_fabric(fabric, own);
+  std::set<std::pair<int, int>> short_set;
+  for (const auto& fl : verdict.flagged) short_set.insert({std::min(fl.a, fl.b), std::max(fl.a, fl.b)});
+  json short_json = json::array();
+  for (const auto& [a, b] : short_set) short_json.push_back({a, b});
+  fabric["short_pairs"] = std::move(short_json);
+  fabric["shared_node"] = verdict.shared ? json(l.hosts[std::size_t(*verdict.shared)]) : json(nullptr);
+  fabric_ = {{"fabric", std::move(fabric)}};
+
+  RankResult r;
+  r.metrics = pair_metrics(plan, concurrent);
+  Verification& v = r.verification;
+  v.method = "pattern-words";
+  v.status = my_errors.empty() ? "passed" : "failed";
+  v.mismatches = my_mismatches;
+  v.detail = my_errors.empty() ? "every payload word of every pair this rank took part in matched"
+                               : fmt::format("{}", fmt::join(my_errors, "; "));
+  r.info = transport_->info();
+  r.info["rounds"] = rounds.size();
+  r.info["rails"] = l.rails;
+  r.info["window"] = plan.window;
+  r.info["latency_iterations"] = plan.latency_iterations;
+  r.info["pairs_remeasured"] = again.size();
+  return r;
+}
+
+}  // namespace capbench

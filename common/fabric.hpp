@@ -1,0 +1,102 @@
+#pragma once
+// The fabric benchmark's pure logic, shared by the benchmark (bench/fabric) and the reports:
+// the all-pairs schedule, the payload seeds, the robust flagging of short pairs and the node
+// the flagged pairs share. No MPI, no device: unit-tested anywhere (tests/common/fabric_test.cpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/config_node.hpp"
+
+namespace capbench {
+
+// One round of the all-pairs schedule: node pairs (a < b) that run at the same time.
+using FabricRound = std::vector<std::pair<int, int>>;
+
+// The round-robin ("circle") schedule over n nodes: every pair exactly once, in n-1 rounds
+// for even n and n rounds for odd n (one node idles per round), no node twice in a round.
+std::vector<FabricRound> circle_schedule(int nodes);
+
+// The partner of `node` in `round`, or -1 when it idles there.
+int partner_in_round(const FabricRound& round, int node);
+
+// Seed of the payload of message `iteration` from world rank `sender` to `receiver`: the
+// receiver regenerates it and compares every word (kernels/pattern.hpp's pattern_word).
+std::uint64_t fabric_message_seed(std::uint64_t case_seed, int sender, int receiver, std::int64_t iteration);
+
+// One measured figure of one node pair on one rail (a directed pair for one-way metrics).
+struct PairFigure {
+  int a = 0, b = 0;  // nodes; a sends for a directed metric
+  int rail = 0;
+  double value = 0;
+};
+
+// How a metric is judged: bandwidth is short when low, latency when high.
+enum class FabricSense { higher_better, lower_better };
+
+// Robust flagging: a pair falls short when its value is beyond `fraction` of the median pair
+// (value < fraction x median for bandwidth, value > median / fraction for latency) or beyond
+// an absolute bound (min for bandwidth, max for latency) where one is given. The median is
+// over every pair of the same metric, so one bad link cannot move it.
+struct FlagRule {
+  FabricSense sense = FabricSense::higher_better;
+  std::optional<double> fraction_of_median;  // in (0, 1]
+  std::optional<double> absolute;            // base units
+};
+
+struct FlagResult {
+  double median = 0;     // of every pair's value
+  double threshold = 0;  // the bound applied (the stricter of the two rules)
+  std::vector<std::size_t> flagged;  // indices into the figures, in their order
+};
+
+FlagResult flag_pairs(const std::vector<PairFigure>& figures, const FlagRule& rule);
+
+// The node every flagged pair has in common, when exactly one node is shared by all of them
+// and the flagged pairs are not every pair of a node count where that is meaningless (two
+// nodes: one pair names no one node). nullopt otherwise.
+std::optional<int> shared_node(const std::vector<std::pair<int, int>>& flagged_pairs, int nodes);
+
+// ---- the matrices in a results file (cases[].info.fabric, docs/results-schema.md) ----
+
+// Checks cases[].info.fabric strictly: shapes, hosts, matrices N x N of finite
+// non-negative numbers or null. Throws ConfigError naming the file and key path.
+void check_fabric_info(const ConfigNode& fabric, const std::string& benchmark);
+
+}  // namespace capbench
+
+namespace capbench {
+
+// ---- judging the matrices (reports, tests) ----
+
+// What a pair must reach: bandwidth (one way and both ways, largest size measured) at least
+// a fraction of the median pair and/or an absolute floor; latency (smallest size) at most a bound.
+struct FabricCriteria {
+  std::optional<double> min_bandwidth_fraction;  // of the median pair, in (0, 1]
+  std::optional<double> min_bandwidth;           // B/s
+  std::optional<double> max_latency;             // s
+};
+
+struct FabricFlag {
+  int a = 0, b = 0, rail = 0;  // nodes (a sends, for bandwidth_uni)
+  std::string metric, unit, phase;  // phase of the figure judged: alone where re-measured
+  std::int64_t size_bytes = 0;
+  double value = 0, threshold = 0;
+};
+
+struct FabricJudgement {
+  int nodes = 0, rails = 0;
+  std::vector<std::string> hosts;
+  std::vector<FabricFlag> flagged;
+  std::vector<std::string> checked;  // "bandwidth_uni @ 4194304 B: median pair 3.2e9 B/s, threshold ..." lines
+  std::optional<int> shared;         // the node every flagged pair has in common
+  int failed_pairs = 0;
+};
+
+// Each pair's figure is the one measured alone where the pair was re-measured, else the one
+// measured with its round: a pair slow only beside others shared a bottleneck, not a bad link.
+FabricJudgement judge_fabric(const json& fabric, const FabricCriteria& c);
+
+}  // namespace capbench

@@ -1,0 +1,56 @@
+// Prints what a results file's fabric case says (through the strict reader and judge_fabric):
+//   fabric_check RESULTS [--min-bandwidth B/s] [--min-fraction F] [--max-latency S]
+// lines "hosts N", "checked ...", "flagged HOST_A HOST_B rail K METRIC VALUE PHASE",
+// "shared HOST" or "shared none", "failed_pairs N", "benchmark_shared HOST|none"
+// (info.fabric.shared_node, by the benchmark's own re-measure rule). Exit 2 when the file is unreadable or
+// holds no fabric matrices.
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+
+#include "common/fabric.hpp"
+#include "common/results.hpp"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: fabric_check RESULTS [--min-bandwidth B/s] [--min-fraction F] [--max-latency S]\n");
+    return 2;
+  }
+  capbench::FabricCriteria c;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const double v = std::atof(argv[i + 1]);
+    if (k == "--min-bandwidth") c.min_bandwidth = v;
+    else if (k == "--min-fraction") c.min_bandwidth_fraction = v;
+    else if (k == "--max-latency") c.max_latency = v;
+    else {
+      std::fprintf(stderr, "fabric_check: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  try {
+    const auto f = capbench::read_results_file(argv[1]);
+    std::set<std::string> hosts;
+    for (const auto& r : f.ranks) hosts.insert(r.host);
+    std::printf("hosts %zu\n", hosts.size());
+    for (const auto& cs : f.cases) {
+      if (!cs.info.contains("fabric")) continue;
+      const auto j = capbench::judge_fabric(cs.info.at("fabric"), c);
+      for (const auto& line : j.checked) std::printf("checked %s\n", line.c_str());
+      for (const auto& fl : j.flagged)
+        std::printf("flagged %s %s rail %d %s %.4g %s\n", j.hosts[std::size_t(fl.a)].c_str(),
+                    j.hosts[std::size_t(fl.b)].c_str(), fl.rail, fl.metric.c_str(), fl.value, fl.phase.c_str());
+      std::printf("shared %s\n", j.shared ? j.hosts[std::size_t(*j.shared)].c_str() : "none");
+      std::printf("failed_pairs %d\n", j.failed_pairs);
+      const auto& own = cs.info.at("fabric").value("shared_node", capbench::json(nullptr));
+      std::printf("benchmark_shared %s\n", own.is_string() ? own.get<std::string>().c_str() : "none");
+      return 0;
+    }
+    std::fprintf(stderr, "fabric_check: %s has no fabric matrices\n", argv[1]);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fabric_check: %s\n", e.what());
+    return 2;
+  }
+}
