@@ -78,6 +78,40 @@ const std::vector<BenchmarkInfo>& benchmark_catalog() {
            {"n", "integer 1..262144 or \"auto\"", "auto", "", "matrix order; auto: the largest that fills memory_fraction"},
            {"memory_fraction", "number 0.001..0.95", 0.5, "fraction", "share of memory the matrix uses when n is auto"},
        }},
+      {"storage",
+       "IOR-style easy/hard bandwidth (POSIX, MPI-IO), mdtest-style metadata, capacity (statvfs); every byte read "
+       "checked; one case per phase",
+       "cpu, cuda",
+       {
+           {"path", "string", "", "", "directory under test (every rank mounts it); --storage-path overrides"},
+           {"phases", "[string] of capacity easy hard_posix hard_mpiio metadata_private metadata_shared", nullptr, "",
+            "phases to run (absent: all)"},
+           {"easy", "{transfer_bytes, block_bytes, stonewall_s}",
+            json{{"transfer_bytes", 2097152}, {"block_bytes", 67108864}, {"stonewall_s", 0}}, "bytes, seconds",
+            "file per rank, sequential; stonewall 0: none"},
+           {"hard", "{transfer_bytes, segments, stonewall_s}",
+            json{{"transfer_bytes", 47008}, {"segments", 1000}, {"stonewall_s", 0}}, "bytes, transfers, seconds",
+            "one shared file, interleaved transfers"},
+           {"mpiio", "{hints: {key: string}}", json{{"hints", json::object()}}, "", "MPI_Info hints for the shared file"},
+           {"metadata", "{files_per_rank, file_bytes}", json{{"files_per_rank", 1000}, {"file_bytes", 3901}},
+            "files, bytes", "create, stat, read, delete in private and shared directories"},
+           {"max_free_fraction", "number 0.0001..1", 0.1, "fraction", "largest share of the free space a phase may use"},
+           {"keep_files", "boolean", false, "", "keep the files at the end"},
+           {"test_ignore_free_space", "boolean", false, "", "tests only: skip the free-space refusal"},
+       }},
+      {"fabric",
+       "point-to-point between every pair of nodes (one pair per rail), latency and bandwidth one way and both ways; "
+       "short pairs measured again alone; payload checked",
+       "cpu, cuda",
+       {
+           {"latency_sizes", "[bytes] or {min_bytes, max_bytes, factor}, multiples of 4", json::array({8}), "bytes",
+            "message sizes for latency (half round trip)"},
+           {"bandwidth_sizes", "[bytes] or {min_bytes, max_bytes, factor}, multiples of 4", json::array({4194304}),
+            "bytes", "message sizes for bandwidth"},
+           {"window", "integer 1..1024", 16, "messages", "messages in flight for bandwidth"},
+           {"latency_iterations", "integer 10..100000", 1000, "round trips", "round trips per latency sample"},
+           {"remeasure_below", "number (0, 1]", 0.8, "fraction", "pairs below this share of the median pair are measured again alone"},
+       }},
   };
   return c;
 }

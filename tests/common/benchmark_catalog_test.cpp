@@ -17,6 +17,8 @@ TEST(BenchmarkCatalog, EveryListedKeyIsAccepted) {
       {"p2p", json::object()},
       {"device_copy", json::object()},
       {"lu", json::object()},
+      {"storage", {{"path", "/tmp"}}},
+      {"fabric", json::object()},
   };
   ASSERT_EQ(benchmark_catalog().size(), known_benchmarks().size());
   for (const auto& b : benchmark_catalog()) {
