@@ -83,7 +83,7 @@ const std::vector<BenchmarkInfo>& benchmark_catalog() {
        "checked; one case per phase",
        "cpu, cuda",
        {
-           {"path", "string", "", "", "directory under test (every rank mounts it); --storage-path overrides"},
+           {"path", "string", nullptr, "", "directory under test (every rank mounts it); required unless --storage-path"},
            {"phases", "[string] of capacity easy hard_posix hard_mpiio metadata_private metadata_shared", nullptr, "",
             "phases to run (absent: all)"},
            {"easy", "{transfer_bytes, block_bytes, stonewall_s}",

@@ -1,4 +1,5 @@
 #include "common/suite_overrides.hpp"
+#include "common/utf8.hpp"
 
 #include <fnmatch.h>
 
@@ -206,7 +207,7 @@ Suite parse_suite(const std::string& text, const std::string& display_name, cons
   s.content = std::move(doc);
   s.overrides = o.to_json();
   s.overrides["file_sha256"] = sha256_hex(text);
-  s.sha256 = sha256_hex(text + "\n--overrides " + o.to_json().dump());
+  s.sha256 = sha256_hex(text + "\n--overrides " + json_text(o.to_json()));
   return s;
 }
 

@@ -1,6 +1,7 @@
 // Trend page: a summary first (the latest run's verdict and its regressions, then a small-multiples
 // index), then one chart per measurement, grouped by benchmark: a polyline per device of its
 // per-run median, with red rings where that night's check called a regression.
+#include "common/utf8.hpp"
 #include "reports/history_trend.hpp"
 
 #include <fmt/format.h>
@@ -70,7 +71,7 @@ std::string labels_in_words(const std::string& labels_json) {
     if (key == "size_bytes" && value.is_number())
       parts.push_back(binary_size(value.get<double>()));
     else
-      parts.push_back(words(key) + " " + (value.is_string() ? value.get<std::string>() : value.dump()));
+      parts.push_back(words(key) + " " + (value.is_string() ? value.get<std::string>() : json_text(value)));
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;

@@ -1,4 +1,5 @@
 #include "bench/health/health_checks.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -282,11 +283,11 @@ void fold_case_health(std::vector<HealthCheck>& checks, const std::string& case_
   if (auto x = change.find("ecc_uncorrected_new"); x != change.end() && x->is_object())
     for (const auto& [gpu, n] : x->items())
       note_failure(checks, "ecc_uncorrected_during_run", host, gpu,
-                   fmt::format("{} new uncorrected ECC errors in case {}", n.dump(), case_id));
+                   fmt::format("{} new uncorrected ECC errors in case {}", json_text(n), case_id));
   if (auto x = change.find("nvlink_errors_new"); x != change.end() && x->is_object())
     for (const auto& [gpu, n] : x->items())
       note_failure(checks, "nvlink_errors_during_run", host, gpu,
-                   fmt::format("{} new NVLink errors in case {}", n.dump(), case_id));
+                   fmt::format("{} new NVLink errors in case {}", json_text(n), case_id));
 }
 
 }  // namespace capbench

@@ -5,6 +5,7 @@
 #include "bench/health/cpu_facts.hpp"
 #include "bench/health/nvml_probe.hpp"
 #include "common/clock.hpp"
+#include "common/utf8.hpp"
 
 namespace capbench {
 
@@ -42,12 +43,12 @@ WaitResult HealthStage::run(Comm& comm, const HealthOptions& opts, const json& d
   std::string mine;
   if (comm.local_rank() == 0) {
     try {
-      mine = node_facts_to_json(collect_node(comm.host(), device_details, probe_)).dump();
+      mine = json_text(node_facts_to_json(collect_node(comm.host(), device_details, probe_)));
     } catch (const std::exception& e) {
       NodeFacts n;
       n.host = comm.host();
       n.nvml_reason = std::string("health facts could not be collected: ") + e.what();
-      mine = node_facts_to_json(n).dump();
+      mine = json_text(node_facts_to_json(n));
     }
   }
   std::vector<std::string> payloads;

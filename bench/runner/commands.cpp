@@ -1,4 +1,5 @@
 #include "bench/runner/commands.hpp"
+#include "common/utf8.hpp"
 
 #include <mpi.h>
 
@@ -30,7 +31,7 @@ namespace {
 std::string shown_default(const nlohmann::json& d) {
   if (d.is_null()) return "required";
   if (d.is_string()) return d.get<std::string>().empty() ? "\"\"" : d.get<std::string>();
-  return d.dump();
+  return json_text(d);
 }
 
 void print_parameters(const std::vector<ParameterInfo>& ps) {
@@ -116,7 +117,7 @@ int run_check_command(const CheckOptions& opts, int* argc, char*** argv) {
     }
     if (root) {
       fmt::print("{}: suite '{}', sha256 {}, {} cases\n", opts.suite_path, s.name, s.sha256, s.plan.size());
-      if (!s.overrides.is_null()) fmt::print("overrides: {}\n", s.overrides.dump());
+      if (!s.overrides.is_null()) fmt::print("overrides: {}\n", json_text(s.overrides));
       double total = 0;
       int skipped = 0;
       fmt::print("  {:>3}  {:<44} {:>10}  {:>9}  {}\n", "#", "case", "expected", "timeout", "on " + backend_name);
