@@ -514,6 +514,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
 
   for (const auto& [key, entries] : now.entries) {
     if (speakers.at(key) != key) continue;  // judged with the metric that speaks for it
+    const auto& metric_key = key;  // a structured binding cannot be captured before C++20 (clang 14)
     const MetricId& id = now.ids.at(key);
     const bool higher_better = higher_is_better(id.unit);
     auto make_row = [&](std::string scope, std::string host, int rank, std::string device) {
@@ -526,7 +527,7 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       row.host = std::move(host);
       row.rank = rank;
       row.device = std::move(device);
-      if (auto it = also.find(key); it != also.end()) row.same_timing = it->second;
+      if (auto it = also.find(metric_key); it != also.end()) row.same_timing = it->second;
       return row;
     };
     auto judge = [&](CheckRow& row, const std::vector<std::vector<double>>& nights, const std::vector<double>& tonight,
