@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/release_guard.hpp"
 #include "bench/timing.hpp"
 #include "common/random.hpp"
 
@@ -11,17 +12,6 @@ namespace {
 Precision precision_of(const PlannedCase& spec) {
   return *precision_from_key(spec.params.at("precision").get<std::string>());
 }
-
-// Releases device or host buffers however the case ends.
-struct ReleaseGuard {
-  GemmImpl& impl;
-  ~ReleaseGuard() {
-    try {
-      impl.release();
-    } catch (...) {
-    }
-  }
-};
 }  // namespace
 
 Support GemmBenchmark::filter(const PlannedCase& spec) const { return impl_->supports(precision_of(spec)); }
@@ -40,7 +30,7 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
   const std::string unit = integer ? "OP/s" : "FLOP/s";
   const double ops_per_gemm = 2.0 * double(problem.m) * double(problem.n) * double(problem.k);
 
-  ReleaseGuard guard{*impl_};
+  ReleaseGuard<GemmImpl> guard{*impl_};
   impl_->prepare(problem);
   const int requested = p.at("batch").get<int>();
   const int batch = requested > 0 ? requested : impl_->default_batch();

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/release_guard.hpp"
 #include "bench/timing.hpp"
 #include "common/random.hpp"
 
@@ -28,18 +29,6 @@ std::int64_t lu_auto_n(const LuImpl& impl, double fraction) {
   return std::max<std::int64_t>(n, 64);
 }
 
-namespace {
-struct ReleaseGuard {
-  LuImpl& impl;
-  ~ReleaseGuard() {
-    try {
-      impl.release();
-    } catch (...) {
-    }
-  }
-};
-}  // namespace
-
 Support LuBenchmark::filter(const PlannedCase& spec) const {
   if (spec.params.at("precision").get<std::string>() != "fp64") return Support::no("lu runs in fp64 only");
   return Support::yes();
@@ -54,7 +43,7 @@ RankResult LuBenchmark::run(const CaseContext& ctx) {
   problem.seed_b = derive_seed(ctx.seed, 0x1B);
   const double ops = hpl_operation_count(problem.n);
 
-  ReleaseGuard guard{*impl_};
+  ReleaseGuard<LuImpl> guard{*impl_};
   impl_->prepare(problem);
   const std::vector<double> seconds = timed_batches(ctx, [&] { return impl_->time_factor_solve(); });
 
