@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/case_phases.hpp"
 #include "bench/comm/comm.hpp"
 #include "bench/comm/deadline.hpp"
 #include "common/results.hpp"
@@ -50,6 +51,7 @@ struct CaseContext {
   // Fault injection (CAPBENCH_FAULT kind=flip): a storage read phase flips one stored byte of
   // the file it is about to read, between the write and the read; its check must then fail.
   bool flip_stored_byte = false;
+  CasePhases* phases = nullptr;  // rank 0's progress (the measured warm-up for the ETA); null elsewhere
 };
 
 class Benchmark {

@@ -42,10 +42,12 @@ struct SlowRank {
 // the seconds one batch took. Stops at the deadline with CaseTimeout.
 inline std::vector<double> timed_batches(const CaseContext& ctx, const std::function<double()>& time_batch) {
   const SlowRank slow = SlowRank::from(ctx.spec);
+  if (ctx.phases) ctx.phases->warmup_begin();
   for (int i = 0; i < ctx.spec.warmup; ++i) {
-    time_batch();
+    slow.apply(ctx.comm.rank(), time_batch());  // a slow GPU is slow in its warm-up too
     if (ctx.deadline.expired()) throw CaseTimeout("deadline passed during warm-up");
   }
+  if (ctx.phases) ctx.phases->warmup_end(ctx.spec.warmup);
   std::vector<double> seconds;
   seconds.reserve(static_cast<std::size_t>(ctx.spec.iterations));
   if (ctx.window) ctx.window->begin();

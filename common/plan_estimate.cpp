@@ -89,6 +89,19 @@ CaseEstimate estimate_case(const PlannedCase& c, const std::string& backend, int
   return e;
 }
 
+std::string estimate_family(const PlannedCase& c) {
+  json p = c.params;
+  // How long or how often a case runs, and names: not what one pass costs.
+  for (const char* key : {"duration_s", "window_s", "name", "warmup", "iterations", "timeout_s"}) p.erase(key);
+  return c.benchmark + " " + p.dump();
+}
+
+double estimate_from_warmup(const PlannedCase& c, double setup_s, double per_pass_s) {
+  const double sustained = c.params.is_object() ? c.params.value("duration_s", 0.0) : 0.0;
+  const double passes = c.warmup + (sustained > 0 ? 0 : c.iterations) + 1;
+  return std::min(std::max(0.0, setup_s) + passes * std::max(0.0, per_pass_s) + sustained, c.timeout_s);
+}
+
 std::vector<double> expected_durations(const std::vector<PlannedCase>& plan, const std::string& backend, int ranks) {
   std::vector<double> out;
   for (const auto& c : plan) out.push_back(estimate_case(c, backend, ranks).seconds);

@@ -19,6 +19,12 @@ struct CaseEstimate {
 
 // backend: "cpu" or "cuda"; ranks: the job's size (collectives move more with more ranks).
 CaseEstimate estimate_case(const PlannedCase& c, const std::string& backend, int ranks);
+// Once a case's warm-up ran: cases whose passes cost the same (same benchmark and parameters,
+// apart from how long or how often they run) share a family, and their expected time becomes
+// setup + (warm-up + iterations + the check's one pass) x the measured time per pass, plus the
+// sustained window; capped at the timeout, like the nominal estimate.
+std::string estimate_family(const PlannedCase& c);
+double estimate_from_warmup(const PlannedCase& c, double setup_s, double per_pass_s);
 std::vector<double> expected_durations(const std::vector<PlannedCase>& plan, const std::string& backend, int ranks);
 
 }  // namespace capbench

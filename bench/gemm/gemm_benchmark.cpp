@@ -43,7 +43,9 @@ RankResult GemmBenchmark::run(const CaseContext& ctx) {
     // Sustained mode: back-to-back batches for duration_s; one throughput sample per window,
     // in time order, so clock or power throttling shows as a falling series.
     const double window_s = p.at("window_s").get<double>();
+    if (ctx.phases) ctx.phases->warmup_begin();
     for (int i = 0; i < ctx.spec.warmup; ++i) impl_->time_batch(batch);
+    if (ctx.phases) ctx.phases->warmup_end(ctx.spec.warmup);
     if (ctx.window) ctx.window->begin();
     const auto t_end = now() + std::chrono::duration<double>(duration_s);
     while (now() < t_end) {

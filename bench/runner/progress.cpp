@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/plan_estimate.hpp"
 #include "common/stats.hpp"
 
 namespace capbench {
@@ -21,7 +22,54 @@ Progress::Progress(int total, std::FILE* out) : total_(total), out_(out), t0_(st
 
 Progress::~Progress() { stop_ticker(); }
 
-void Progress::set_expected(std::vector<double> expected_s) { expected_ = std::move(expected_s); }
+void Progress::set_expected(std::vector<double> expected_s) {
+  expected_ = std::move(expected_s);
+  nominal_ = expected_;
+  measured_.assign(expected_.size(), false);
+}
+
+void Progress::set_plan(std::vector<PlannedCase> plan) { plan_ = std::move(plan); }
+
+void Progress::warmup_begin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (warmup_seen_) return;
+  warmup_seen_ = true;
+  warmup_t0_ = std::chrono::steady_clock::now();
+}
+
+void Progress::warmup_end(int passes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto n = static_cast<int>(plan_.size());
+  if (!warmup_seen_ || passes <= 0 || current_ < 0 || current_ >= n || expected_.size() != plan_.size() ||
+      measured_[static_cast<std::size_t>(current_)])
+    return;
+  const auto t = std::chrono::steady_clock::now();
+  const double warm_s = std::chrono::duration<double>(t - warmup_t0_).count();
+  const double setup_s = std::chrono::duration<double>(warmup_t0_ - case_t0_).count();
+  const double per_pass = warm_s / passes;
+  const std::string family = estimate_family(plan_[static_cast<std::size_t>(current_)]);
+  for (int j = current_; j < n; ++j) {
+    const auto u = static_cast<std::size_t>(j);
+    if (j != current_ && (measured_[u] || estimate_family(plan_[u]) != family)) continue;
+    expected_[u] = estimate_from_warmup(plan_[u], setup_s, per_pass);
+    measured_[u] = true;
+  }
+  const double in_case = std::chrono::duration<double>(t - case_t0_).count();
+  const double this_case = expected_[static_cast<std::size_t>(current_)];
+  fmt::print(out_, "[{:>3}/{}] {:<44} warm-up {} passes in {:.2f} s ({:.3g} s/pass): case ~{}, left ~{}
+", current_ + 1,
+             total_, plan_[static_cast<std::size_t>(current_)].id, passes, warm_s, per_pass, format_duration(this_case),
+             format_duration(std::max(0.0, this_case - in_case) + time_left(current_ + 1)));
+  std::fflush(out_);
+}
+
+double Progress::expected_of(int index) const {
+  const auto u = static_cast<std::size_t>(index);
+  if (measured_[u]) return expected_[u];
+  // Scale by how the finished cases compared with their estimate (a faster or slower machine).
+  const double scale = finished_ > 0 && finished_expected_ > 0 ? finished_actual_ / finished_expected_ : 1.0;
+  return expected_[u] * scale;
+}
 
 std::string Progress::format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "--:--";
@@ -40,9 +88,7 @@ double Progress::time_left(int next_index) const {
     return next_index > 0 ? elapsed() / next_index * (total_ - next_index) : NAN;
   }
   double left = 0;
-  for (int i = std::max(0, next_index); i < total_; ++i) left += expected_[static_cast<std::size_t>(i)];
-  // Scale by how the finished cases compared with their estimate (a faster or slower machine).
-  if (finished_ > 0 && finished_expected_ > 0) left *= finished_actual_ / finished_expected_;
+  for (int i = std::max(0, next_index); i < total_; ++i) left += expected_of(i);
   return left;
 }
 
@@ -52,17 +98,22 @@ void Progress::start_case(int index, const std::string& id) {
   fmt::print(out_, "[{:>3}/{}] {:<44} elapsed {}  left ~{}\n", index + 1, total_, id, format_duration(e),
              format_duration(time_left(index)));
   std::fflush(out_);
-  const double expected =
-      index >= 0 && static_cast<std::size_t>(index) < expected_.size() ? expected_[static_cast<std::size_t>(index)] : NAN;
   std::lock_guard<std::mutex> lock(mu_);
+  current_ = index;
+  warmup_seen_ = false;
+  case_t0_ = std::chrono::steady_clock::now();
   case_running_ = true;
-  ticker_ = std::thread([this, index, id, expected] {
-    const auto started = std::chrono::steady_clock::now();
+  ticker_ = std::thread([this, index, id] {
     std::unique_lock<std::mutex> lk(mu_);
     while (!cv_.wait_for(lk, std::chrono::duration<double>(tick_s_), [this] { return !case_running_; })) {
-      const double in_case = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const double in_case = std::chrono::duration<double>(std::chrono::steady_clock::now() - case_t0_).count();
+      const bool known = index >= 0 && static_cast<std::size_t>(index) < expected_.size() &&
+                         expected_.size() == static_cast<std::size_t>(total_);
+      const double expected = known ? expected_of(index) : NAN;
       fmt::print(out_, "[{:>3}/{}] {:<44} running {}{}\n", index + 1, total_, id, format_duration(in_case),
-                 std::isfinite(expected) ? fmt::format(" of ~{} expected", format_duration(expected)) : "");
+                 known ? fmt::format(" of ~{} expected, left ~{}", format_duration(expected),
+                                     format_duration(std::max(0.0, expected - in_case) + time_left(index + 1)))
+                       : "");
       std::fflush(out_);
     }
   });
@@ -72,6 +123,7 @@ void Progress::stop_ticker() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     case_running_ = false;
+    current_ = -1;
   }
   cv_.notify_all();
   if (ticker_.joinable()) ticker_.join();
@@ -80,7 +132,7 @@ void Progress::stop_ticker() {
 void Progress::end_case(int index, const std::string& id, const std::string& status, double wall_s) {
   stop_ticker();
   if (index >= 0 && static_cast<std::size_t>(index) < expected_.size()) {
-    finished_expected_ += expected_[static_cast<std::size_t>(index)];
+    finished_expected_ += nominal_[static_cast<std::size_t>(index)];
     finished_actual_ += wall_s;
   }
   ++finished_;
@@ -92,7 +144,7 @@ void Progress::end_case(const CaseResult& cr, const std::string& status) {
   stop_ticker();
   // A skipped case took no time whatever its estimate: it says nothing about this machine's speed.
   if (status != "skipped" && cr.index >= 0 && static_cast<std::size_t>(cr.index) < expected_.size()) {
-    finished_expected_ += expected_[static_cast<std::size_t>(cr.index)];
+    finished_expected_ += nominal_[static_cast<std::size_t>(cr.index)];
     finished_actual_ += cr.wall_s;
   }
   ++finished_;

@@ -448,6 +448,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   // 5. The cases, one after another, every rank at once.
   Progress progress(static_cast<int>(suite.plan.size()), stderr);
   progress.set_expected(expected_durations(suite.plan, backend_name, comm.size()));
+  progress.set_plan(suite.plan);
   bool any_failed = false;
   std::string stop_reason;
   for (const auto& spec : suite.plan) {
@@ -491,6 +492,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                       Deadline::after_seconds(spec.timeout_s)};
       ctx.corrupt_result = fault_here && fault->kind == FaultKind::wrong;
       ctx.window = backend->timed_window();
+      if (root) ctx.phases = &progress;
       ctx.flip_stored_byte = fault_here && fault->kind == FaultKind::flip;
       mine = run_case_here(*backend, bench.get(), ctx, fault_here ? &*fault : nullptr);
     } catch (const std::exception& e) {

@@ -60,7 +60,9 @@ RankResult StreamBenchmark::run(const CaseContext& ctx) {
       if (timed) secs[k].push_back(slow.apply(ctx.comm.rank(), t));
     }
   };
+  if (ctx.phases) ctx.phases->warmup_begin();
   for (int i = 0; i < ctx.spec.warmup; ++i) one_pass(false);
+  if (ctx.phases) ctx.phases->warmup_end(ctx.spec.warmup);
   if (ctx.window) ctx.window->begin();
   for (int i = 0; i < ctx.spec.iterations; ++i) {
     one_pass(true);

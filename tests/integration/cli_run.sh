@@ -4,6 +4,7 @@
 #   list         capbench list shows every benchmark with its keys, defaults and units
 #   check        capbench check prints the expected duration per case and in total, and the skips
 #   only_set     a 2-rank run under mpirun with --only and --set: the plan, the record, the progress
+#   warmup_eta   once a warm-up ran, the ETA of its case and of its family's later cases is the measured one
 #   gpu_warning  a planted GPU count (CAPBENCH_TEST_VISIBLE_GPUS) above the ranks warns; --strict-gpus refuses
 # Usage: cli_run.sh SCENARIO MPIRUN CAPBENCH CAPREPORT SUITE WORKDIR
 set -euo pipefail
@@ -99,6 +100,30 @@ assert d["suite"]["content"]["cases"][0]["shapes"] == [[192, 128, 64]], d["suite
 assert d["cases"][0]["params"]["duration_s"] == 1.2
 PY
     "$capreport" summary "$results" > "$work/s" || { cat "$work/s"; fail "capreport cannot read the run"; }
+    ;;
+  warmup_eta)
+    # The suite beside this script: slowed warm-ups that the nominal rate knows nothing about.
+    run_rc "$work/r" "$mpirun" -np 1 "$capbench" run --suite "$(dirname "$0")/cli_warmup_suite.json" \
+      --backend cpu --threads 1 --out "$work/out"
+    [[ $rc == 0 ]] || { cat "$work/r"; fail "run exited $rc"; }
+    grep -Eq 'first/gemm/fp64/128x128x128 +warm-up 3 passes in [0-9.]+ s \([0-9.e-]+ s/pass\): case ~[0-9:]+, left ~[0-9:]+' \
+      "$work/r" || { cat "$work/r"; fail "no warm-up line"; }
+    python3 - "$work/r" <<'PY' || { cat "$work/r"; fail "the ETA is not the measured one"; }
+import re, sys
+out = open(sys.argv[1]).read()
+def secs(t):
+    parts = [int(x) for x in t.split(":")]
+    return sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+per_pass = float(re.search(r"first/\S+ +warm-up 3 passes in [0-9.]+ s \(([0-9.e-]+) s/pass\)", out).group(1))
+start2 = secs(re.search(r"second/\S+ +elapsed \S+  left ~([0-9:]+)", out).group(1))
+wall2 = float(re.search(r"second/\S+ +passed in ([0-9.]+) s", out).group(1))
+# The second case: 3 warm-up + 9 timed + 1 check pass at the first case's measured time per pass.
+predicted = 13 * per_pass
+assert per_pass > 0.05, f"the planted slowdown did not show in the warm-up: {per_pass} s/pass"
+assert abs(start2 - predicted) <= 1 + 0.1 * predicted, (start2, predicted)
+# And it is near what the case then took (the nominal rate would say ~00:00).
+assert start2 >= 1 and 0.4 * wall2 - 1 <= start2 <= 2.5 * wall2 + 1, (start2, wall2)
+PY
     ;;
   gpu_warning)
     CAPBENCH_TEST_VISIBLE_GPUS=4 run_rc "$work/w" "$mpirun" -np 2 "$capbench" run --suite "$suite" --backend cpu \

@@ -17,6 +17,10 @@ for f in bin/capbench bin/capreport share/capbench/scripts/nightly.sh share/capb
 done
 [[ -x "$prefix/share/capbench/scripts/nightly.sh" && -x "$prefix/share/capbench/scripts/slurm/acceptance.sbatch" ]] ||
   { echo "scripts installed without their execute bit" >&2; exit 1; }
+# Slurm runs a copy of a template from its spool: each installed template names its prefix.
+for t in "$prefix"/share/capbench/scripts/slurm/*.sbatch; do
+  grep -qx "installed_root=\"$prefix/share/capbench\"" "$t" || { echo "$t does not name its prefix" >&2; exit 1; }
+done
 "$prefix/bin/capbench" --version
 # From a directory outside both trees, with nothing telling the script where the programs are.
 mkdir -p "$work/night"

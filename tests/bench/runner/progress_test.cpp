@@ -116,3 +116,68 @@ TEST(Progress, ASkippedCaseDoesNotScaleTheEstimate) {
   EXPECT_NE(out.find("skipped in 0.01 s: not on this backend"), std::string::npos) << out;
   EXPECT_NE(out.find("next                                         elapsed 00:00  left ~01:00"), std::string::npos) << out;
 }
+
+namespace {
+PlannedCase planned(int index, const std::string& id, json params, int warmup, int iterations) {
+  PlannedCase c;
+  c.index = index;
+  c.id = id;
+  c.benchmark = "gemm";
+  c.params = std::move(params);
+  c.warmup = warmup;
+  c.iterations = iterations;
+  c.timeout_s = 3600;
+  return c;
+}
+}  // namespace
+
+TEST(Progress, AMeasuredWarmupSetsTheEtaOfItsCaseAndItsFamily) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  const json shape{{"m", 64}, {"n", 64}, {"k", 64}, {"precision", "fp64"}, {"duration_s", 0.0}};
+  json sustained = shape;
+  sustained["duration_s"] = 100.0;
+  json other = shape;
+  other["m"] = 128;
+  {
+    Progress p(4, f);
+    // Nominal estimates far from the truth: 1 s each.
+    p.set_expected({1, 1, 1, 1});
+    p.set_plan({planned(0, "a", shape, 2, 10), planned(1, "b", shape, 1, 20), planned(2, "c", sustained, 2, 10),
+                planned(3, "d", other, 2, 10)});
+    p.start_case(0, "a");
+    p.warmup_begin();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));  // 2 passes of ~0.2 s
+    p.warmup_end(2);
+    // a: 0.4 s measured + 11 passes of 0.2 s = ~2.6 s; b: 22 passes = 4.4 s; c: 3 passes + 100 s;
+    // d (another shape): its nominal 1 s. Left from here: ~2.2 + 4.4 + 100.6 + 1 = ~108 s.
+  }
+  const std::string out = read_all(f);
+  std::fclose(f);
+  EXPECT_NE(out.find("warm-up 2 passes in 0.4"), std::string::npos) << out;
+  EXPECT_NE(out.find("case ~00:03, left ~01:4"), std::string::npos) << out;
+}
+
+TEST(Progress, TheWarmupOfAnotherFamilyLeavesTheScaleOnTheRest) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  const json shape{{"m", 64}, {"n", 64}, {"k", 64}, {"precision", "fp64"}};
+  {
+    Progress p(2, f);
+    p.set_expected({10, 60});
+    p.set_plan({planned(0, "a", shape, 1, 1), planned(1, "b", json{{"m", 8}}, 1, 1)});
+    p.start_case(0, "a");
+    p.warmup_begin();
+    p.warmup_end(1);  // a: ~0 s measured
+    CaseResult cr;
+    cr.index = 0;
+    cr.id = "a";
+    cr.wall_s = 20;  // twice its nominal 10 s: b's nominal 60 s is scaled to 120 s
+    cr.ranks = {rank(0, {metric("throughput", "FLOP/s", 1e9)})};
+    p.end_case(cr, "passed");
+    p.start_case(1, "b");
+  }
+  const std::string out = read_all(f);
+  std::fclose(f);
+  EXPECT_NE(out.find("left ~02:00"), std::string::npos) << out;
+}
