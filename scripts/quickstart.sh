@@ -5,13 +5,17 @@
 # (configs/systems/gwangju-ai-datacenter.json: the 88.5 PF target): report.html, report.md and
 # statement.txt, whose paths it prints last.
 # Usage: scripts/quickstart.sh [SUITE [SYSTEM]]   (default configs/suites/smoke.json and that system)
+# Environment: CAPBENCH_CMAKE_ARGS, extra cmake configure arguments split on spaces (e.g.
+# "-DCAPBENCH_ENABLE_CUDA=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache" for a quicker CPU-only build).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 suite="${1:-$root/configs/suites/smoke.json}"
 system="${2:-$root/configs/systems/gwangju-ai-datacenter.json}"
 bash "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release
+cmake_args=()
+if [[ -n "${CAPBENCH_CMAKE_ARGS:-}" ]]; then read -r -a cmake_args <<<"${CAPBENCH_CMAKE_ARGS}"; fi
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}"
 cmake --build "$root/build" -j"$(nproc)" --target capbench capreport
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
