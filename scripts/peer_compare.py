@@ -12,6 +12,15 @@ sizes, and prints capbench's figure over the peer's (>= 1: capbench is as fast o
   peer_compare.py compare --results capbench.json [--results again.json] --dir PEER_DIR
                           [--md table.md] [--json out.json]
 
+  peer_compare.py paths --results capbench.json [--md paths.md]
+
+`paths` proves this wave's new CUDA paths from the one run of the validation suite: the NVML
+health stage (every check printed; run with --health-gate record), the energy of every case's
+timed windows (joules, mean watts, work per joule), the cuSOLVER LU case (verified, HPL's
+scaled residual) and the NCCL send/recv fabric case (one GPU is one node, and a pair needs two
+nodes: it must be skipped with that reason; on two or more nodes it must pass). Exit 1 when
+one of those does not hold.
+
 With two results files (capbench before and after the peers, as scripts/validate-h200.sh runs
 them), each ratio is the median over the runs, with the range printed beside it.
 
@@ -282,6 +291,111 @@ def render(rows, problems):
     return "\n".join(lines) + "\n"
 
 
+# ------------------------------------------------------------------------ this wave's CUDA paths
+
+FABRIC_ONE_NODE = "a fabric case needs at least 2 nodes to form a pair"
+
+
+def _rank_reason(case):
+    return next((r.get("error", "") for r in case.get("ranks", []) if r.get("error")), "")
+
+
+def health_rows(doc):
+    """The health stage's checks, and whether NVML answered on every node."""
+    h = doc.get("health")
+    if not isinstance(h, dict):
+        return None, [("health stage ran (results.health)", False, "absent")]
+    checks = h.get("checks") or []
+    nodes = h.get("nodes") or []
+    nvml = [n for n in nodes if isinstance(n, dict) and n.get("nvml")]
+    gpu_checks = [c for c in checks if c.get("gpu")]
+    verdicts = [
+        ("health stage ran with --health-gate record", h.get("gate") == "record" and not h.get("stopped"),
+         f"gate {h.get('gate')}, stopped {h.get('stopped')}"),
+        ("NVML answered on every node", bool(nodes) and len(nvml) == len(nodes), f"{len(nvml)} of {len(nodes)} nodes"),
+        ("per-GPU checks were made from NVML", any(c.get("status") in ("pass", "fail") for c in gpu_checks),
+         f"{len(gpu_checks)} per-GPU checks"),
+    ]
+    return checks, verdicts
+
+
+def energy_rows(doc):
+    """Per case: the energy of rank 0's timed windows (telemetry.energy)."""
+    rows = []
+    for c in doc["cases"]:
+        r0 = (c.get("ranks") or [{}])[0]
+        e = (r0.get("telemetry") or {}).get("energy")
+        rows.append({"case": c["id"], "benchmark": c.get("benchmark"), "status": c.get("status"), "energy": e})
+    measured = [r for r in rows if r["benchmark"] in ("gemm", "stream") and r["status"] == "passed"]
+    missing = [r["case"] for r in measured if not r["energy"] or not r["energy"].get("joules", 0) > 0]
+    verdicts = [("every passed GEMM and STREAM case has the energy of its timed windows",
+                 bool(measured) and not missing, f"{len(measured) - len(missing)} of {len(measured)}"
+                 + (f"; without: {', '.join(missing)}" if missing else ""))]
+    return rows, verdicts
+
+
+def lu_verdicts(doc):
+    cases = [c for c in doc["cases"] if c.get("benchmark") == "lu"]
+    if not cases:
+        return [("cuSOLVER LU case ran (bench/lu)", False, "no lu case in the run")]
+    out = []
+    for c in cases:
+        r0 = (c.get("ranks") or [{}])[0]
+        v = r0.get("verification") or {}
+        m = next((m for m in r0.get("metrics", []) if m.get("name") == "throughput"), None)
+        rate = (m or {}).get("stats", {}).get("median")
+        residual = (r0.get("info") or {}).get("scaled_residual")
+        ok = c.get("status") == "passed" and v.get("status") == "passed" and rate is not None
+        detail = (f"{rate / 1e12:.2f} TFLOP/s, scaled residual {residual:.3g}" if ok and residual is not None
+                  else f"{c.get('status')}: {_rank_reason(c) or v.get('detail', '')}")
+        out.append((f"{c['id']} passed and verified (HPL's scaled residual < 16)", ok, detail))
+    return out
+
+
+def fabric_verdicts(doc):
+    cases = [c for c in doc["cases"] if c.get("benchmark") == "fabric"]
+    if not cases:
+        return [("NCCL send/recv fabric case planned (bench/fabric)", False, "no fabric case in the run")]
+    out = []
+    nodes = (doc.get("run") or {}).get("nnodes") or len({r.get("node_index") for r in doc.get("ranks", [])}) or 1
+    for c in cases:
+        status, reason = c.get("status"), _rank_reason(c)
+        if nodes < 2:
+            ok = status == "skipped" and FABRIC_ONE_NODE in reason
+            out.append((f"{c['id']} on one node: skipped with its reason (a pair needs two nodes)", ok,
+                        f"{status}: {reason}"))
+        else:
+            out.append((f"{c['id']} on {nodes} nodes: passed", status == "passed", f"{status}: {reason}"))
+    return out
+
+
+def render_paths(doc):
+    checks, health_v = health_rows(doc)
+    energy, energy_v = energy_rows(doc)
+    verdicts = health_v + energy_v + lu_verdicts(doc) + fabric_verdicts(doc)
+    lines = ["## Health checks (NVML health stage)", "", "| check | host | GPU | status | seen | expected |",
+             "|---|---|---|---|---|---|"]
+    for c in checks or []:
+        lines.append(f"| {c.get('check')} | {c.get('host')} | {c.get('gpu', '')} | {c.get('status')} | "
+                     f"{c.get('value', '')} | {c.get('expected', '')} |")
+    lines += ["", "## Energy per case (rank 0's timed windows)", "",
+              "| case | status | joules | window s | mean W | work per joule |", "|---|---|---:|---:|---:|---:|"]
+    for r in energy:
+        e = r["energy"]
+        if not e:
+            lines.append(f"| {r['case']} | {r['status']} | - | - | - | - |")
+            continue
+        watts = e["joules"] / e["window_s"] if e.get("window_s") else None
+        wpj = e.get("work_per_joule")
+        unit = {"FLOP": "GFLOP/J", "OP": "GOP/J", "B": "GB/J"}.get(e.get("work_unit"), "")
+        lines.append(f"| {r['case']} | {r['status']} | {e['joules']:.1f} | {e.get('window_s', 0):.2f} | "
+                     f"{'-' if watts is None else f'{watts:.0f}'} | {'-' if wpj is None else f'{wpj / 1e9:.2f} {unit}'} |")
+    lines.append("")
+    for text, ok, detail in verdicts:
+        lines.append(f"- {'PASS' if ok else 'FAIL'} {text} ({detail})")
+    return "\n".join(lines) + "\n", all(ok for _, ok, _ in verdicts)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -291,7 +405,12 @@ def main(argv=None):
     c.add_argument("--dir", required=True, help="folder with the peers' outputs")
     c.add_argument("--md")
     c.add_argument("--json")
+    w = sub.add_parser("paths", help="health stage, energy, LU and fabric of one validation run")
+    w.add_argument("--results", required=True)
+    w.add_argument("--md")
     args = ap.parse_args(argv)
+    if args.command == "paths":
+        return main_paths(args)
     try:
         per_run, problems = [], []
         for path in args.results:
@@ -313,6 +432,19 @@ def main(argv=None):
                        "verdicts": [{"goal": t, "passed": ok, "ratio": r} for t, ok, r in verdicts(rows)]}, f, indent=1)
     failed = any(not ok for _, ok, _ in verdicts(rows))
     return 1 if failed else 0
+
+
+def main_paths(args):
+    try:
+        text, ok = render_paths(load_capbench(args.results))
+    except (PeerFormatError, OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        print(f"peer_compare: {e}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    if args.md:
+        with open(args.md, "w", encoding="utf-8") as f:
+            f.write("# This wave's CUDA paths: health, energy, LU, fabric\n\n" + text)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -62,5 +62,9 @@ if [[ "$sanitize" == 1 ]]; then
   # under ASan they would take most of CI's time; they run in the plain build.
   exclude="scale|quickstart"
 fi
-if [[ -z "$label" ]]; then ctest_args+=(-LE "$exclude"); fi
+if [[ -z "$label" ]]; then
+  ctest_args+=(-LE "$exclude")
+elif [[ "$sanitize" == 1 ]]; then
+  ctest_args+=(-LE scale)
+fi
 ctest "${ctest_args[@]}"

@@ -2,7 +2,8 @@
 # Validate every GPU path of capbench on one GPU (issues 4 and 21) and keep the evidence, in one
 # call of 8 minutes at most: build for sm_90 (and the GPU peers beside it), record the card
 # (read-only nvidia-smi), run the GPU tests, run configs/suites/h200-validation.json on one
-# rank, run BabelStream, nvbandwidth and nccl-tests at the same sizes followed by capbench's
+# rank with --health-gate record (its LU, fabric, health and energy checked by peer_compare.py
+# paths), run BabelStream, nvbandwidth and nccl-tests at the same sizes followed by capbench's
 # configs/suites/h200-peers.json again, write the summary and the capacity report, time the same
 # GEMMs and a device copy through PyTorch, and print the comparison tables last.
 #
@@ -134,10 +135,17 @@ fi
 
 run_step ctest-gpu 90 ctest --test-dir "${build}" -L gpu --output-on-failure --timeout 60
 
+# --health-gate record: the NVML health stage runs and is recorded, and the run measures anyway.
 run_step suite 270 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
-  --suite "${repo_dir}/configs/suites/h200-validation.json" --backend cuda --results "${results}"
+  --suite "${repo_dir}/configs/suites/h200-validation.json" --backend cuda --health-gate record \
+  --results "${results}"
 # Read-only again, after the load: clocks and throttle reasons at the end of it.
 run_step nvidia-smi-after 30 nvidia-smi -q -f "${evidence}/nvidia-smi-after.txt"
+
+# This wave's CUDA paths from that one run: the health checks, joules per case, the cuSOLVER LU
+# case and the NCCL fabric case (skipped with its reason on one node).
+mkdir -p "${work}/report"
+run_step paths 30 python3 "${script_dir}/peer_compare.py" paths --results "${results}" --md "${work}/report/paths.md"
 
 # The peers at capbench's sizes, then capbench's memory, copy and collective cases again, so
 # each comparison has a capbench run before and after the peer's (interleaved).
@@ -196,5 +204,8 @@ printf '\n'
 if [[ -f "${results}" ]]; then
   python3 "${script_dir}/h200_reference.py" "${compare_args[@]}" || true
 fi
-if [[ -f "${evidence}/report.tar.gz" ]]; then tar -xzOf "${evidence}/report.tar.gz" report/peers.md 2>/dev/null || true; fi
+if [[ -f "${evidence}/report.tar.gz" ]]; then
+  tar -xzOf "${evidence}/report.tar.gz" report/peers.md 2>/dev/null || true
+  tar -xzOf "${evidence}/report.tar.gz" report/paths.md 2>/dev/null || true
+fi
 exit "${failed}"

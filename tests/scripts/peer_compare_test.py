@@ -140,5 +140,101 @@ class PeerCompare(unittest.TestCase):
         self.assertEqual(sum(1 for x in v if not x["passed"]), 2)
 
 
+PATHS = os.path.join(SOURCE, "tests", "scripts", "data", "paths", "results.json")
+
+
+class NewPaths(unittest.TestCase):
+    """`peer_compare.py paths` on a sample run with the health stage, energy, LU and fabric."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="peer-paths-")
+        self.doc = json.load(open(PATHS))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_paths(self, doc=None):
+        path = PATHS
+        if doc is not None:
+            path = os.path.join(self.tmp, "r.json")
+            json.dump(doc, open(path, "w"))
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            rc = pc.main(["paths", "--results", path, "--md", os.path.join(self.tmp, "paths.md")])
+        return rc, out.getvalue(), err.getvalue()
+
+    def case(self, doc, case_id):
+        return next(c for c in doc["cases"] if c["id"] == case_id)
+
+    def test_the_sample_passes_and_prints_checks_and_joules(self):
+        rc, out, _ = self.run_paths()
+        self.assertEqual(rc, 0, out)
+        # Every health check, the failing one too (recorded, not a stop).
+        self.assertIn("| pcie_link | vm | GPU 0 (0000:00:06.0) | fail | Gen5 x8 | Gen5 x16 |", out)
+        # Planted: 3000 J over 5 s = 600 W; 3.3e15 FLOP / 3000 J = 1100 GFLOP/J.
+        self.assertIn("| gemm/bf16/8192x8192x8192 | passed | 3000.0 | 5.00 | 600 | 1100.00 GFLOP/J |", out)
+        self.assertIn("| stream/fp64 | passed | 120.0 | 0.40 | 300 | 13.33 GB/J |", out)
+        self.assertIn("PASS lu/fp64/32768 passed and verified", out)
+        self.assertIn("41.50 TFLOP/s, scaled residual 0.0042", out)
+        self.assertIn("PASS fabric/pairs on one node: skipped with its reason", out)
+        self.assertNotIn("FAIL", out)
+        self.assertIn("| ecc_mode |", open(os.path.join(self.tmp, "paths.md")).read())
+
+    def test_no_health_stage_fails(self):
+        del self.doc["health"]
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL health stage ran (results.health) (absent)", out)
+
+    def test_a_stopped_gate_or_no_nvml_fails(self):
+        self.doc["health"]["gate"] = "stop"
+        self.doc["health"]["nodes"][0]["nvml"] = False
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL health stage ran with --health-gate record", out)
+        self.assertIn("FAIL NVML answered on every node (0 of 1 nodes)", out)
+
+    def test_a_case_without_energy_is_named(self):
+        del self.case(self.doc, "gemm/fp64/8192x8192x8192")["ranks"][0]["telemetry"]["energy"]
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL every passed GEMM and STREAM case has the energy of its timed windows (2 of 3; "
+                      "without: gemm/fp64/8192x8192x8192)", out)
+
+    def test_a_failed_lu_check_fails(self):
+        lu = self.case(self.doc, "lu/fp64/32768")
+        lu["status"] = "failed"
+        lu["ranks"][0]["status"] = "failed"
+        lu["ranks"][0]["verification"]["status"] = "failed"
+        lu["ranks"][0]["error"] = "verification failed: scaled residual 1e+03 >= 16"
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL lu/fp64/32768 passed and verified (HPL's scaled residual < 16) (failed: verification "
+                      "failed: scaled residual 1e+03 >= 16)", out)
+        del self.doc["cases"][self.doc["cases"].index(lu)]
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertIn("FAIL cuSOLVER LU case ran (bench/lu) (no lu case in the run)", out)
+
+    def test_the_fabric_case_must_skip_for_its_reason_on_one_node_and_pass_on_two(self):
+        fab = self.case(self.doc, "fabric/pairs")
+        fab["status"] = "failed"
+        fab["ranks"][0].update(status="failed", error="NCCL error: unhandled system error")
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL fabric/pairs on one node: skipped with its reason", out)
+        fab["status"] = "skipped"
+        fab["ranks"][0].update(status="skipped", error="the job runs on 1 node: a fabric case needs at least 2 nodes "
+                               "to form a pair")
+        self.doc["run"]["nnodes"] = 2
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL fabric/pairs on 2 nodes: passed (skipped:", out)
+
+    def test_not_a_results_file_is_exit_2(self):
+        rc, _, err = self.run_paths({"schema": "something/1", "cases": []})
+        self.assertEqual(rc, 2)
+        self.assertIn("not a capbench results file", err)
+
+
 if __name__ == "__main__":
     unittest.main()
