@@ -15,7 +15,9 @@
 # parallelism, default all cores), CAPBENCH_DEADLINE_S (seconds the whole script may take,
 # default 480, so that the kit fits 8 minutes of device time: every step's limit is cut so the script ends by then, keeping 20 s for the
 # short steps after it; a step with no time left is recorded as not run, code 125),
-# CAPBENCH_SKIP_STEPS (step names to leave out, space-separated, e.g. "micro-gpu two-ranks-one-gpu").
+# CAPBENCH_SKIP_STEPS (step names to leave out, space-separated, e.g. "micro-gpu two-ranks-one-gpu";
+# default "micro-gpu": its evidence is kept from 2026-11-27 and the budget in
+# docs/validation/README.md has no room for it; set it to "" to run every step).
 #
 # Each step's exit code goes to status.txt; a failed step does not stop the later ones, so
 # the evidence of the others is still written. The script exits non-zero when any step failed.
@@ -44,6 +46,7 @@ comparison="${evidence}/comparison.md"
 printf 'step exit_code seconds\n' >"${status_file}"
 failed=0
 deadline=$(($(date +%s) + ${CAPBENCH_DEADLINE_S:-480}))
+CAPBENCH_SKIP_STEPS="${CAPBENCH_SKIP_STEPS-micro-gpu}"
 
 # run_step NAME TIMEOUT_S COMMAND... : runs a step with a time limit, logs it, records its
 # exit code (124 = ran past its limit) and carries on.
