@@ -56,7 +56,9 @@ void Progress::warmup_end(int passes) {
   }
   const double in_case = std::chrono::duration<double>(t - case_t0_).count();
   const double this_case = expected_[static_cast<std::size_t>(current_)];
-  fmt::print(out_, "[{:>3}/{}] {:<44} warm-up {} passes in {:.2f} s ({:.3g} s/pass) after {:.2f} s of setup: case ~{}, left ~{}\n",
+  fmt::print(out_,
+             "[{:>3}/{}] {:<44} warm-up {} passes in {:.2f} s ({:.3g} s/pass) after {:.2f} s of setup: case ~{}, "
+             "left ~{}\n",
              current_ + 1, total_, plan_[static_cast<std::size_t>(current_)].id, passes, warm_s, per_pass, setup_s,
              format_duration(this_case),
              format_duration(std::max(0.0, this_case - in_case) + time_left(current_ + 1)));
