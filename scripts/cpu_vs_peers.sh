@@ -70,6 +70,8 @@ for ((r = 1; r <= reps; ++r)); do
   core="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["cases"][0]["ranks"][0]["info"].get("blas_core",""))' "${work}/capbench-${r}.json")"
   echo "== repetition ${r}: direct cblas_dgemm (OPENBLAS_CORETYPE=${core})"
   OPENBLAS_CORETYPE="${core}" OPENBLAS_NUM_THREADS="${threads}" "${work}/direct_dgemm" "${n}" 5 >"${work}/direct-${r}.txt"
+  echo "== repetition ${r}: direct cblas_dgemm, matrices on transparent huge pages as capbench's"
+  OPENBLAS_CORETYPE="${core}" OPENBLAS_NUM_THREADS="${threads}" "${work}/direct_dgemm" "${n}" 5 thp >"${work}/direct-thp-${r}.txt"
   echo "== repetition ${r}: McCalpin STREAM"
   OMP_NUM_THREADS="${threads}" "${work}/stream_peer" >"${work}/stream-${r}.txt"
 done
@@ -78,7 +80,7 @@ python3 - "${work}" "${reps}" <<'PY'
 import json, re, statistics, sys
 work, reps = sys.argv[1], int(sys.argv[2])
 def med(x): return statistics.median(x)
-gemm, direct, cb = [], [], {"copy": [], "triad": []}
+gemm, direct, direct_thp, cb = [], [], [], {"copy": [], "triad": []}
 cb_best = {"copy": [], "triad": []}
 st_best, st_avg = {"copy": [], "triad": []}, {"copy": [], "triad": []}
 peak = None
@@ -92,6 +94,7 @@ for r in range(1, reps + 1):
         m = next(m for m in s["metrics"] if m["name"] == f"{k}_bandwidth")
         cb[k].append(m["stats"]["median"] / 1e9); cb_best[k].append(max(m["samples"]) / 1e9)
     direct.append(med([float(l.split()[1]) for l in open(f"{work}/direct-{r}.txt") if l.startswith("gflops")]))
+    direct_thp.append(med([float(l.split()[1]) for l in open(f"{work}/direct-thp-{r}.txt") if l.startswith("gflops")]))
     text = open(f"{work}/stream-{r}.txt").read()
     n = int(re.search(r"Array size = (\d+)", text).group(1))
     for k, name, arrays in (("copy", "Copy", 2), ("triad", "Triad", 3)):
@@ -102,10 +105,16 @@ def line(what, ours, theirs, note):
     print(f"{what:34s} capbench {med(ours):8.2f} ({min(ours):.2f}-{max(ours):.2f})  peer {med(theirs):8.2f} "
           f"({min(theirs):.2f}-{max(theirs):.2f})  ratio {med(ours) / med(theirs):.3f}  {note}")
 print()
-line("fp64 GEMM GFLOP/s", gemm, direct, "median over median; same kernel, direct cblas_dgemm")
+line("fp64 GEMM GFLOP/s", gemm, direct, "median over median; same kernel, direct cblas_dgemm (malloc)")
+line("fp64 GEMM GFLOP/s (THP direct)", gemm, direct_thp, "same, the direct call's matrices on huge pages too")
 fp64_peak = peak["peak_flops"]["fp64"] / 1e9
 print(f"{'fp64 GEMM / CPU peak':34s} {med(gemm) / fp64_peak:.3f} of {fp64_peak:.1f} GFLOP/s ({peak['cores']} cores x "
       f"{peak['flop_per_cycle_per_core']['fp64']} FLOP/cycle x {peak['clock_hz'] / 1e9:.2f} GHz, {peak['clock_basis_short']})")
+clocks = peak.get("clocks", {})
+print(f"{'CPU clocks recorded':34s} " + ", ".join(f"{k} {v / 1e9:.3f} GHz" for k, v in sorted(clocks.items())))
+if "measured_hz" in clocks:
+    scalar_peak = peak["cores"] * peak["flop_per_cycle_per_core"]["fp64"] * clocks["measured_hz"] / 1e9
+    print(f"{'fp64 GEMM / peak at scalar clock':34s} {med(gemm) / scalar_peak:.3f} of {scalar_peak:.1f} GFLOP/s")
 for k in ("copy", "triad"):
     line(f"STREAM {k} GB/s (best)", cb_best[k], st_best[k], "best iteration over STREAM's best rate")
     line(f"STREAM {k} GB/s (central)", cb[k], st_avg[k], "capbench median over STREAM's average-time rate")

@@ -2,25 +2,37 @@
 # capbench's pair figures beside Intel MPI Benchmarks' PingPong and Sendrecv, on 2 ranks on 2
 # namespace "nodes" (tests/integration/netns_cluster.sh: veth links on a bridge, TCP), at the
 # same message sizes, the two tools interleaved run by run. Needs root (network namespaces).
-# Usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--work DIR]
+# Usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--work DIR]
 # Prints per repetition and as median [min, max] over repetitions:
 #   latency  capbench pair_latency (median half round trip, 8 B) / IMB PingPong t[usec] (8 B)
-#   uni      capbench bandwidth_uni (window 1) / IMB PingPong Mbytes/sec at S
-#   bidir    capbench bandwidth_bidir (window 1) / IMB Sendrecv Mbytes/sec at S
-# With a window of 1 capbench's one-way figure is S over (one-way time + the receiver's
-# acknowledgement) and IMB PingPong's is S over half a round trip: the same quantity to within
-# the small acknowledgement. IMB builds from /work/shared/peers/imb-*.tar.gz (or $IMB_TARBALL).
+#   uni      capbench bandwidth_uni (window W) / IMB PingPong Mbytes/sec at S
+#   bidir    capbench bandwidth_bidir (window W) / IMB Sendrecv Mbytes/sec at S (both count 2 S
+#            per exchange)
+# W defaults to capbench's own default window (16 messages in flight), the figure a suite
+# reports. capbench's one-way figure is W x S over the time from its first send to the
+# receiver's acknowledgement that all W arrived; every window starts from an idle link and
+# ends drained, which a window of 1 pays per message (on TCP over veth, measured 2026-12-01,
+# half to two thirds of the W = 16 rate). IMB PingPong's is S over half a round trip and its
+# Sendrecv's 2 S over one blocking exchange, back to back. `--window 1` gives the per-message
+# figure. IMB builds from /work/shared/peers/imb-*.tar.gz (or $IMB_TARBALL).
+# Latency: 1000 round trips on both sides. Bandwidth: I messages (default 100) of S bytes per
+# direction on IMB's side, the same bytes in windows of W on capbench's (at least 5 windows),
+# so that a loaded machine still finishes a run.
 set -euo pipefail
 
-build=${1:?usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--work DIR]}
+build=${1:?usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--work DIR]}
 shift
 reps=5
 bytes=4194304
+bw_iterations=100
+window=16
 work=/tmp/fabric-vs-imb
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repetitions) reps=$2; shift 2 ;;
     --bytes) bytes=$2; shift 2 ;;
+    --bw-iterations) bw_iterations=$2; shift 2 ;;
+    --window) window=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     *) echo "fabric_vs_imb.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -43,6 +55,7 @@ if [[ ! -x $imb ]]; then
 fi
 [[ -x $imb ]] || { echo "fabric_vs_imb.sh: IMB-MPI1 did not build (see $work/imb-build.log)" >&2; exit 1; }
 
+export CLUSTER_NAME_PREFIX=${CLUSTER_NAME_PREFIX:-fabimb}  # namespace names: fabimb<pid>n0 ...
 # shellcheck source-path=SCRIPTDIR source=../tests/integration/netns_cluster.sh
 source "$here/tests/integration/netns_cluster.sh"
 cluster_supported || exit 77
@@ -50,13 +63,15 @@ trap cluster_down EXIT
 cluster_up 2
 export CLUSTER_BTL=tcp,self  # read by cluster_mpirun; two nodes, one rank each: every byte over the veth link
 
+windows=$(( bw_iterations / window > 5 ? bw_iterations / window : 5 ))
 suite="$work/suite.json"
 cat >"$suite" <<JSON
-{ "schema": "capbench.suite/1", "name": "fabric-vs-imb", "defaults": { "warmup": 5, "iterations": 50 },
-  "cases": [ { "benchmark": "fabric", "latency_sizes": [8], "bandwidth_sizes": [$bytes], "window": 1,
+{ "schema": "capbench.suite/1", "name": "fabric-vs-imb", "defaults": { "warmup": 2, "iterations": $windows },
+  "cases": [ { "benchmark": "fabric", "latency_sizes": [8], "bandwidth_sizes": [$bytes], "window": $window,
                "latency_iterations": 1000 } ] }
 JSON
-printf '8\n%s\n' "$bytes" >"$work/msglen"
+printf '8\n' >"$work/msglen-latency"
+printf '%s\n' "$bytes" >"$work/msglen-bandwidth"
 
 figure() {  # figure RESULTS METRIC: the matrix value of node 0 -> node 1
   python3 -c '
@@ -68,10 +83,12 @@ print(m[0]["values"][0][1])' "$1" "$2"
 
 declare -a lat uni bid
 for ((r = 1; r <= reps; r++)); do
-  cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$capbench" run --backend cpu --threads 1 --suite "$suite" \
+  cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$capbench" run --backend cpu --threads 1 --suite "$suite" \
     --results "$work/capbench-$r.json" >/dev/null 2>"$work/capbench-$r.err"
-  cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$imb" PingPong Sendrecv -msglen "$work/msglen" \
+  cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$imb" PingPong -msglen "$work/msglen-latency" \
     -iter 1000 -iter_policy off -npmin 2 -time 60 >"$work/imb-$r.txt" 2>"$work/imb-$r.err"
+  cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$imb" PingPong Sendrecv -msglen "$work/msglen-bandwidth" \
+    -iter "$bw_iterations" -iter_policy off -npmin 2 -time 120 >>"$work/imb-$r.txt" 2>>"$work/imb-$r.err"
   c_lat=$(figure "$work/capbench-$r.json" latency)
   c_uni=$(figure "$work/capbench-$r.json" bandwidth_uni)
   c_bid=$(figure "$work/capbench-$r.json" bandwidth_bidir)
@@ -101,7 +118,7 @@ v = [float(x) for x in sys.argv[2:]]
 print(f"{sys.argv[1]:8s} capbench / IMB: median {statistics.median(v):.3f} [min {min(v):.3f}, max {max(v):.3f}] over {len(v)} runs")' \
     "$name" "$@"
 }
-echo "== $bytes B bandwidth, 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
+echo "== $bytes B bandwidth (capbench window $window, $windows windows; IMB $bw_iterations messages), 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
 summary latency "${lat[@]}"
 summary uni "${uni[@]}"
 summary bidir "${bid[@]}"

@@ -10,6 +10,7 @@
 #include "bench/cpu/blas_selection.hpp"
 #include "bench/cpu/cpu_freivalds.hpp"
 #include "bench/cpu/cpu_peak.hpp"
+#include "bench/cpu/huge_page_memory.hpp"
 #include "common/random.hpp"
 
 namespace capbench {
@@ -81,6 +82,8 @@ class CpuGemm final : public GemmImpl {
     const CpuPeak& peak = this_rank_cpu_peak(threads_);
     const double p = pr_.precision == Precision::fp64 ? peak.fp64 : peak.fp32;
     if (p > 0) out["peak_flops"] = p;
+    out["matrix_pages"] = fmt::format("transparent huge pages requested (madvise, 2 MiB-aligned); kernel THP mode {}",
+                                      transparent_huge_page_mode());
     out["peak_basis"] = fmt::format("{} cores x {} FLOP/cycle ({}) x {:.3f} GHz, {}", peak.cores,
                                     cpu_flop_per_cycle(peak.features, pr_.precision), cpu_vector_isa(peak.features),
                                     peak.clock.chosen_hz() / 1e9, peak.clock.basis());
@@ -93,8 +96,12 @@ class CpuGemm final : public GemmImpl {
   }
 
  private:
+  // The matrices on huge pages (bench/cpu/huge_page_memory.hpp): fewer TLB misses in packing.
   template <class T>
-  void fill(std::vector<T>& v, std::size_t count, std::uint64_t which) {
+  using Matrix = std::vector<T, HugePageAllocator<T>>;
+
+  template <class T>
+  void fill(Matrix<T>& v, std::size_t count, std::uint64_t which) {
     v.resize(count);
     const auto seed = derive_seed(pr_.seed, which);
     for (std::size_t i = 0; i < count; ++i) v[i] = static_cast<T>(uniform_pm1(seed, i));
@@ -104,8 +111,8 @@ class CpuGemm final : public GemmImpl {
   int threads_;
   const BlasChoice* blas_ = nullptr;
   GemmProblem pr_;
-  std::vector<double> a64_, b64_, c64_;
-  std::vector<float> a32_, b32_, c32_;
+  Matrix<double> a64_, b64_, c64_;
+  Matrix<float> a32_, b32_, c32_;
 };
 
 }  // namespace

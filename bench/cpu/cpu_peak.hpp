@@ -29,11 +29,17 @@ struct CpuClock {
   std::optional<double> reported_hz;  // /proc/cpuinfo "cpu MHz" (a VM: the host's nominal clock)
   std::optional<double> max_hz;       // cpufreq's cpuinfo_max_freq, where the kernel exposes it
   std::optional<double> measured_hz;  // dependent integer adds on every thread of the rank at once
-  // The clock the peak uses and why: the measured all-core clock, else the base clock the model
-  // name states, else the one the kernel reports. The others are recorded beside it.
+  // 512-bit FMA throughput on every thread of the rank at once, over the FLOP per cycle the
+  // units give: the clock the cores hold under AVX-512 load (Xeons run such code below their
+  // scalar clock; Top500 Rpeak of such CPUs uses that frequency). Only with AVX-512.
+  std::optional<double> fma512_hz;
+  // The clock the peak uses and why: the clock under 512-bit FMA load where it is below the
+  // measured scalar clock, else the measured scalar clock, else the base clock the model name
+  // states, else the one the kernel reports. The others are recorded beside it.
   double chosen_hz() const;
   std::string basis() const;
   std::string basis_short() const;  // "measured clock", "stated base clock", ...
+  bool uses_fma512_clock() const;
 };
 
 struct CpuPeak {
@@ -52,6 +58,11 @@ CpuFeatures detect_cpu_features();
 // with one (the second unit is what doubles the rate).
 int measure_avx512_fma_units();
 CpuClock read_cpu_clock(int threads);
+// Each of `threads` threads at once runs independent chains of 512-bit FMAs held in registers;
+// returns the median thread's FP64 rate (FLOP/s). 0 without AVX-512.
+double measure_fma512_rate_all_cores(int threads);
+// That rate over the FLOP per cycle of `units` 512-bit FMA units (8 lanes x 2 x units): the clock.
+double fma512_clock_hz(double fp64_rate_per_core, int units);
 // "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz" -> 2.0e9; empty when the name states no clock.
 std::optional<double> clock_from_model_name(const std::string& name);
 

@@ -10,6 +10,7 @@
 #   cluster_down                removes every namespace, link and bridge it made (also on EXIT)
 #
 # Needs root, ip netns, unshare; the caller checks cluster_supported first (skip code 77).
+# CLUSTER_NAME_PREFIX (default "fab") starts the names, so that concurrent users tell theirs apart.
 
 cluster_supported() {
   [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root (network namespaces)"; return 1; }
@@ -39,7 +40,7 @@ cluster_down() {
 cluster_up() {
   local nodes=$1 i
   # Unique per test run: the pid picks the names and the /24.
-  CLUSTER_PREFIX="fab$(( $$ % 100000 ))"
+  CLUSTER_PREFIX="${CLUSTER_NAME_PREFIX:-fab}$(( $$ % 100000 ))"
   CLUSTER_SUBNET="10.$(( 100 + $$ % 100 )).$(( ($$ / 100) % 250 )).0/24"
   local net=${CLUSTER_SUBNET%.0/24}
   CLUSTER_DIR=$(mktemp -d "/tmp/${CLUSTER_PREFIX}-cluster.XXXXXX")

@@ -64,6 +64,41 @@ TEST(CpuPeak, ClockBasisPrefersTheMeasuredOneAndSaysWhich) {
   EXPECT_NE(c.basis().find("measured all-core clock"), std::string::npos);
 }
 
+TEST(CpuPeak, ClockUnderFma512LoadIsTheBasisWhenBelowTheScalarClock) {
+  // A Xeon: dependent adds at 4.19 GHz, 512-bit FMAs on every core at 3.88 GHz.
+  CpuClock c;
+  c.reported_hz = 2.6e9;
+  c.measured_hz = 4.19e9;
+  c.fma512_hz = fma512_clock_hz(124.2e9, 2);
+  EXPECT_DOUBLE_EQ(*c.fma512_hz, 124.2e9 / 32);
+  EXPECT_TRUE(c.uses_fma512_clock());
+  EXPECT_DOUBLE_EQ(c.chosen_hz(), 124.2e9 / 32);
+  EXPECT_EQ(c.basis_short(), "clock measured under 512-bit FMA load on all cores");
+  const CpuPeak p = compute_cpu_peak(features(true, true, true, true, 2), c, 2);
+  EXPECT_DOUBLE_EQ(p.fp64, 2 * 124.2e9);  // the cores' achievable FMA rate
+  const json j = p.to_json();
+  EXPECT_DOUBLE_EQ(j.at("clocks").at("fma512_hz").get<double>(), 124.2e9 / 32);
+  EXPECT_DOUBLE_EQ(j.at("clocks").at("measured_hz").get<double>(), 4.19e9);  // kept beside it
+  EXPECT_DOUBLE_EQ(j.at("clocks").at("reported_hz").get<double>(), 2.6e9);
+  EXPECT_EQ(j.at("clock_basis_short"), "clock measured under 512-bit FMA load on all cores");
+  EXPECT_NE(j.at("clock_basis").get<std::string>().find("512-bit FMA load on all cores"), std::string::npos);
+  // A core that holds its clock under AVX-512 (or a noisy FMA run above it): the scalar clock
+  // stays the basis, the FMA clock is still recorded.
+  c.fma512_hz = 4.3e9;
+  EXPECT_FALSE(c.uses_fma512_clock());
+  EXPECT_DOUBLE_EQ(c.chosen_hz(), 4.19e9);
+  EXPECT_EQ(c.basis_short(), "measured clock");
+  EXPECT_DOUBLE_EQ(compute_cpu_peak(features(true, true, true, true, 2), c, 2).to_json().at("clocks").at("fma512_hz").get<double>(), 4.3e9);
+  // One 512-bit unit: 16 FLOP per cycle per core.
+  EXPECT_DOUBLE_EQ(fma512_clock_hz(48e9, 1), 3e9);
+  EXPECT_DOUBLE_EQ(fma512_clock_hz(48e9, 0), 0);
+  // Without a scalar measurement the FMA clock is still the measured basis.
+  CpuClock d;
+  d.nominal_hz = 2.1e9;
+  d.fma512_hz = 1.9e9;
+  EXPECT_DOUBLE_EQ(d.chosen_hz(), 1.9e9);
+}
+
 TEST(CpuPeak, PeakIsCoresTimesFlopPerCycleTimesClock) {
   CpuClock c;
   c.reported_hz = 2.6e9;
@@ -85,6 +120,14 @@ TEST(CpuPeak, ThisMachineHasAModelAndAPlausibleClock) {
   // folded or broken, not a real CPU.
   EXPECT_GT(*p.clock.measured_hz, 0.5e9);
   EXPECT_LT(*p.clock.measured_hz, 7e9);
+  if (p.features.avx512f && p.features.avx512_fma_units > 0) {
+    // Register-resident FMAs run at the units' rate: a clock outside 0.5-7 GHz means the
+    // chains went through memory or were cut short.
+    ASSERT_TRUE(p.clock.fma512_hz);
+    EXPECT_GT(*p.clock.fma512_hz, 0.5e9);
+    EXPECT_LT(*p.clock.fma512_hz, 7e9);
+    EXPECT_LE(p.clock.chosen_hz(), *p.clock.measured_hz);
+  }
 }
 
 }  // namespace
