@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# capbench's pair figures beside Intel MPI Benchmarks' PingPong and Sendrecv, on 2 ranks on 2
+# capbench's pair figures beside Intel MPI Benchmarks' PingPong, Uniband and Biband, on 2 ranks on 2
 # namespace "nodes" (tests/integration/netns_cluster.sh: veth links on a bridge, TCP), at the
 # same message sizes, the two tools interleaved run by run. Needs root (network namespaces).
 # Usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--work DIR]
 # Prints per repetition and as median [min, max] over repetitions:
 #   latency  capbench pair_latency (median half round trip, 8 B) / IMB PingPong t[usec] (8 B)
-#   uni      capbench bandwidth_uni (window W) / IMB PingPong Mbytes/sec at S
-#   bidir    capbench bandwidth_bidir (window W) / IMB Sendrecv Mbytes/sec at S (both count 2 S
-#            per exchange)
-# W defaults to capbench's own default window (16 messages in flight), the figure a suite
-# reports. capbench's one-way figure is W x S over the time from its first send to the
-# receiver's acknowledgement that all W arrived; every window starts from an idle link and
-# ends drained, which a window of 1 pays per message (on TCP over veth, measured 2026-12-01,
-# half to two thirds of the W = 16 rate). IMB PingPong's is S over half a round trip and its
-# Sendrecv's 2 S over one blocking exchange, back to back. `--window 1` gives the per-message
-# figure. IMB builds from /work/shared/peers/imb-*.tar.gz (or $IMB_TARBALL).
+#   uni      capbench bandwidth_uni (window W) / IMB Uniband Mbytes/sec at S, -window_size W
+#   bidir    capbench bandwidth_bidir (window W) / IMB Biband Mbytes/sec at S, -window_size W
+#            (both count the bytes of both directions)
+# Both tools measure bandwidth the same way: W messages of S bytes posted at once, then the
+# receiver's one-byte acknowledgement that all W arrived, the time of the window over W x S
+# bytes. W defaults to capbench's own default window (16), the figure a suite reports.
+# Also printed, for reference, IMB PingPong's and Sendrecv's per-message figures at S (one
+# message in flight: S over half a round trip; 2 S over one blocking exchange).
+# IMB builds from /work/shared/peers/imb-*.tar.gz (or $IMB_TARBALL).
 # Latency: 1000 round trips on both sides. Bandwidth: I messages (default 100) of S bytes per
 # direction on IMB's side, the same bytes in windows of W on capbench's (at least 5 windows),
 # so that a loaded machine still finishes a run.
@@ -87,26 +86,35 @@ for ((r = 1; r <= reps; r++)); do
     --results "$work/capbench-$r.json" >/dev/null 2>"$work/capbench-$r.err"
   cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$imb" PingPong -msglen "$work/msglen-latency" \
     -iter 1000 -iter_policy off -npmin 2 -time 60 >"$work/imb-$r.txt" 2>"$work/imb-$r.err"
+  cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$imb" Uniband Biband -msglen "$work/msglen-bandwidth" \
+    -window_size "$window" -iter "$windows" -iter_policy off -npmin 2 -time 120 >>"$work/imb-$r.txt" \
+    2>>"$work/imb-$r.err"
   cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$imb" PingPong Sendrecv -msglen "$work/msglen-bandwidth" \
     -iter "$bw_iterations" -iter_policy off -npmin 2 -time 120 >>"$work/imb-$r.txt" 2>>"$work/imb-$r.err"
   c_lat=$(figure "$work/capbench-$r.json" latency)
   c_uni=$(figure "$work/capbench-$r.json" bandwidth_uni)
   c_bid=$(figure "$work/capbench-$r.json" bandwidth_bidir)
-  # IMB tables: PingPong "#bytes #rep t[usec] Mbytes/sec"; Sendrecv "... t_avg[usec] Mbytes/sec".
-  read -r i_lat i_uni i_bid < <(awk -v S="$bytes" '
+  # IMB tables: PingPong "#bytes #rep t[usec] Mbytes/sec"; Sendrecv "... t_avg[usec] Mbytes/sec";
+  # Uniband and Biband "#bytes #repetitions Mbytes/sec Msg/sec".
+  read -r i_lat i_uni i_bid i_pp i_sr < <(awk -v S="$bytes" '
     /Benchmarking PingPong/ {b = "pp"} /Benchmarking Sendrecv/ {b = "sr"}
+    /Benchmarking Uniband/ {b = "ub"} /Benchmarking Biband/ {b = "bb"}
     $1 ~ /^[0-9]+$/ && NF >= 4 {
       if (b == "pp" && $1 == 8) lat = $3
-      if (b == "pp" && $1 == S) uni = $4
-      if (b == "sr" && $1 == S) bid = $NF
+      if (b == "pp" && $1 == S) pp = $4
+      if (b == "sr" && $1 == S) sr = $NF
+      if (b == "ub" && $1 == S) uni = $3
+      if (b == "bb" && $1 == S) bid = $3
     }
-    END { print lat, uni, bid }' "$work/imb-$r.txt")
+    END { print lat, uni, bid, pp, sr }' "$work/imb-$r.txt")
   lat[r]=$(python3 -c "print($c_lat / ($i_lat * 1e-6))")
   uni[r]=$(python3 -c "print($c_uni / ($i_uni * 1e6))")
   bid[r]=$(python3 -c "print($c_bid / ($i_bid * 1e6))")
   printf 'rep %d: latency capbench %.2f us / IMB %.2f us = %.3f; uni %.3g / %.3g B/s = %.3f; bidir %.3g / %.3g B/s = %.3f\n' \
     "$r" "$(python3 -c "print($c_lat * 1e6)")" "$i_lat" "${lat[r]}" "$c_uni" "$(python3 -c "print($i_uni * 1e6)")" \
     "${uni[r]}" "$c_bid" "$(python3 -c "print($i_bid * 1e6)")" "${bid[r]}"
+  printf '       (IMB one message in flight at %s B: PingPong %.3g B/s, Sendrecv %.3g B/s)\n' "$bytes" \
+    "$(python3 -c "print($i_pp * 1e6)")" "$(python3 -c "print($i_sr * 1e6)")"
 done
 
 summary() {  # summary NAME VALUES...: median [min, max]
@@ -118,7 +126,7 @@ v = [float(x) for x in sys.argv[2:]]
 print(f"{sys.argv[1]:8s} capbench / IMB: median {statistics.median(v):.3f} [min {min(v):.3f}, max {max(v):.3f}] over {len(v)} runs")' \
     "$name" "$@"
 }
-echo "== $bytes B bandwidth (capbench window $window, $windows windows; IMB $bw_iterations messages), 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
+echo "== $bytes B bandwidth (window $window, $windows windows on both sides), 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
 summary latency "${lat[@]}"
 summary uni "${uni[@]}"
 summary bidir "${bid[@]}"
