@@ -4,10 +4,12 @@
 // and energy (bench/cuda/nvml.cpp). capbench builds without nvml.h: the few types, values and
 // signatures it uses are declared here, NVML's enums passed as int and handles as void*.
 //
-// Checked against NVIDIA's public nvml.h of NVML 13.3.29 (the copy in NVIDIA/go-nvml,
-// gen/nvml/nvml.h, commit 2f9e261) and of NVML 12.2.140: every function name with its
-// _v2/_v3 suffix, argument list, struct layout, enum value and bit mask below. capbench
-// passes no versioned struct (NVML_STRUCT_VERSION), so no version word needs to match.
+// Checked (2026-12-01) against NVIDIA's public nvml.h of NVML 13.3.29 and of NVML 12.2.140,
+// the copies in NVIDIA/go-nvml, gen/nvml/nvml.h, commits 8b8585b and 075f45f: every function
+// name with its _v2/_v3 suffix, argument list, struct layout, enum value, unit and bit mask
+// below. capbench passes no versioned struct (NVML_STRUCT_VERSION), so no version word needs
+// to match. nvmlDeviceGetTemperature and nvmlDeviceGetCurrentClocksThrottleReasons are
+// deprecated in NVML 13 and still exported there.
 // tests/tools/fake_nvml answers with these same declarations.
 #include <string>
 
@@ -72,14 +74,14 @@ struct Api {
   int (*retired_pending)(void*, int*) = nullptr;             // nvmlDeviceGetRetiredPagesPendingStatus
   int (*remapped_rows)(void*, unsigned*, unsigned*, unsigned*, unsigned*) = nullptr;  // nvmlDeviceGetRemappedRows
   int (*persistence)(void*, int*) = nullptr;                 // nvmlDeviceGetPersistenceMode
-  int (*power_limit)(void*, unsigned*) = nullptr;            // nvmlDeviceGetPowerManagementLimit
-  int (*power_limit_default)(void*, unsigned*) = nullptr;    // nvmlDeviceGetPowerManagementDefaultLimit
+  int (*power_limit)(void*, unsigned*) = nullptr;            // nvmlDeviceGetPowerManagementLimit, mW
+  int (*power_limit_default)(void*, unsigned*) = nullptr;    // nvmlDeviceGetPowerManagementDefaultLimit, mW
   int (*clock_reasons)(void*, unsigned long long*) = nullptr;  // nvmlDeviceGetCurrentClocksEventReasons
   int (*clock_info)(void*, int, unsigned*) = nullptr;        // nvmlDeviceGetClockInfo
   int (*max_clock_info)(void*, int, unsigned*) = nullptr;    // nvmlDeviceGetMaxClockInfo
-  int (*power_usage)(void*, unsigned*) = nullptr;            // nvmlDeviceGetPowerUsage
+  int (*power_usage)(void*, unsigned*) = nullptr;            // nvmlDeviceGetPowerUsage, mW
   int (*temperature)(void*, int, unsigned*) = nullptr;       // nvmlDeviceGetTemperature
-  int (*total_energy)(void*, unsigned long long*) = nullptr;  // nvmlDeviceGetTotalEnergyConsumption
+  int (*total_energy)(void*, unsigned long long*) = nullptr;  // nvmlDeviceGetTotalEnergyConsumption, mJ
   int (*nvlink_state)(void*, unsigned, int*) = nullptr;      // nvmlDeviceGetNvLinkState
   int (*nvlink_errors)(void*, unsigned, int, unsigned long long*) = nullptr;  // nvmlDeviceGetNvLinkErrorCounter
   int (*event_set_create)(void**) = nullptr;                 // nvmlEventSetCreate
