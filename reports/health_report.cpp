@@ -31,8 +31,8 @@ std::string health_section_markdown(const ResultsFile& rf) {
       o += "- … and more (all in the results file's health.checks)\n";
       break;
     }
-    o += fmt::format("- **{}** {} on {}{}: {} (expected {})\n", c.status == "fail" ? "FAIL" : "UNKNOWN",
-                     md_escape(c.check), md_escape(c.host), c.gpu.empty() ? "" : " " + md_escape(c.gpu),
+    o += fmt::format("- **{}** {} on {}{}{}: {} (expected {})\n", c.status == "fail" ? "FAIL" : "UNKNOWN",
+                     md_escape(c.check), md_escape(c.host), c.gpu.empty() ? "" : " ", md_escape(c.gpu),
                      md_escape(c.value), md_escape(c.expected));
   }
   return o + "\n";

@@ -63,7 +63,7 @@ std::optional<std::uint64_t> ecc_uncorrected(const Api& a, void* d, int counter)
 std::optional<std::uint64_t> retired(const Api& a, void* d) {
   if (!a.retired_pages) return std::nullopt;
   std::uint64_t total = 0;
-  for (int cause : {kRetiredMultiSingleBit, kRetiredDoubleBit}) {
+  for (int cause : {kRetiredMultipleSingleBit, kRetiredDoubleBit}) {
     unsigned count = 0;  // asks only for the count: no address buffer
     const int rc = a.retired_pages(d, cause, &count, nullptr);
     if (rc != kSuccess && rc != kErrorInsufficientSize) return std::nullopt;
