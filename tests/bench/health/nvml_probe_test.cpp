@@ -13,6 +13,9 @@
 
 #include "bench/health/nvml_api.hpp"
 #include "bench/health/nvml_library.hpp"
+#ifdef CAPBENCH_HAVE_CUDA
+#include "bench/cuda/nvml.hpp"
+#endif
 
 namespace capbench {
 namespace {
@@ -65,6 +68,19 @@ TEST_F(NvmlLoader, ProbeReadsThePciDeviceIdAndSumsEveryNvlinkErrorKind) {
   EXPECT_EQ(node.gpus[0].nvlinks->at(0).errors, 5u);
   EXPECT_FALSE(node.gpus[1].nvlinks && !node.gpus[1].nvlinks->empty());
 }
+
+#ifdef CAPBENCH_HAVE_CUDA
+// The CUDA backend's telemetry reads through the same loaded library (no GPU needed).
+TEST_F(NvmlLoader, CudaTelemetryReadsThroughTheSameLibrary) {
+  Nvml* n = Nvml::get();
+  ASSERT_NE(n, nullptr) << Nvml::unavailable_reason();
+  const auto d = n->device_by_pci_bus_id("0000:18:00.0");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(n->total_energy_mj(*d), 1000u);
+  EXPECT_EQ(n->driver_version(), "580.65.06");
+  EXPECT_FALSE(n->device_by_pci_bus_id("0000:99:00.0"));
+}
+#endif
 
 }  // namespace
 }  // namespace capbench
