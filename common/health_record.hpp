@@ -20,12 +20,23 @@ struct HealthCheck {
   std::string expected;  // what a healthy node shows
 };
 
+// What one node was held to, and on what basis: "option --expect-...", the system file's key
+// ("FILE: inventory[0] (h100-sxm5-80gb) per_node.gpus") or "most nodes of the job".
+struct HealthExpectationRecord {
+  std::string host;
+  std::string quantity;  // gpus_per_node | gpu_model | cpu_cores | memory_gib_min
+  std::string value;
+  std::string basis;
+};
+
 struct HealthRecord {
   std::string collected_at;
   std::string gate;  // the run option: "record" (measure anyway) | "stop" (stop before measuring)
   bool stopped = false;  // the gate failed and the run stopped before the first case
   json nodes = json::array();  // per node: host and the collected facts (free-form, for readers)
   std::vector<HealthCheck> checks;
+  std::vector<HealthExpectationRecord> expectations;
+  json system;  // null, or the system description the nodes were held to: {file, sha256, name}
   int failed() const;
   int unknown() const;
 };

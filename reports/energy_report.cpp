@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/report_section.hpp"
 #include "reports/text_escape.hpp"
 
 namespace capbench {
@@ -66,7 +67,7 @@ std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf) {
 }
 
 std::string energy_section_markdown(const ResultsFile& rf) {
-  std::string o = fmt::format("## Energy efficiency ({})\n\n", kEnergyLabel);
+  std::string o;
   const auto rows = energy_efficiency(rf);
   if (rows.empty())
     return o + "Not measured: no verified GEMM or STREAM result carries a board energy reading "
@@ -82,8 +83,7 @@ std::string energy_section_markdown(const ResultsFile& rf) {
 }
 
 std::string energy_section_html(const ResultsFile& rf) {
-  std::string o = fmt::format("<h2 id=\"energy\">Energy efficiency</h2><p class=\"note\"><b>{}</b></p>",
-                              html_escape(kEnergyLabel));
+  std::string o;
   const auto rows = energy_efficiency(rf);
   if (rows.empty())
     return o + "<p id=\"energy-not-measured\">Not measured: no verified GEMM or STREAM result carries a board energy "
@@ -97,6 +97,14 @@ std::string energy_section_html(const ResultsFile& rf) {
                      html_escape(r.model), r.benchmark, html_escape(r.precision), html_escape(r.unit), r.gpus,
                      r.median, r.min, r.max, r.median_window_s, r.median_window_s < kShortWindow_s ? " (short)" : "");
   return o + "</table>";
+}
+
+ReportSection energy_efficiency_section() {
+  // Always shown: where energy was not measured the section says so, and gives no figure.
+  return {"energy_efficiency", fmt::format("Energy efficiency ({})", kEnergyLabel),
+          [](const ReportInputs&) { return true; },
+          [](const ReportInputs& in) { return energy_section_html(*in.analysis->results); },
+          [](const ReportInputs& in) { return energy_section_markdown(*in.analysis->results); }};
 }
 
 }  // namespace capbench

@@ -23,6 +23,8 @@ struct EfficiencyRow {
 // Verified rank results only (status ok, verification not failed), with a work-per-joule figure.
 std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf);
 
+// The section's body (its heading, with the label, is the ReportSection's title:
+// energy_efficiency_section() in reports/report_section.hpp).
 std::string energy_section_markdown(const ResultsFile& rf);
 std::string energy_section_html(const ResultsFile& rf);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/report_section.hpp"
 #include "reports/text_escape.hpp"
 
 namespace capbench {
@@ -19,7 +20,7 @@ std::string headline(const HealthRecord& h) {
 }  // namespace
 
 std::string health_section_markdown(const ResultsFile& rf) {
-  std::string o = "## Health\n\n";
+  std::string o;
   if (!rf.health) return o + "Not recorded: these results carry no health stage.\n\n";
   const HealthRecord& h = *rf.health;
   o += headline(h) + "\n\n";
@@ -30,15 +31,15 @@ std::string health_section_markdown(const ResultsFile& rf) {
       o += "- … and more (all in the results file's health.checks)\n";
       break;
     }
-    o += fmt::format("- **{}** {} on {}{}: {} (expected {})\n", c.status == "fail" ? "FAIL" : "UNKNOWN",
-                     md_escape(c.check), md_escape(c.host), c.gpu.empty() ? "" : " " + md_escape(c.gpu),
+    o += fmt::format("- **{}** {} on {}{}{}: {} (expected {})\n", c.status == "fail" ? "FAIL" : "UNKNOWN",
+                     md_escape(c.check), md_escape(c.host), c.gpu.empty() ? "" : " ", md_escape(c.gpu),
                      md_escape(c.value), md_escape(c.expected));
   }
   return o + "\n";
 }
 
 std::string health_section_html(const ResultsFile& rf) {
-  std::string o = "<h2 id=\"health\">Health</h2>";
+  std::string o;
   if (!rf.health) return o + "<p>Not recorded: these results carry no health stage.</p>";
   const HealthRecord& h = *rf.health;
   o += "<p>" + html_escape(headline(h)) + "</p>";
@@ -55,6 +56,13 @@ std::string health_section_html(const ResultsFile& rf) {
                      html_escape(c.expected));
   }
   return o + "</table>";
+}
+
+ReportSection health_report_section() {
+  // Always shown: results without a health stage say so.
+  return {"health", "Health", [](const ReportInputs&) { return true; },
+          [](const ReportInputs& in) { return health_section_html(*in.analysis->results); },
+          [](const ReportInputs& in) { return health_section_markdown(*in.analysis->results); }};
 }
 
 }  // namespace capbench

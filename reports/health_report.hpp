@@ -7,6 +7,7 @@
 
 namespace capbench {
 
+// The section's body, without its heading (health_report_section() in report_section.hpp).
 std::string health_section_markdown(const ResultsFile& rf);
 std::string health_section_html(const ResultsFile& rf);
 

@@ -11,8 +11,6 @@
 
 #include "reports/fleet_coverage.hpp"
 #include "reports/html_charts.hpp"
-#include "reports/energy_report.hpp"
-#include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
 #include "reports/storage_report.hpp"
 #include "reports/fabric_report.hpp"
@@ -245,7 +243,6 @@ string render_html(const ReportInputs& in) {
     }
     o += "</ul>";
   }
-  o += health_section_html(rf) + energy_section_html(rf);
   o += "</main></body></html>\n";
   return o;
 }

@@ -2,8 +2,6 @@
 #include <fmt/format.h>
 
 #include "reports/fleet_coverage.hpp"
-#include "reports/energy_report.hpp"
-#include "reports/health_report.hpp"
 #include "reports/external_report.hpp"
 #include "reports/storage_report.hpp"
 #include "reports/fabric_report.hpp"
@@ -173,7 +171,6 @@ std::string render_markdown(const ReportInputs& in) {
                        p.detail.empty() ? "" : " — " + md_escape(p.detail));
     }
   }
-  o += "\n" + health_section_markdown(rf) + energy_section_markdown(rf);
   return o;
 }
 

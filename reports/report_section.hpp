@@ -2,7 +2,8 @@
 // One report section per stage of the suite (compute, memory, host link, fabric, storage,
 // health, energy). report.html and report.md print, in the registry's order, every section
 // whose stage is in the results, and nothing at all for one that is not: no empty heading,
-// no zero figure.
+// no zero figure. Health and energy efficiency are the exceptions, always shown: that the
+// results carry no health stage or no energy reading is itself what a reader must see.
 //
 // Adding a stage's section (e.g. storage):
 //   1. Write reports/storage_report.cpp defining
@@ -40,6 +41,8 @@ ReportSection memory_section();     // STREAM and device copy
 ReportSection host_link_section();  // host <-> device transfers
 ReportSection fabric_section();     // collectives and peer-to-peer copies
 ReportSection energy_section();     // power, clocks and throttling sampled during the cases
+ReportSection health_report_section();      // the health stage's checks (reports/health_report.cpp)
+ReportSection energy_efficiency_section();  // GFLOPS/W from board energy (reports/energy_report.cpp)
 
 // Helpers for sections.
 bool has_benchmark(const ResultsFile& rf, const std::string& benchmark);

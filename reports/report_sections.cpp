@@ -10,8 +10,10 @@ const std::vector<ReportSection>& report_sections() {
       memory_section(),
       host_link_section(),
       fabric_section(),
-      // storage_report_section(), health_report_section(): their stages' files add them here.
+      // storage_report_section(): its stage's file adds it here.
+      health_report_section(),
       energy_section(),
+      energy_efficiency_section(),
   };
   return all;
 }

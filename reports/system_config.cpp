@@ -28,13 +28,28 @@ double read_rate(const ConfigNode& n, const std::string& precision, double& valu
   return value * f;
 }
 
+// "per_node" / "cpu_nodes": {gpus, cpu_cores, memory_gib}; gpus required where `with_gpus`.
+NodeShape read_node_shape(const ConfigNode& n, bool with_gpus) {
+  NodeShape shape;
+  if (with_gpus) {
+    n.allow_only({"gpus", "cpu_cores", "memory_gib"});
+    shape.gpus = n.at("gpus").as_positive_int();
+  } else {
+    n.allow_only({"cpu_cores", "memory_gib"});
+    if (n.keys().empty()) n.fail("an object with cpu_cores or memory_gib (or both)");
+  }
+  if (auto c = n.find("cpu_cores")) shape.cpu_cores = c->as_positive_int();
+  if (auto m = n.find("memory_gib")) shape.memory_gib = m->as_positive_number();
+  return shape;
+}
+
 }  // namespace
 
 SystemConfig load_system_config(const std::string& path, const GpuDatabase& db) {
   std::string text;
   const json j = load_jsonc_file(path, &text);
   ConfigNode root(j, path);
-  root.allow_only({"schema", "name", "note", "target", "inventory", "storage"});
+  root.allow_only({"schema", "name", "note", "target", "inventory", "storage", "cpu_nodes"});
   const auto schema = root.at("schema");
   if (schema.as_string() != "capbench.system/1") schema.fail("\"capbench.system/1\"");
   SystemConfig s;
@@ -53,7 +68,7 @@ SystemConfig load_system_config(const std::string& path, const GpuDatabase& db) 
   const auto inv = root.at("inventory");
   if (inv.size() == 0) inv.fail("a non-empty list of the system's accelerators");
   for (const auto& item : inv.items()) {
-    item.allow_only({"model", "count", "measurable_by_capbench", "declared", "note"});
+    item.allow_only({"model", "count", "measurable_by_capbench", "declared", "per_node", "note"});
     InventoryItem it;
     it.model = item.at("model").as_string();
     it.count = item.at("count").as_positive_int();
@@ -77,10 +92,15 @@ SystemConfig load_system_config(const std::string& path, const GpuDatabase& db) 
         it.declared.push_back(std::move(df));
       }
     }
+    if (auto pn = item.find("per_node")) {
+      if (!it.measurable_by_capbench) pn->fail("no per_node on an entry capbench cannot measure (measurable_by_capbench false)");
+      it.per_node = read_node_shape(*pn, true);
+    }
     if (auto n = item.find("note")) it.note = n->as_string();
     s.inventory.push_back(std::move(it));
   }
   if (auto st = root.find("storage")) s.storage = read_storage_declared(*st);
+  if (auto cn = root.find("cpu_nodes")) s.cpu_nodes = read_node_shape(*cn, false);
   return s;
 }
 

@@ -3,6 +3,7 @@
 // target with its precision and basis, and the owner's declared inventory. Nothing in it
 // is assumed by capreport: the target's precision and basis come from here or not at all.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,21 @@ struct DeclaredFigure {
   std::string source;
 };
 
+// What one node of an inventory entry holds, for capbench run's health stage (--system):
+// the GPUs of this model per node and, where stated, the node's CPUs and memory.
+struct NodeShape {
+  std::int64_t gpus = 0;                  // 0: not stated (cpu_nodes)
+  std::optional<std::int64_t> cpu_cores;  // logical CPUs online
+  std::optional<double> memory_gib;       // physical memory the OS reports
+};
+
 struct InventoryItem {
   std::string model;  // a key of the GPU database when measurable_by_capbench, else free text
   std::int64_t count = 0;
   bool measurable_by_capbench = true;
   const GpuModel* gpu = nullptr;  // the database entry, for measurable items
   std::vector<DeclaredFigure> declared;
+  std::optional<NodeShape> per_node;  // "per_node": the nodes holding this model
   std::string note;
 };
 
@@ -45,6 +55,7 @@ struct SystemConfig {
   Target target;
   std::vector<InventoryItem> inventory;
   std::vector<StorageDeclared> storage;  // declared storage (name, path, capacity, basis)
+  std::optional<NodeShape> cpu_nodes;     // "cpu_nodes": nodes without GPUs (CPU backend)
 };
 
 // Strict: unknown keys, a model missing from the database, a unit of the wrong kind for the

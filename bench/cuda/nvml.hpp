@@ -1,12 +1,14 @@
 #pragma once
-// NVML, loaded at run time with dlopen so capbench builds and runs without it. Only the few
-// calls capbench needs are declared here; each returns std::nullopt when NVML cannot answer.
+// NVML for the CUDA backend's telemetry and energy, through the process's one NVML loader
+// (bench/health/nvml_api.hpp: dlopen at run time, so capbench builds and runs without it).
+// Each call returns std::nullopt when NVML cannot answer.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "bench/cuda/telemetry_summary.hpp"
+#include "bench/health/nvml_api.hpp"
 
 namespace capbench {
 
@@ -27,11 +29,9 @@ class Nvml {
   // nvmlDeviceGetTotalEnergyConsumption: millijoules since the driver loaded (Volta and later).
   std::optional<std::uint64_t> total_energy_mj(Device d) const;
 
-  struct Api;
-
  private:
-  explicit Nvml(std::unique_ptr<Api> api);
-  std::unique_ptr<Api> api_;
+  explicit Nvml(const nvml::Api* api);
+  const nvml::Api* api_;
 };
 
 }  // namespace capbench

@@ -12,8 +12,6 @@ namespace capbench {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-// Nodes of one model differ by a little memory (firmware, reserved regions).
-constexpr double kMemoryTolerance = 0.02;
 
 HealthCheck make(std::string check, const std::string& host, std::string gpu, bool ok, std::string value,
                  std::string expected) {
@@ -25,59 +23,32 @@ HealthCheck unknown(std::string check, const std::string& host, std::string gpu,
   return {std::move(check), host, std::move(gpu), "unknown", std::move(why), std::move(expected)};
 }
 
-// The value most nodes show (ties: the larger, so a short node is the odd one out).
-template <class T>
-std::optional<T> most_common(const std::vector<T>& values) {
-  std::map<T, int> count;
-  for (const auto& v : values) ++count[v];
-  std::optional<T> best;
-  int best_n = 0;
-  for (const auto& [v, n] : count)
-    if (n >= best_n) best = v, best_n = n;
-  return best;
-}
-
-std::string expectation_note(bool given) { return given ? "" : " (most nodes of the job)"; }
-
-void cpu_checks(std::vector<HealthCheck>& out, const std::vector<NodeFacts>& nodes, const HealthExpectations& e) {
-  std::vector<int> cores;
-  std::vector<std::int64_t> mem;
-  for (const auto& n : nodes) cores.push_back(n.cpu_cores), mem.push_back(n.memory_bytes);
-  const auto want_cores = e.cores_per_node ? e.cores_per_node : most_common(cores);
-  const auto typical_mem = most_common(mem);
-  for (const auto& n : nodes) {
-    out.push_back(make("cpu_cores", n.host, "", want_cores && n.cpu_cores == *want_cores,
-                       fmt::format("{} CPUs online", n.cpu_cores),
-                       fmt::format("{}{}", want_cores.value_or(0), expectation_note(e.cores_per_node.has_value()))));
-    const double gib = double(n.memory_bytes) / kGiB;
-    if (e.memory_gib_per_node) {
-      out.push_back(make("memory", n.host, "", gib >= *e.memory_gib_per_node, fmt::format("{:.1f} GiB", gib),
-                         fmt::format("at least {:.1f} GiB", *e.memory_gib_per_node)));
-    } else {
-      const double typical = double(typical_mem.value_or(0)) / kGiB;
-      out.push_back(make("memory", n.host, "", gib >= typical * (1 - kMemoryTolerance), fmt::format("{:.1f} GiB", gib),
-                         fmt::format("at least {:.1f} GiB (most nodes of the job, less 2 %)", typical * (1 - kMemoryTolerance))));
-    }
-    if (n.cpu_governors_seen.empty()) {
-      // No cpufreq driver: no OS governor can be holding the clocks down (VMs, firmware control).
-      out.push_back(make("cpu_governor", n.host, "", true, "no cpufreq driver (the OS does not scale the frequency)",
-                         "performance, or no OS frequency scaling"));
-    } else {
-      const bool ok = n.cpu_governors_seen.size() == 1 && n.cpu_governors_seen[0] == "performance";
-      std::string seen;
-      for (const auto& g : n.cpu_governors_seen) seen += (seen.empty() ? "" : ", ") + g;
-      out.push_back(make("cpu_governor", n.host, "", ok, seen, "performance on every CPU"));
-    }
+void cpu_checks(std::vector<HealthCheck>& out, const NodeFacts& n, const NodeExpectation& e) {
+  out.push_back(make("cpu_cores", n.host, "", e.cpu_cores && n.cpu_cores == *e.cpu_cores,
+                     fmt::format("{} CPUs online", n.cpu_cores),
+                     fmt::format("{} ({})", e.cpu_cores.value_or(0), e.cores_basis)));
+  const double gib = double(n.memory_bytes) / kGiB;
+  const double min = e.memory_gib_min.value_or(0);
+  out.push_back(make("memory", n.host, "", gib >= min, fmt::format("{:.1f} GiB", gib),
+                     fmt::format("at least {:.1f} GiB ({})", min, e.memory_basis)));
+  if (n.cpu_governors_seen.empty()) {
+    // No cpufreq driver: no OS governor can be holding the clocks down (VMs, firmware control).
+    out.push_back(make("cpu_governor", n.host, "", true, "no cpufreq driver (the OS does not scale the frequency)",
+                       "performance, or no OS frequency scaling"));
+  } else {
+    const bool ok = n.cpu_governors_seen.size() == 1 && n.cpu_governors_seen[0] == "performance";
+    std::string seen;
+    for (const auto& g : n.cpu_governors_seen) seen += (seen.empty() ? "" : ", ") + g;
+    out.push_back(make("cpu_governor", n.host, "", ok, seen, "performance on every CPU"));
   }
 }
 
-void gpu_checks(std::vector<HealthCheck>& out, const NodeFacts& n, const HealthExpectations& e, int want_count,
-                const std::string& want_model) {
+void gpu_checks(std::vector<HealthCheck>& out, const NodeFacts& n, const NodeExpectation& e) {
   for (const auto& g : n.gpus) {
     const std::string gpu = g.describe();
-    if (!want_model.empty())
-      out.push_back(make("gpu_model", n.host, gpu, g.name.find(want_model) != std::string::npos, g.name,
-                         want_model + expectation_note(!e.gpu_model.empty())));
+    if (e.model)
+      out.push_back(make("gpu_model", n.host, gpu, e.model->matches(g), g.name,
+                         fmt::format("{} ({})", e.model->text, e.model_basis)));
     if (g.pcie_width && g.pcie_width_max && g.pcie_gen && g.pcie_gen_max) {
       // A link trained narrower than it can is a fault; a lower generation at idle is power saving.
       const bool ok = *g.pcie_width >= *g.pcie_width_max;
@@ -152,10 +123,10 @@ void gpu_checks(std::vector<HealthCheck>& out, const NodeFacts& n, const HealthE
       out.push_back(make("nvlink", n.host, gpu, down.empty(), value, "every link up"));
     }
   }
-  if (want_count > 0 || e.gpus_per_node)
-    out.push_back(make("gpu_count", n.host, "", int(n.gpus.size()) == want_count,
-                       fmt::format("{} of {} GPUs", n.gpus.size(), want_count),
-                       fmt::format("{}{}", want_count, expectation_note(e.gpus_per_node.has_value()))));
+  if (e.gpus && (*e.gpus > 0 || e.gpus_basis != kBasisMajority))
+    out.push_back(make("gpu_count", n.host, "", int(n.gpus.size()) == *e.gpus,
+                       fmt::format("{} of {} GPUs", n.gpus.size(), *e.gpus),
+                       fmt::format("{} ({})", *e.gpus, e.gpus_basis)));
 }
 
 // One job-wide check per quantity that must be the same everywhere: the differences listed.
@@ -177,28 +148,25 @@ void uniform(std::vector<HealthCheck>& out, const std::string& check,
 }  // namespace
 
 std::vector<HealthCheck> check_nodes(const std::vector<NodeFacts>& nodes, const HealthExpectations& e) {
-  std::vector<HealthCheck> out;
-  cpu_checks(out, nodes, e);
+  return check_nodes(nodes, resolve_expectations(nodes, e, nullptr), e.gpus_expected);
+}
 
-  std::vector<int> counts;
-  std::vector<std::string> models;
-  bool any_nvml = false;
-  for (const auto& n : nodes) {
-    any_nvml = any_nvml || n.nvml;
-    if (n.nvml) counts.push_back(int(n.gpus.size()));
-    for (const auto& g : n.gpus) models.push_back(g.name);
-  }
-  const bool gpus = e.gpus_expected || e.gpus_per_node || !e.gpu_model.empty() || any_nvml;
-  if (!gpus) return out;
-  const int want_count = e.gpus_per_node ? *e.gpus_per_node : most_common(counts).value_or(0);
-  const std::string want_model = !e.gpu_model.empty() ? e.gpu_model : most_common(models).value_or("");
-  for (const auto& n : nodes) {
+std::vector<HealthCheck> check_nodes(const std::vector<NodeFacts>& nodes, const std::vector<NodeExpectation>& expect,
+                                     bool gpus_expected) {
+  std::vector<HealthCheck> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) cpu_checks(out, nodes[i], expect.at(i));
+  if (!gpus_expected && std::none_of(expect.begin(), expect.end(), [](const NodeExpectation& e) { return e.gpus; }))
+    return out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeFacts& n = nodes[i];
+    const NodeExpectation& e = expect.at(i);
+    if (!e.gpus && !gpus_expected) continue;
     if (!n.nvml) {
       out.push_back(unknown("gpu_count", n.host, "", "NVML unavailable: " + n.nvml_reason,
-                            fmt::format("{} GPUs, read through NVML", want_count)));
+                            fmt::format("{} GPUs, read through NVML ({})", e.gpus.value_or(0), e.gpus_basis)));
       continue;
     }
-    gpu_checks(out, n, e, want_count, want_model);
+    gpu_checks(out, n, e);
   }
 
   std::vector<std::pair<std::string, std::string>> driver, cuda, nccl;

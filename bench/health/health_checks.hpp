@@ -7,21 +7,18 @@
 #include <vector>
 
 #include "bench/health/health_facts.hpp"
+#include "bench/health/node_expectations.hpp"
 #include "common/health_record.hpp"
 
 namespace capbench {
 
-// What a healthy node shows. Where the run gives no expectation, a node is held to what most
-// nodes of the job show (a node with 7 GPUs among nodes with 8 fails even then).
-struct HealthExpectations {
-  std::optional<int> gpus_per_node;
-  std::string gpu_model;                  // must appear in every GPU's NVML name; "" : as most
-  std::optional<int> cores_per_node;
-  std::optional<double> memory_gib_per_node;  // at least this much physical memory
-  bool gpus_expected = false;             // the CUDA backend: a node without NVML fails
-};
-
-// Inventory and state of every node, then uniformity across the job.
+// Inventory and state of every node, each held to its expectation (node_expectations.hpp,
+// in the order of `nodes`), then uniformity across the job. `gpus_expected`: the CUDA
+// backend, where a node without NVML is a check not passed.
+std::vector<HealthCheck> check_nodes(const std::vector<NodeFacts>& nodes, const std::vector<NodeExpectation>& expect,
+                                     bool gpus_expected);
+// The same with the run options only: a node is held to what most nodes of the job show where
+// the options say nothing (a node with 7 GPUs among nodes with 8 fails even then).
 std::vector<HealthCheck> check_nodes(const std::vector<NodeFacts>& nodes, const HealthExpectations& expect);
 
 // Per GPU, once before the first case: the during-run checks start as passes ("none so far").

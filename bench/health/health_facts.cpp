@@ -26,6 +26,7 @@ json node_facts_to_json(const NodeFacts& n) {
   json gpus = json::array();
   for (const auto& g : n.gpus) {
     json j = {{"index", g.index}, {"bus_id", g.bus_id}, {"name", g.name}, {"uuid", g.uuid}, {"serial", g.serial}};
+    if (!g.pci_device_id.empty()) j["pci_device_id"] = g.pci_device_id;
     put(j, "vbios", g.vbios);
     put(j, "pcie_gen", g.pcie_gen);
     put(j, "pcie_gen_max", g.pcie_gen_max);
@@ -86,6 +87,7 @@ NodeFacts node_facts_from_json(const json& j) {
     g.name = gj.at("name").get<std::string>();
     g.uuid = gj.at("uuid").get<std::string>();
     g.serial = gj.at("serial").get<std::string>();
+    g.pci_device_id = gj.value("pci_device_id", std::string());
     get(gj, "vbios", g.vbios);
     get(gj, "pcie_gen", g.pcie_gen);
     get(gj, "pcie_gen_max", g.pcie_gen_max);

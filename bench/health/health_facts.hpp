@@ -24,6 +24,7 @@ struct NvlinkFacts {
 struct GpuFacts {
   int index = 0;  // NVML's index on the node
   std::string bus_id, name, uuid, serial;
+  std::string pci_device_id;  // 4 lower-case hex digits (NVIDIA's vendor only); "" unknown
   std::optional<std::string> vbios;
   std::optional<int> pcie_gen, pcie_gen_max, pcie_width, pcie_width_max;
   std::optional<bool> ecc_enabled;

@@ -34,6 +34,22 @@ NodeFacts collect_node(const std::string& host, const json& details, std::unique
   return n;
 }
 
+// What each node was held to and why, for the record (health.expectations).
+std::vector<HealthExpectationRecord> expectations_record(const std::vector<NodeFacts>& nodes,
+                                                         const std::vector<NodeExpectation>& expect) {
+  std::vector<HealthExpectationRecord> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeExpectation& e = expect[i];
+    const std::string& host = nodes[i].host;
+    if (e.gpus) out.push_back({host, "gpus_per_node", std::to_string(*e.gpus), e.gpus_basis});
+    if (e.model) out.push_back({host, "gpu_model", e.model->text, e.model_basis});
+    if (e.cpu_cores) out.push_back({host, "cpu_cores", std::to_string(*e.cpu_cores), e.cores_basis});
+    if (e.memory_gib_min)
+      out.push_back({host, "memory_gib_min", fmt::format("{:.1f}", *e.memory_gib_min), e.memory_basis});
+  }
+  return out;
+}
+
 }  // namespace
 
 HealthStage::HealthStage() = default;
@@ -65,7 +81,11 @@ WaitResult HealthStage::run(Comm& comm, const HealthOptions& opts, const json& d
     }
     record_.collected_at = utc_now_iso8601();
     record_.gate = opts.gate;
-    record_.checks = check_nodes(nodes, opts.expect);
+    const auto expect = resolve_expectations(nodes, opts.expect, opts.system.get());
+    record_.checks = check_nodes(nodes, expect, opts.expect.gpus_expected);
+    record_.expectations = expectations_record(nodes, expect);
+    if (opts.system)
+      record_.system = json{{"file", opts.system->file}, {"sha256", opts.system->sha256}, {"name", opts.system->name}};
     for (auto& c : initial_run_checks(nodes)) record_.checks.push_back(std::move(c));
     record_.stopped = opts.gate == "stop" && record_.failed() > 0;
     verdict = record_.stopped ? "stop" : "go";

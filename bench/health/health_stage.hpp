@@ -20,6 +20,8 @@ class NvmlProbe;
 struct HealthOptions {
   HealthExpectations expect;
   std::string gate = "record";  // record | stop
+  std::string system_file;      // --system: the system description the nodes are held to
+  std::shared_ptr<const SystemShapes> system;  // rank 0: its node shapes, once read
 };
 
 class HealthStage {

@@ -1,7 +1,5 @@
 #include "bench/health/nvml_probe.hpp"
 
-#include <dlfcn.h>
-
 #include <cctype>
 
 #include <fmt/format.h>
@@ -10,124 +8,24 @@
 
 namespace capbench {
 
+using namespace nvml;
+
 namespace {
-// Values from nvml.h; enums are passed as int, handles as void*.
-constexpr int kSuccess = 0;
-constexpr int kInsufficientSize = 7;
-constexpr int kEccUncorrected = 1, kCounterVolatile = 0, kCounterAggregate = 1;
-constexpr int kRetiredMultiSingleBit = 0, kRetiredDoubleBit = 1;
-constexpr unsigned kMaxNvlinks = 18;
-constexpr int kNvlinkErrorCounters = 4;  // replay, recovery, CRC flit, CRC data
-constexpr unsigned long long kEventXidCritical = 0x8;
-
-struct PciInfo {  // nvmlPciInfo_t (v3)
-  char bus_id_legacy[16];
-  unsigned domain, bus, device, pci_device_id, pci_subsystem_id;
-  char bus_id[32];
-};
-
-struct EventData {  // nvmlEventData_t
-  void* device;
-  unsigned long long event_type, event_data;
-  unsigned gpu_instance_id, compute_instance_id;
-};
-
-template <class F>
-bool bind(void* lib, const char* name, F& f) {
-  f = reinterpret_cast<F>(dlsym(lib, name));
-  return f != nullptr;
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 }  // namespace
 
-struct NvmlProbe::Api {
-  void* lib = nullptr;
-  int (*init)() = nullptr;
-  int (*count)(unsigned*) = nullptr;
-  int (*by_index)(unsigned, void**) = nullptr;
-  int (*driver_version)(char*, unsigned) = nullptr;
-  int (*cuda_driver_version)(int*) = nullptr;
-  int (*name)(void*, char*, unsigned) = nullptr;
-  int (*uuid)(void*, char*, unsigned) = nullptr;
-  int (*serial)(void*, char*, unsigned) = nullptr;
-  int (*pci_info)(void*, PciInfo*) = nullptr;
-  int (*vbios)(void*, char*, unsigned) = nullptr;
-  int (*pcie_gen)(void*, unsigned*) = nullptr;
-  int (*pcie_gen_max)(void*, unsigned*) = nullptr;
-  int (*pcie_width)(void*, unsigned*) = nullptr;
-  int (*pcie_width_max)(void*, unsigned*) = nullptr;
-  int (*ecc_mode)(void*, int*, int*) = nullptr;
-  int (*total_ecc)(void*, int, int, unsigned long long*) = nullptr;
-  int (*retired_pages)(void*, int, unsigned*, unsigned long long*) = nullptr;
-  int (*retired_pending)(void*, int*) = nullptr;
-  int (*remapped_rows)(void*, unsigned*, unsigned*, unsigned*, unsigned*) = nullptr;
-  int (*persistence)(void*, int*) = nullptr;
-  int (*power_limit)(void*, unsigned*) = nullptr;
-  int (*power_limit_default)(void*, unsigned*) = nullptr;
-  int (*clock_reasons)(void*, unsigned long long*) = nullptr;
-  int (*nvlink_state)(void*, unsigned, int*) = nullptr;
-  int (*nvlink_errors)(void*, unsigned, int, unsigned long long*) = nullptr;
-  int (*event_set_create)(void**) = nullptr;
-  int (*register_events)(void*, unsigned long long, void*) = nullptr;
-  int (*event_wait)(void*, EventData*, unsigned) = nullptr;
-  int (*event_set_free)(void*) = nullptr;
-};
-
 std::unique_ptr<NvmlProbe> NvmlProbe::open(std::string* why) {
-  const std::string path = nvml_library_path();
-  void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char* e = dlerror();
-    *why = fmt::format("{} could not be loaded: {}", path, e ? e : "unknown error");
+  const Api* a = api(why);
+  if (!a) return nullptr;
+  if (!a->count || !a->by_index) {
+    *why = nvml_library_path() + " lacks nvmlDeviceGetCount_v2 or nvmlDeviceGetHandleByIndex_v2";
     return nullptr;
   }
-  auto api = std::make_unique<Api>();
-  api->lib = lib;
-  if (!bind(lib, "nvmlInit_v2", api->init) || !bind(lib, "nvmlDeviceGetCount_v2", api->count) ||
-      !bind(lib, "nvmlDeviceGetHandleByIndex_v2", api->by_index)) {
-    *why = path + " lacks nvmlInit_v2, nvmlDeviceGetCount_v2 or nvmlDeviceGetHandleByIndex_v2";
-    return nullptr;
-  }
-  bind(lib, "nvmlSystemGetDriverVersion", api->driver_version);
-  if (!bind(lib, "nvmlSystemGetCudaDriverVersion_v2", api->cuda_driver_version))
-    bind(lib, "nvmlSystemGetCudaDriverVersion", api->cuda_driver_version);
-  bind(lib, "nvmlDeviceGetName", api->name);
-  bind(lib, "nvmlDeviceGetUUID", api->uuid);
-  bind(lib, "nvmlDeviceGetSerial", api->serial);
-  if (!bind(lib, "nvmlDeviceGetPciInfo_v3", api->pci_info)) bind(lib, "nvmlDeviceGetPciInfo_v2", api->pci_info);
-  bind(lib, "nvmlDeviceGetVbiosVersion", api->vbios);
-  bind(lib, "nvmlDeviceGetCurrPcieLinkGeneration", api->pcie_gen);
-  bind(lib, "nvmlDeviceGetMaxPcieLinkGeneration", api->pcie_gen_max);
-  bind(lib, "nvmlDeviceGetCurrPcieLinkWidth", api->pcie_width);
-  bind(lib, "nvmlDeviceGetMaxPcieLinkWidth", api->pcie_width_max);
-  bind(lib, "nvmlDeviceGetEccMode", api->ecc_mode);
-  bind(lib, "nvmlDeviceGetTotalEccErrors", api->total_ecc);
-  bind(lib, "nvmlDeviceGetRetiredPages", api->retired_pages);
-  bind(lib, "nvmlDeviceGetRetiredPagesPendingStatus", api->retired_pending);
-  bind(lib, "nvmlDeviceGetRemappedRows", api->remapped_rows);
-  bind(lib, "nvmlDeviceGetPersistenceMode", api->persistence);
-  bind(lib, "nvmlDeviceGetPowerManagementLimit", api->power_limit);
-  bind(lib, "nvmlDeviceGetPowerManagementDefaultLimit", api->power_limit_default);
-  if (!bind(lib, "nvmlDeviceGetCurrentClocksEventReasons", api->clock_reasons))
-    bind(lib, "nvmlDeviceGetCurrentClocksThrottleReasons", api->clock_reasons);
-  bind(lib, "nvmlDeviceGetNvLinkState", api->nvlink_state);
-  bind(lib, "nvmlDeviceGetNvLinkErrorCounter", api->nvlink_errors);
-  bind(lib, "nvmlEventSetCreate", api->event_set_create);
-  bind(lib, "nvmlDeviceRegisterEvents", api->register_events);
-  if (!bind(lib, "nvmlEventSetWait_v2", api->event_wait)) bind(lib, "nvmlEventSetWait", api->event_wait);
-  bind(lib, "nvmlEventSetFree", api->event_set_free);
-  if (const int rc = api->init(); rc != kSuccess) {
-    *why = fmt::format("nvmlInit_v2 in {} failed with NVML error {}", path, rc);
-    return nullptr;
-  }
-  return std::unique_ptr<NvmlProbe>(new NvmlProbe(std::move(api)));
+  return std::unique_ptr<NvmlProbe>(new NvmlProbe(a));
 }
-
-NvmlProbe::NvmlProbe(std::unique_ptr<Api> api) : api_(std::move(api)) {}
 
 NvmlProbe::~NvmlProbe() {
   if (events_ && api_->event_set_free) api_->event_set_free(events_);
@@ -156,25 +54,25 @@ std::optional<bool> enabled(F f, void* d) {
   return v != 0;
 }
 
-std::optional<std::uint64_t> ecc_uncorrected(const NvmlProbe::Api& a, void* d, int counter) {
+std::optional<std::uint64_t> ecc_uncorrected(const Api& a, void* d, int counter) {
   unsigned long long v = 0;
   if (!a.total_ecc || a.total_ecc(d, kEccUncorrected, counter, &v) != kSuccess) return std::nullopt;
   return v;
 }
 
-std::optional<std::uint64_t> retired(const NvmlProbe::Api& a, void* d) {
+std::optional<std::uint64_t> retired(const Api& a, void* d) {
   if (!a.retired_pages) return std::nullopt;
   std::uint64_t total = 0;
-  for (int cause : {kRetiredMultiSingleBit, kRetiredDoubleBit}) {
+  for (int cause : {kRetiredMultipleSingleBit, kRetiredDoubleBit}) {
     unsigned count = 0;  // asks only for the count: no address buffer
     const int rc = a.retired_pages(d, cause, &count, nullptr);
-    if (rc != kSuccess && rc != kInsufficientSize) return std::nullopt;
+    if (rc != kSuccess && rc != kErrorInsufficientSize) return std::nullopt;
     total += count;
   }
   return total;
 }
 
-std::optional<std::vector<NvlinkFacts>> nvlinks(const NvmlProbe::Api& a, void* d) {
+std::optional<std::vector<NvlinkFacts>> nvlinks(const Api& a, void* d) {
   if (!a.nvlink_state) return std::nullopt;
   std::vector<NvlinkFacts> links;
   for (unsigned l = 0; l < kMaxNvlinks; ++l) {
@@ -184,14 +82,14 @@ std::optional<std::vector<NvlinkFacts>> nvlinks(const NvmlProbe::Api& a, void* d
     f.link = int(l);
     f.up = state != 0;
     if (a.nvlink_errors) {
+      // Every kind the driver answers; none answering leaves the count unknown.
       std::uint64_t sum = 0;
-      bool all = true;
+      bool any = false;
       for (int c = 0; c < kNvlinkErrorCounters; ++c) {
         unsigned long long v = 0;
-        if (a.nvlink_errors(d, l, c, &v) == kSuccess) sum += v;
-        else all = false;
+        if (a.nvlink_errors(d, l, c, &v) == kSuccess) sum += v, any = true;
       }
-      if (all) f.errors = sum;
+      if (any) f.errors = sum;
     }
     links.push_back(f);
   }
@@ -225,6 +123,8 @@ void NvmlProbe::collect(NodeFacts& node) {
       // NVML writes an 8-digit domain ("00000000:3b:00.0"); capbench's identities use CUDA's 4.
       g.bus_id = lower(pci.bus_id);
       if (g.bus_id.size() == 16 && g.bus_id.rfind("0000", 0) == 0) g.bus_id.erase(0, 4);
+      // pciDeviceId holds the device id in its upper 16 bits, the vendor in its lower.
+      if ((pci.pci_device_id & 0xffffu) == kVendorNvidia) g.pci_device_id = fmt::format("{:04x}", pci.pci_device_id >> 16);
     }
     g.vbios = text(a.vbios, d);
     g.pcie_gen = uint_value(a.pcie_gen, d);

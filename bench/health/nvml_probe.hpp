@@ -1,13 +1,14 @@
 #pragma once
 // The health stage's NVML reader: every GPU the node shows, its link, memory-repair, ECC,
-// power and NVLink state, and an event set for XID errors during the run. Loaded at run time
-// (dlopen), independently of the compute backend, so the CPU backend runs it too where NVML
-// loads. Every quantity NVML cannot answer stays unset.
+// power and NVLink state, and an event set for XID errors during the run. Through the
+// process's one NVML (bench/health/nvml_api.hpp), independently of the compute backend, so
+// the CPU backend runs it too where NVML loads. Every quantity NVML cannot answer stays unset.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/health/health_facts.hpp"
+#include "bench/health/nvml_api.hpp"
 
 namespace capbench {
 
@@ -23,11 +24,9 @@ class NvmlProbe {
   // XID events delivered since the last call (waits for none).
   std::vector<XidEvent> poll_xids();
 
-  struct Api;
-
  private:
-  explicit NvmlProbe(std::unique_ptr<Api> api);
-  std::unique_ptr<Api> api_;
+  explicit NvmlProbe(const nvml::Api* api) : api_(api) {}
+  const nvml::Api* api_;
   std::vector<void*> devices_;
   std::vector<std::string> names_;  // GpuFacts::describe() per device
   std::vector<bool> has_nvlink_;

@@ -48,16 +48,22 @@ int main(int argc, char** argv) {
                   "check fails")
       ->check(CLI::IsMember({"record", "stop"}))
       ->capture_default_str();
+  run->add_option("--system", opts.health.system_file,
+                  "System description (configs/systems/*.json, as capreport report --system): each node's GPU count "
+                  "and models, and cores and memory where it states them, are checked against its per_node and "
+                  "cpu_nodes (the --expect-* options take precedence)");
   run->add_option("--expect-gpus-per-node", opts.health.expect.gpus_per_node,
-                  "GPUs every node must show (default: what most nodes show)")
+                  "GPUs every node must show (default: the --system file, else what most nodes show)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--expect-gpu-model", opts.health.expect.gpu_model,
-                  "Text every GPU's NVML name must contain, e.g. H100 (default: the most common name)");
+                  "Text every GPU's NVML name must contain, e.g. H100 (default: the --system file's model, else the most "
+                  "common name)");
   run->add_option("--expect-cores-per-node", opts.health.expect.cores_per_node,
-                  "Logical CPUs every node must have online (default: what most nodes have)")
+                  "Logical CPUs every node must have online (default: the --system file, else what most nodes have)")
       ->check(CLI::PositiveNumber);
   run->add_option("--expect-memory-gib", opts.health.expect.memory_gib_per_node,
-                  "Physical memory every node must have at least, GiB (default: most nodes', less 2 %)")
+                  "Physical memory every node must have at least, GiB (default: the --system file's, else most nodes', "
+                  "less 2 %)")
       ->check(CLI::PositiveNumber);
 
   run->add_option("--storage-path", opts.storage_path,

@@ -23,6 +23,7 @@
 #include "bench/runner/results_writer.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
+#include "bench/health/system_expectations.hpp"
 #include "common/case_memory.hpp"
 #include "common/plan_estimate.hpp"
 #include "bench/storage/storage_session.hpp"
@@ -216,9 +217,12 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   // 1. Configuration: rank 0 reads the suite and any planted fault (CAPBENCH_FAULT) and
   //    broadcasts them, so every rank plans from exactly what rank 0 read and hashed.
   std::string message;  // JSON: {"suite": text, "fault": text} or {"error": message}
+  std::shared_ptr<const SystemShapes> system_shapes;  // --system, read on rank 0 (it judges health)
   if (root) {
     try {
       const Suite s = load_suite_file(opts.suite_path, opts.overrides);
+      if (!opts.health.system_file.empty())
+        system_shapes = std::make_shared<SystemShapes>(load_system_shapes(opts.health.system_file));
       const char* fault_env = std::getenv(kFaultVariable);
       std::string fault_text = fault_env ? fault_env : "";
       if (fault_env) check_fault_against_plan(parse_fault_spec(fault_text), comm.size(), s.plan);
@@ -305,6 +309,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
   HealthStage health;
   HealthOptions health_opts = opts.health;
   health_opts.expect.gpus_expected = backend_name == "cuda";
+  health_opts.system = system_shapes;
   if (auto w = health.run(comm, health_opts, me.device.details, startup); !w.complete)
     startup_failed(w, "ranks did not complete the health stage");
 

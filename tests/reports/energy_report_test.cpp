@@ -1,6 +1,7 @@
 // GFLOPS/W per model and precision in the report, from a results file carrying board energy,
 // labelled and apart from throughput; no efficiency figure where energy was not measured.
 #include "reports/energy_report.hpp"
+#include "reports/report_section.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,8 +58,10 @@ TEST(EnergyReport, GflopsPerWattPerPrecisionAndModelFromTheEnergyReadings) {
 TEST(EnergyReport, MarkdownAndHtmlCarryTheLabelTheCaveatAndTheFigures) {
   const ResultsFile rf = with_energy();
   const std::string md = energy_section_markdown(rf), html = energy_section_html(rf);
+  // The label is the section's heading, in both formats (the registry renders it).
+  EXPECT_EQ(energy_efficiency_section().title,
+            "Energy efficiency (GPU board only: excludes CPUs, memory, network, cooling)");
   for (const std::string& text : {md, html}) {
-    EXPECT_NE(text.find("GPU board only: excludes CPUs, memory, network, cooling"), std::string::npos);
     EXPECT_NE(text.find("GFLOPS/W"), std::string::npos);
     EXPECT_NE(text.find("tens of milliseconds"), std::string::npos);
     EXPECT_NE(text.find("5e+03"), std::string::npos);  // bf16
@@ -95,6 +98,14 @@ TEST(EnergyReport, TheWholeReportShowsTheSectionApartFromThroughput) {
   const auto energy_at = md.find("## Energy efficiency (GPU board only");
   ASSERT_NE(energy_at, std::string::npos);
   EXPECT_NE(html.find("id=\"energy-table\""), std::string::npos);
+  // A registry section: one heading each, in the registry's wrapper.
+  EXPECT_NE(html.find("<section id=\"section-energy_efficiency\" data-stage=\"energy_efficiency\"><h2>Energy "
+                      "efficiency (GPU board only: excludes CPUs, memory, network, cooling)</h2>"),
+            std::string::npos);
+  EXPECT_EQ(md.find("## Energy efficiency", energy_at + 1), std::string::npos);
+  EXPECT_NE(md.find("## Health\n\nNot recorded"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"section-health\" data-stage=\"health\"><h2>Health</h2><p>Not recorded"),
+            std::string::npos);
   // The throughput sections come first and carry no per-watt figure.
   EXPECT_EQ(md.substr(0, energy_at).find("/W"), std::string::npos);
 }

@@ -31,7 +31,9 @@ TEST(ReportSections, KeysAreUniqueAndEachStageAppearsOnlyWhenMeasured) {
   const auto h200 = read_results_file(testing::source_path("docs/validation/h200-2026-11-27/results.json"));
   const Analysis a = analyze(h200, "h200.json", "0", db, nullptr);
   const ReportInputs in{&a, nullptr, nullptr, "t"};
-  EXPECT_EQ(present(in), (std::set<std::string>{"compute", "memory", "host_link", "fabric", "energy"}));
+  // Health and energy efficiency are always shown: a report says when neither was recorded.
+  EXPECT_EQ(present(in), (std::set<std::string>{"compute", "memory", "host_link", "fabric", "health", "energy",
+                                                "energy_efficiency"}));
   const auto html = render_html(in);
   EXPECT_NE(html.find("<section id=\"section-host_link\" data-stage=\"host_link\"><h2>Host link</h2>"), std::string::npos);
   EXPECT_NE(html.find("55.4 GB/s"), std::string::npos);  // H2D pinned, pattern-checked
@@ -40,10 +42,12 @@ TEST(ReportSections, KeysAreUniqueAndEachStageAppearsOnlyWhenMeasured) {
   // A CPU run has no host link, no telemetry: those sections are absent, not empty.
   testing::Loaded cpu("cpu-two-ranks.json", "");
   const ReportInputs cin{&cpu.analysis, nullptr, nullptr, "t"};
-  EXPECT_EQ(present(cin), (std::set<std::string>{"compute", "memory", "fabric"}));
+  EXPECT_EQ(present(cin), (std::set<std::string>{"compute", "memory", "fabric", "health", "energy_efficiency"}));
   const auto chtml = render_html(cin);
   EXPECT_EQ(chtml.find("section-host_link"), std::string::npos);
-  EXPECT_EQ(chtml.find("section-energy"), std::string::npos);
+  EXPECT_EQ(chtml.find("id=\"section-energy\""), std::string::npos);
+  EXPECT_EQ(count(chtml, "<h2>Health</h2>"), 1u);
+  EXPECT_NE(chtml.find("id=\"energy-not-measured\""), std::string::npos);
   EXPECT_EQ(render_markdown(cin).find("## Host link"), std::string::npos);
 }
 

@@ -11,6 +11,7 @@
 //            "remap": [correctable, uncorrectable, pending, failed], "persistence": true,
 //            "power_limit_mw": 700000, "power_default_mw": 700000, "clocks_event_reasons": 1,
 //            "nvlinks": 18, "nvlinks_down": [3], "nvlink_errors": 0,
+//            "pci_device_id": 590352606 (0x233010de: device 2330, vendor 10de),
 //            "energy_mj": 1000000, "energy_mj_per_read": 50000,
 //            "xid": 79, "xid_on_wait_call": 1, "ecc_rise_on_read": 0}]}
 // xid_on_wait_call: the n-th call of nvmlEventSetWait (from 1) delivers that XID.
@@ -24,11 +25,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/health/nvml_api.hpp"
+
 namespace {
 
 using json = nlohmann::json;
-constexpr int kSuccess = 0, kInvalidArgument = 2, kNotSupported = 3, kNotFound = 6, kInsufficientSize = 7,
-              kTimeout = 10, kUnknown = 999;
+namespace nv = capbench::nvml;
+constexpr int kSuccess = nv::kSuccess, kInvalidArgument = nv::kErrorInvalidArgument,
+              kNotSupported = nv::kErrorNotSupported, kNotFound = nv::kErrorNotFound,
+              kInsufficientSize = nv::kErrorInsufficientSize, kTimeout = nv::kErrorTimeout, kUnknown = nv::kErrorUnknown;
 
 struct Gpu {
   json j;
@@ -101,19 +106,16 @@ int enable_field(void* d, const char* key, int* out) {
   return kSuccess;
 }
 
-struct PciInfo {
-  char bus_id_legacy[16];
-  unsigned domain, bus, device, pci_device_id, pci_subsystem_id;
-  char bus_id[32];
-};
-
-struct EventData {
-  void* device;
-  unsigned long long event_type, event_data;
-  unsigned gpu_instance_id, compute_instance_id;
-};
+// NVML's layouts as capbench declares them (checked against nvml.h there).
+using PciInfo = capbench::nvml::PciInfo;
+using EventData = capbench::nvml::EventData;
 
 int g_event_set_token = 0;
+
+unsigned g_pci_device_id(void* d) {
+  const Gpu* g = gpu(d);
+  return g ? g->j.value("pci_device_id", 0u) : 0u;
+}
 
 }  // namespace
 
@@ -170,6 +172,8 @@ int nvmlDeviceGetPciInfo_v3(void* d, PciInfo* p) {
   std::memset(p, 0, sizeof *p);
   std::snprintf(p->bus_id, sizeof p->bus_id, "%s", id.c_str());
   std::snprintf(p->bus_id_legacy, sizeof p->bus_id_legacy, "%s", id.size() > 4 ? id.c_str() + 4 : id.c_str());
+  // "pci_device_id": NVML's combined word, device id in the upper 16 bits (e.g. 0x233010de).
+  p->pci_device_id = g_pci_device_id(d);
   return kSuccess;
 }
 
@@ -238,7 +242,7 @@ int nvmlDeviceGetNvLinkState(void* d, unsigned link, int* up) {
 int nvmlDeviceGetNvLinkErrorCounter(void* d, unsigned link, int counter, unsigned long long* v) {
   unsigned links = 0;
   if (const int rc = field(d, "nvlinks", &links); rc != kSuccess) return rc;
-  if (link >= links) return kInvalidArgument;
+  if (link >= links || counter < 0 || counter >= nv::kNvlinkErrorCounters) return kInvalidArgument;
   *v = counter == 0 && link == 0 ? gpu(d)->j.value("nvlink_errors", 0ull) : 0;
   return kSuccess;
 }
@@ -273,7 +277,7 @@ int nvmlEventSetWait_v2(void*, EventData* e, unsigned) {
     if (g.j.value("xid_on_wait_call", 0) == call && g.j.contains("xid")) {
       std::memset(e, 0, sizeof *e);
       e->device = &g;
-      e->event_type = 0x8;
+      e->event_type = nv::kEventXidCritical;
       e->event_data = g.j["xid"].get<unsigned long long>();
       return kSuccess;
     }
