@@ -172,7 +172,7 @@ std::map<std::string, double> judge_family(std::vector<SampleComparison*>& famil
 
 std::size_t CheckReport::transient() const {
   return static_cast<std::size_t>(
-      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kTransient; }));
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kTransient && !r.explained; }));
 }
 
 std::size_t CheckReport::regressions() const {
@@ -512,7 +512,13 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       again.run_started_at = it->started_at;
       judge_run(db, *it, baseline, opt, &report.typical_spread, again);
       apply_confirmation(report, again);
-      for (auto& row : report.rows) row.explained = false;
+      // A sum whose device's alarm was not confirmed but that was confirmed itself speaks
+      // for itself now; a transient sum that followed a transient device still follows it.
+      for (auto& row : report.rows)
+        if (row.cmp.verdict == Verdict::kRegression && row.explained) {
+          row.explained = false;
+          row.note.clear();
+        }
       explain_sums_by_devices(report.rows);
     }
   }
@@ -797,7 +803,7 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
   for (const auto& r : report.rows)
     if (r.cmp.verdict == Verdict::kRegression && !r.explained) out += regression_line(r) + "\n";
   for (const auto& r : report.rows)
-    if (r.cmp.verdict == Verdict::kTransient) out += transient_line(r) + "\n";
+    if (r.cmp.verdict == Verdict::kTransient && !r.explained) out += transient_line(r) + "\n";
   if (report.unsteady() > 0)
     out += fmt::format(
         "UNSTEADY: {} measurement(s) moved, but their samples scattered over {} times as much as on the baseline's "
