@@ -180,7 +180,7 @@ first_check="${out_dir}/check-${run_id}.txt"
 # the night is checked again, which applies it (docs/nightly.md, "Confirmation").
 flagged="$(sed -n 's/^REGRESSION: \([^ ]*\) .*/\1/p' "${first_check}" | sort -u | paste -sd, -)"
 if [[ "${check_rc}" -eq 1 && -n "${flagged}" && "${confirm}" == 1 ]]; then
-  cat "${first_check}"
+  echo "nightly.sh: first check: $(grep -c '^REGRESSION:' "${first_check}") regression(s), in full in ${first_check}"
   confirm_id="${run_id}-confirm"
   confirm_results="${out_dir}/capbench-${confirm_id}.json"
   confirm_cmd=("${capbench}" run --suite "${confirm_suite:-${suite}}" --backend "${backend}" --results "${confirm_results}"
