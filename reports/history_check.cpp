@@ -725,9 +725,10 @@ std::string regression_line(const CheckRow& r) {
 std::string transient_line(const CheckRow& r) {
   return fmt::format(
       "NOT CONFIRMED (transient): {} {}{} {}: {:+.1f}% (p {:.2g}, adjusted {:.2g}; threshold -{:.1f}%), re-measured "
-      "{:+.1f}% (p {:.2g}, adjusted {:.2g}): not an alarm",
+      "{:+.1f}% (p {:.2g}, adjusted {:.2g}: {}): not an alarm",
       r.case_id, r.metric, r.labels.empty() ? "" : " " + r.labels, describe_where(r), 100.0 * r.cmp.change, r.cmp.p,
-      r.cmp.p_adjusted, 100.0 * r.cmp.threshold, 100.0 * r.again.change, r.again.p, r.again.p_adjusted);
+      r.cmp.p_adjusted, 100.0 * r.cmp.threshold, 100.0 * r.again.change, r.again.p, r.again.p_adjusted,
+      r.again.verdict == Verdict::kUnsteady ? "unsteady, its samples scattered" : verdict_name(r.again.verdict));
 }
 
 std::string render_check_table(const CheckReport& report, bool all_rows) {
@@ -789,8 +790,9 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
       out += fmt::format("{:<12} ^ samples scattered {:.0f}% tonight (log sd), {:.0f}% on a usual baseline night\n", "",
                          100.0 * r.cmp.within_tonight, 100.0 * r.cmp.within_baseline);
     if (r.remeasured)
-      out += fmt::format("{:<12} ^ re-measured: {} {:+.1f}% (p {:.2g}, adjusted {:.2g}): {}\n", "",
+      out += fmt::format("{:<12} ^ re-measured: {} {:+.1f}% (p {:.2g}, adjusted {:.2g}, {}): {}\n", "",
                          format_si(r.again.run_median, r.unit), 100.0 * r.again.change, r.again.p, r.again.p_adjusted,
+                         verdict_name(r.again.verdict),
                          r.confirmed ? "confirmed" : "not confirmed (transient), not an alarm");
     if (!r.note.empty()) out += fmt::format("{:<12} ^ {}\n", "", r.note);
   }
