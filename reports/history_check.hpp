@@ -8,6 +8,8 @@
 //   2. the median is worse by at least min_effect, and
 //   3. by at least noise_multiple times the series' own night-to-night spread.
 // A series with fewer than min_baseline_runs baseline nights is not judged: "short baseline".
+// Where the night's flagged cases were re-measured (reports/history_confirm.hpp), a regression
+// stands only if the re-measurement, against the same baseline, regressed too.
 #include <cstdint>
 #include <map>
 #include <optional>
