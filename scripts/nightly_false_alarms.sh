@@ -4,11 +4,14 @@
 # GEMM (suite key test_slow_rank), and reports every alarm raised. Not a timed test: a figure
 # of this machine, to be read with its load (docs/nightly.md).
 #
-#   scripts/nightly_false_alarms.sh [--runs N] [--np R] [--build DIR] [--work DIR] [--keep]
+#   scripts/nightly_false_alarms.sh [--runs N] [--np R] [--iterations I] [--build DIR] [--work DIR] [--keep]
 #
 #   --runs N    clean runs before the slowed one (default 15; the first 5 only build the
 #               baseline: a series needs 5 baseline runs, so they exit 3)
 #   --np R      ranks (default 2, oversubscribed)
+#   --iterations I  timed iterations of each smoke case that sets none itself (default 15, passed
+#               as capbench --set defaults.iterations=I; the suite's own 5 leave a sub-millisecond
+#               case one preempted sample in five on a shared machine; 0: the suite's own)
 #   --build DIR build directory (default: build next to this script)
 #   --work DIR  where the history, results and pages go (default: a temporary directory,
 #               removed at the end unless --keep)
@@ -22,11 +25,12 @@ set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(cd "${script_dir}/.." && pwd)"
-runs=15 np=2 build_dir="${repo_dir}/build" work="" keep=0
+runs=15 np=2 iterations=15 build_dir="${repo_dir}/build" work="" keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --np) np="$2"; shift 2 ;;
+    --iterations) iterations="$2"; shift 2 ;;
     --build) build_dir="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
@@ -34,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "nightly_false_alarms.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+[[ "${iterations}" =~ ^[0-9]+$ ]] || { echo "nightly_false_alarms.sh: --iterations '${iterations}': expected a whole number" >&2; exit 2; }
 [[ "${runs}" =~ ^[1-9][0-9]*$ ]] || { echo "nightly_false_alarms.sh: --runs '${runs}': expected a positive integer" >&2; exit 2; }
 if [[ -z "${work}" ]]; then
   work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-false-alarms.XXXXXX")"
@@ -50,16 +55,18 @@ sed -e 's|{ "benchmark": "gemm", "precisions": \["fp64", "fp32"\], "shapes": \[\
   "${clean_suite}" >"${slow_suite}"
 grep -q test_slow_rank "${slow_suite}" || { echo "nightly_false_alarms.sh: could not plant the slowdown in ${clean_suite}" >&2; exit 2; }
 
+capbench_args=()
+if [[ "${iterations}" != 0 ]]; then capbench_args=(-- --set "defaults.iterations=${iterations}"); fi
 one_run() {
   local suite="$1" log="$2" rc=0
   "${repo_dir}/scripts/nightly.sh" --suite "${suite}" --np "${np}" --launcher-arg --oversubscribe \
-    --build "${build_dir}" --db "${work}/history.sqlite" --out "${work}/out" >"${log}" 2>&1 || rc=$?
+    --build "${build_dir}" --db "${work}/history.sqlite" --out "${work}/out" "${capbench_args[@]}" >"${log}" 2>&1 || rc=$?
   echo "${rc}"
 }
 
 load_at() { cut -d' ' -f1 /proc/loadavg; }
 load_start="$(load_at)" loads=()
-echo "load average (1 min) at the start: ${load_start}; $(nproc) cores"
+echo "load average (1 min) at the start: ${load_start}; $(nproc) cores; smoke suite, ${np} ranks, iterations ${iterations/#0/as in the suite}"
 false_alarms=0 judged=0 transients=0 first_stage=0 checks_with_first=0 checks_with_alarm=0
 for i in $(seq 1 "${runs}"); do
   rc="$(one_run "${clean_suite}" "${work}/run${i}.log")"
@@ -67,7 +74,7 @@ for i in $(seq 1 "${runs}"); do
   alarms="$(grep -c '^REGRESSION:' "${work}/run${i}.log" || true)"
   cleared="$(grep -c '^NOT CONFIRMED' "${work}/run${i}.log" || true)"
   echo "clean run ${i}: exit ${rc}, ${alarms} alarm(s), ${cleared} not confirmed (transient), load ${loads[-1]}"
-  grep -E '^(REGRESSION|NOT CONFIRMED)' "${work}/run${i}.log" | sed 's/^/    /' || true
+  grep -E '^(REGRESSION:|NOT CONFIRMED)' "${work}/run${i}.log" | sed 's/^/    /' || true
   if [[ "${rc}" == 0 || "${rc}" == 1 ]]; then judged=$((judged + 1)); fi
   false_alarms=$((false_alarms + alarms))
   transients=$((transients + cleared))
