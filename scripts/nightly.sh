@@ -27,8 +27,10 @@
 #   --noise-multiple K   a drop must also exceed K night-to-night spreads (default: 3)
 #   --min-baseline-runs N  fewer baseline runs for a series: not checked, exit 3 (default: 5)
 #   --no-confirm         do not re-measure flagged cases (every first-check regression is an alarm)
+#   --confirm-after S    wait S seconds before the re-measurement, so that a burst of load (a
+#                        neighbour's job, a cron task) has passed [CAPBENCH_CONFIRM_AFTER] (default: 60)
 #
-# Confirmation: when the check finds regressions, the flagged cases are run again at once
+# Confirmation: when the check finds regressions, the flagged cases are run again after --confirm-after
 # (`capbench run --only CASES`, same launcher, ranks, suite and options) and checked against the
 # same baseline with the same rule. A regression stands (exit 1, "REGRESSION: ... confirmed")
 # only where the re-measurement regressed too; one it did not confirm is printed as
@@ -65,6 +67,7 @@ min_effect="0.03"
 noise_multiple="3"
 min_baseline_runs="5"
 confirm=1
+confirm_after="${CAPBENCH_CONFIRM_AFTER:-60}"
 # Test hook only: the re-measurement runs this suite instead (tests/nightly plant a slowdown that
 # is present in the night's run only). Never set it in production.
 confirm_suite="${CAPBENCH_CONFIRM_SUITE:-}"
@@ -104,6 +107,7 @@ while [[ $# -gt 0 ]]; do
     --noise-multiple) need_value "$@"; noise_multiple="$2"; shift 2 ;;
     --min-baseline-runs) need_value "$@"; min_baseline_runs="$2"; shift 2 ;;
     --no-confirm) confirm=0; shift ;;
+    --confirm-after) need_value "$@"; confirm_after="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; extra_args=("$@"); break ;;
     *) die_usage "unknown argument '$1' (see --help)" ;;
@@ -118,6 +122,7 @@ case "${launcher}" in mpirun|srun|none) ;; *) die_usage "--launcher '${launcher}
 if [[ -n "${np}" && ! "${np}" =~ ^[1-9][0-9]*$ ]]; then
   die_usage "--np '${np}': expected a positive integer"
 fi
+[[ "${confirm_after}" =~ ^[0-9]+$ ]] || die_usage "--confirm-after '${confirm_after}': expected whole seconds"
 [[ -f "${suite}" ]] || die_usage "suite file '${suite}' not found"
 
 # The programs: a build tree (bench/, reports/) or an install prefix (bin/). Without --build:
@@ -186,7 +191,8 @@ if [[ "${check_rc}" -eq 1 && -n "${flagged}" && "${confirm}" == 1 ]]; then
   confirm_cmd=("${capbench}" run --suite "${confirm_suite:-${suite}}" --backend "${backend}" --results "${confirm_results}"
     --run-id "${confirm_id}" --only "${flagged}")
   confirm_cmd+=("${extra_args[@]}")
-  echo "nightly.sh: re-measuring the flagged case(s) to confirm: ${flagged}"
+  echo "nightly.sh: re-measuring the flagged case(s) to confirm, in ${confirm_after} s: ${flagged}"
+  sleep "${confirm_after}"
   confirm_rc=0
   "${launch[@]}" "${confirm_cmd[@]}" || confirm_rc=$?
   if [[ -s "${confirm_results}" ]] &&
