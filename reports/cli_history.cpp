@@ -90,10 +90,13 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
   check->footer(
       "Exit codes:\n"
       "  0  every series compared, nothing got worse\n"
-      "  1  a regression, or a rank that failed, timed out or failed verification tonight\n"
+      "  1  a regression (where the night's flagged cases were re-measured, one the re-measurement\n"
+      "     confirmed), or a rank that failed, timed out or failed verification tonight or in the re-measurement\n"
       "  2  bad input: no such database or run, a bad option value, an unreadable history\n"
       "  3  no regression or failure, but some series have fewer than --min-baseline-runs baseline runs\n"
-      "     (a new or renamed suite, a new case, node or board) and were not checked");
+      "     (a new or renamed suite, a new case, node or board) and were not checked\n"
+      "A re-measurement stored with `history add --confirms RUN` (scripts/nightly.sh does this) is applied:\n"
+      "a regression it does not confirm is printed as NOT CONFIRMED (transient) and is not an alarm.");
   check->add_option("--db", check_args->db, "History database (SQLite)")->capture_default_str();
   check->add_option("--run", check_args->opt.run, "Run to check: latest or a run id")->capture_default_str();
   add_check_options(check, check_args->opt);
