@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "reports/history_trend.hpp"
 #include "tests/reports/history_synthetic.hpp"
 
 namespace capbench {
@@ -69,6 +70,10 @@ TEST(HistoryConfirm, ADropTheRemeasurementDoesNotShowIsTransientNotAnAlarm) {
   EXPECT_EQ(count(table, "NOT CONFIRMED (transient): gemm/bf16/8192x8192x8192 throughput on host node-b rank 3 "),
             1u)
       << table;
+  // The trend page's verdict is green and says what was not confirmed.
+  const std::string html = render_trend_html(*h.db, TrendOptions{});
+  EXPECT_NE(html.find("ok-verdict"), std::string::npos);
+  EXPECT_NE(html.find("1 drop(s) of the first check were not confirmed by the re-measurement"), std::string::npos);
 }
 
 TEST(HistoryConfirm, ADropTheRemeasurementShowsTooIsAnAlarmNamedOnce) {
