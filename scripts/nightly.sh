@@ -180,7 +180,7 @@ first_check="${out_dir}/check-${run_id}.txt"
 "${capreport}" history check --db "${db}" --run "${run_id}" "${rule[@]}" >"${first_check}" || check_rc=$?
 
 # Confirmation: an alarm stands only if a re-measurement of its case regresses too. The flagged
-# cases run again at once (same launcher, ranks, suite and options); the re-measurement is
+# cases run again after --confirm-after seconds (same launcher, ranks, suite and options); the re-measurement is
 # stored as a confirmation of this night (never a night of its own, never in a baseline) and
 # the night is checked again, which applies it (docs/nightly.md, "Confirmation").
 flagged="$(sed -n 's/^REGRESSION: \([^ ]*\) .*/\1/p' "${first_check}" | sort -u | paste -sd, -)"
