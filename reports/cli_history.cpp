@@ -8,6 +8,7 @@
 #include "common/results.hpp"
 #include "reports/cli.hpp"
 #include "reports/history_check.hpp"
+#include "reports/history_confirm.hpp"
 #include "reports/history_db.hpp"
 #include "reports/history_trend.hpp"
 
@@ -42,15 +43,21 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
   struct AddArgs {
     std::string results, db = "history.sqlite";
     bool replace = false;
+    std::string confirms;
   };
   auto add_args = std::make_shared<AddArgs>();
   auto* add = history->add_subcommand("add", "Store a results file in the history database");
   add->add_option("results", add_args->results, "capbench results file")->required();
   add->add_option("--db", add_args->db, "History database (SQLite)")->capture_default_str();
   add->add_flag("--replace", add_args->replace, "Replace a run of the same id stored from a different file");
+  add->add_option("--confirms", add_args->confirms,
+                  "Store the file as a re-measurement of this night's flagged cases (scripts/nightly.sh does): kept, "
+                  "but never a night of its own nor in a baseline; `history check` of that night applies it");
   out.push_back({add, [add_args]() -> int {
                    try {
                      HistoryDb db(add_args->db);
+                     if (!add_args->confirms.empty())
+                       record_confirmation(db, read_results_file(add_args->results).run.id, add_args->confirms);
                      const auto r = add_results_file(db, add_args->results, add_args->replace);
                      switch (r.kind) {
                        case AddOutcome::Kind::kAlreadyPresent:
@@ -83,10 +90,13 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
   check->footer(
       "Exit codes:\n"
       "  0  every series compared, nothing got worse\n"
-      "  1  a regression, or a rank that failed, timed out or failed verification tonight\n"
+      "  1  a regression (where the night's flagged cases were re-measured, one the re-measurement\n"
+      "     confirmed), or a rank that failed, timed out or failed verification tonight or in the re-measurement\n"
       "  2  bad input: no such database or run, a bad option value, an unreadable history\n"
       "  3  no regression or failure, but some series have fewer than --min-baseline-runs baseline runs\n"
-      "     (a new or renamed suite, a new case, node or board) and were not checked");
+      "     (a new or renamed suite, a new case, node or board) and were not checked\n"
+      "A re-measurement stored with `history add --confirms RUN` (scripts/nightly.sh does this) is applied:\n"
+      "a regression it does not confirm is printed as NOT CONFIRMED (transient) and is not an alarm.");
   check->add_option("--db", check_args->db, "History database (SQLite)")->capture_default_str();
   check->add_option("--run", check_args->opt.run, "Run to check: latest or a run id")->capture_default_str();
   add_check_options(check, check_args->opt);

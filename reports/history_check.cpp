@@ -14,6 +14,7 @@
 
 #include "common/utf8.hpp"
 #include "common/stats.hpp"
+#include "reports/history_confirm.hpp"
 #include "reports/mann_whitney.hpp"
 #include "reports/night_statistics.hpp"
 #include "reports/summary.hpp"
@@ -30,6 +31,7 @@ const char* verdict_name(Verdict v) {
     case Verdict::kNoBaseline: return "not compared";
     case Verdict::kFailed: return "FAILED";
     case Verdict::kUnsteady: return "unsteady";
+    case Verdict::kTransient: return "transient";
   }
   return "?";
 }
@@ -147,12 +149,16 @@ void control_false_alarms(std::vector<SampleComparison*>& family, double alpha) 
 }
 
 std::map<std::string, double> judge_family(std::vector<SampleComparison*>& family, const CheckOptions& opt,
-                                           const std::vector<std::string>& groups) {
+                                           const std::vector<std::string>& groups,
+                                           const std::map<std::string, double>* floors) {
   auto group_of = [&](std::size_t i) { return groups.empty() ? std::string() : groups[i]; };
   std::map<std::string, std::vector<double>> spreads;
   for (std::size_t i = 0; i < family.size(); ++i) spreads[group_of(i)].push_back(family[i]->spread);
   std::map<std::string, double> typical;
-  for (const auto& [g, v] : spreads) typical[g] = median(v);
+  for (const auto& [g, v] : spreads) {
+    const auto given = floors ? floors->find(g) : std::map<std::string, double>::const_iterator();
+    typical[g] = floors && given != floors->end() ? given->second : median(v);
+  }
   for (std::size_t i = 0; i < family.size(); ++i) decide_verdict(*family[i], opt, typical[group_of(i)]);
   control_false_alarms(family, opt.alpha);
   for (auto* c : family) {
@@ -162,6 +168,11 @@ std::map<std::string, double> judge_family(std::vector<SampleComparison*>& famil
       c->verdict = Verdict::kUnsteady;
   }
   return typical;
+}
+
+std::size_t CheckReport::transient() const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.cmp.verdict == Verdict::kTransient && !r.explained; }));
 }
 
 std::size_t CheckReport::regressions() const {
@@ -214,10 +225,14 @@ struct RunMetrics {
   std::map<std::string, std::vector<Entry>> entries;  // key -> one entry per rank
 };
 
-std::vector<RunRow> load_runs(sqlite3* db) {
-  Statement s(db,
-              "SELECT id, run_id, started_at, suite_name, backend, failed_verifications FROM runs "
-              "ORDER BY started_at, id");
+// The nights: re-measurements recorded as confirmations (reports/history_confirm.*) are not
+// nights of their own, never "latest" and never in a baseline.
+std::vector<RunRow> load_runs(sqlite3* db, bool confirmations_too = false) {
+  Statement s(db, confirmations_too
+                      ? "SELECT id, run_id, started_at, suite_name, backend, failed_verifications FROM runs "
+                        "ORDER BY started_at, id"
+                      : "SELECT id, run_id, started_at, suite_name, backend, failed_verifications FROM runs "
+                        "WHERE run_id NOT IN (SELECT run_id FROM confirmations) ORDER BY started_at, id");
   std::vector<RunRow> out;
   while (s.step())
     out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5))});
@@ -418,6 +433,11 @@ class ReadSnapshot {
 
 }  // namespace
 
+namespace {
+void judge_run(sqlite3* db, const RunRow& run, const std::vector<const RunRow*>& baseline, const CheckOptions& opt,
+               const std::map<std::string, double>* floors, CheckReport& report);
+}  // namespace
+
 CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   sqlite3* db = hdb.handle();
   const ReadSnapshot snapshot(hdb);
@@ -479,7 +499,39 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
     take(&*it);
   }
   for (const auto* r : baseline) report.baseline_runs.push_back(r->run_id);
+  judge_run(db, run, baseline, opt, nullptr, report);
 
+  // A re-measurement of tonight's flagged cases, when one was recorded: an alarm stands only
+  // where the re-measurement, against the same baseline, regressed too.
+  if (const auto again_id = confirmation_of(hdb, run.run_id)) {
+    const auto all = load_runs(db, true);
+    auto it = std::find_if(all.begin(), all.end(), [&](const RunRow& r) { return r.run_id == *again_id; });
+    if (it != all.end()) {
+      CheckReport again;
+      again.run_id = it->run_id;
+      again.run_started_at = it->started_at;
+      judge_run(db, *it, baseline, opt, &report.typical_spread, again);
+      apply_confirmation(report, again);
+      // A sum whose device's alarm was not confirmed but that was confirmed itself speaks
+      // for itself now; a transient sum that followed a transient device still follows it.
+      for (auto& row : report.rows)
+        if (row.cmp.verdict == Verdict::kRegression && row.explained) {
+          row.explained = false;
+          row.note.clear();
+        }
+      explain_sums_by_devices(report.rows);
+    }
+  }
+  return report;
+}
+
+namespace {
+
+// Tonight's rows (failures, then one comparison per measurement and scope) against `baseline`,
+// judged as one family. `floors`: the per-benchmark spread floors to use instead of the
+// family's own (a re-measurement of a few cases is judged with the night's floors).
+void judge_run(sqlite3* db, const RunRow& run, const std::vector<const RunRow*>& baseline, const CheckOptions& opt,
+               const std::map<std::string, double>* floors, CheckReport& report) {
   const RunMetrics now = load_run_metrics(db, run.row);
   std::vector<RunMetrics> before;
   for (const auto* r : baseline) before.push_back(load_run_metrics(db, r->row));
@@ -622,10 +674,11 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
       benchmarks.push_back(row.case_id.substr(0, row.case_id.find('/')));
     }
   }
-  report.typical_spread = judge_family(family, opt, benchmarks);
+  report.typical_spread = judge_family(family, opt, benchmarks, floors);
   explain_sums_by_devices(report.rows);
-  return report;
 }
+
+}  // namespace
 
 std::vector<HistoryRun> list_runs(HistoryDb& db) {
   std::vector<HistoryRun> out;
@@ -659,9 +712,23 @@ std::string describe_where(const CheckRow& r) {
 }  // namespace
 
 std::string regression_line(const CheckRow& r) {
-  return fmt::format("REGRESSION: {} {}{} {}: {:+.1f}% (p {:.2g}, adjusted {:.2g}; threshold -{:.1f}%)", r.case_id,
-                     r.metric, r.labels.empty() ? "" : " " + r.labels, describe_where(r), 100.0 * r.cmp.change,
-                     r.cmp.p, r.cmp.p_adjusted, 100.0 * r.cmp.threshold);
+  std::string line =
+      fmt::format("REGRESSION: {} {}{} {}: {:+.1f}% (p {:.2g}, adjusted {:.2g}; threshold -{:.1f}%)", r.case_id,
+                  r.metric, r.labels.empty() ? "" : " " + r.labels, describe_where(r), 100.0 * r.cmp.change, r.cmp.p,
+                  r.cmp.p_adjusted, 100.0 * r.cmp.threshold);
+  if (r.remeasured && r.confirmed)
+    line += fmt::format(", confirmed: re-measured {:+.1f}% (adjusted p {:.2g})", 100.0 * r.again.change,
+                        r.again.p_adjusted);
+  return line;
+}
+
+std::string transient_line(const CheckRow& r) {
+  return fmt::format(
+      "NOT CONFIRMED (transient): {} {}{} {}: {:+.1f}% (p {:.2g}, adjusted {:.2g}; threshold -{:.1f}%), re-measured "
+      "{:+.1f}% (p {:.2g}, adjusted {:.2g}: {}): not an alarm",
+      r.case_id, r.metric, r.labels.empty() ? "" : " " + r.labels, describe_where(r), 100.0 * r.cmp.change, r.cmp.p,
+      r.cmp.p_adjusted, 100.0 * r.cmp.threshold, 100.0 * r.again.change, r.again.p, r.again.p_adjusted,
+      r.again.verdict == Verdict::kUnsteady ? "unsteady, its samples scattered" : verdict_name(r.again.verdict));
 }
 
 std::string render_check_table(const CheckReport& report, bool all_rows) {
@@ -686,6 +753,11 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
     for (const auto& [b, v] : report.typical_spread) out += fmt::format(" {} {:.1f}%", b, 100.0 * v);
     out += "\n";
   }
+  if (!report.confirmation_run.empty())
+    out += fmt::format(
+        "confirmation: tonight's regressions re-measured in run {} against the same baseline; an alarm stands only "
+        "where the re-measurement regressed too\n",
+        report.confirmation_run);
   if (!report.excluded_runs.empty())
     out += fmt::format("left out of the baseline (failed verification): {}\n", fmt::join(report.excluded_runs, ", "));
   out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
@@ -701,7 +773,8 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
     if (!r.metric.empty()) what += " " + r.metric;
     if (!r.labels.empty()) what += " " + r.labels;
     const bool has_figures = r.cmp.n_baseline > 0 && r.cmp.n_run > 0 && r.cmp.baseline_median > 0;
-    const bool judged = v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved || v == Verdict::kUnsteady;
+    const bool judged = v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved ||
+                        v == Verdict::kUnsteady || v == Verdict::kTransient;
     out += fmt::format("{:<12} {:<44} {:<6} {:<14} {:>4} {:<24} {:>13} {:>13} {:>8} {:>6} {:>8} {:>8} {:>6}\n",
                        verdict_name(v), what, r.scope, r.host.empty() ? "-" : r.host,
                        r.rank < 0 ? std::string("-") : std::to_string(r.rank), r.device.empty() ? "-" : r.device,
@@ -716,16 +789,23 @@ std::string render_check_table(const CheckReport& report, bool all_rows) {
     if (v == Verdict::kUnsteady)
       out += fmt::format("{:<12} ^ samples scattered {:.0f}% tonight (log sd), {:.0f}% on a usual baseline night\n", "",
                          100.0 * r.cmp.within_tonight, 100.0 * r.cmp.within_baseline);
+    if (r.remeasured)
+      out += fmt::format("{:<12} ^ re-measured: {} {:+.1f}% (p {:.2g}, adjusted {:.2g}, {}): {}\n", "",
+                         format_si(r.again.run_median, r.unit), 100.0 * r.again.change, r.again.p, r.again.p_adjusted,
+                         verdict_name(r.again.verdict),
+                         r.confirmed ? "confirmed" : "not confirmed (transient), not an alarm");
     if (!r.note.empty()) out += fmt::format("{:<12} ^ {}\n", "", r.note);
   }
   out += fmt::format(
       "{} comparisons (one per measurement): {} ok, {} regression(s), {} failed, {} improved, {} unsteady, {} new "
-      "series, {} short baseline, {} not compared\n",
+      "series, {} short baseline, {} not compared, {} transient\n",
       report.rows.size(), tally[Verdict::kOk], tally[Verdict::kRegression], tally[Verdict::kFailed],
       tally[Verdict::kImproved], tally[Verdict::kUnsteady], tally[Verdict::kNewSeries], tally[Verdict::kShortBaseline],
-      tally[Verdict::kNoBaseline]);
+      tally[Verdict::kNoBaseline], tally[Verdict::kTransient]);
   for (const auto& r : report.rows)
     if (r.cmp.verdict == Verdict::kRegression && !r.explained) out += regression_line(r) + "\n";
+  for (const auto& r : report.rows)
+    if (r.cmp.verdict == Verdict::kTransient && !r.explained) out += transient_line(r) + "\n";
   if (report.unsteady() > 0)
     out += fmt::format(
         "UNSTEADY: {} measurement(s) moved, but their samples scattered over {} times as much as on the baseline's "

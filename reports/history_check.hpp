@@ -8,6 +8,8 @@
 //   2. the median is worse by at least min_effect, and
 //   3. by at least noise_multiple times the series' own night-to-night spread.
 // A series with fewer than min_baseline_runs baseline nights is not judged: "short baseline".
+// Where the night's flagged cases were re-measured (reports/history_confirm.hpp), a regression
+// stands only if the re-measurement, against the same baseline, regressed too.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,7 +24,9 @@ namespace capbench {
 // kNoBaseline: not comparable at all (no samples tonight, a baseline median of 0).
 // kUnsteady: tonight's samples scatter far more than on the baseline's nights (a disturbed
 // night: preemption, a loaded machine), so its median says little; shown, not an alarm.
-enum class Verdict { kOk, kRegression, kImproved, kNewSeries, kShortBaseline, kNoBaseline, kFailed, kUnsteady };
+// kTransient: a regression tonight that the re-measurement of its case (reports/history_confirm.*)
+// did not confirm; shown with both measurements, not an alarm.
+enum class Verdict { kOk, kRegression, kImproved, kNewSeries, kShortBaseline, kNoBaseline, kFailed, kUnsteady, kTransient };
 const char* verdict_name(Verdict v);
 
 struct SampleComparison {
@@ -81,8 +85,11 @@ void control_false_alarms(std::vector<SampleComparison*>& family, double alpha);
 // control_false_alarms, then candidates whose samples tonight scatter more than noise_multiple
 // times the baseline nights' usual scatter become kUnsteady. `groups` is parallel to `family`
 // (empty: one group). Returns each group's median spread.
+// `floors` (optional): each group's floor given, instead of the family's own median (a
+// re-measurement of a few cases is judged with the floors of the night's whole check).
 std::map<std::string, double> judge_family(std::vector<SampleComparison*>& family, const CheckOptions& options,
-                                           const std::vector<std::string>& groups = {});
+                                           const std::vector<std::string>& groups = {},
+                                           const std::map<std::string, double>* floors = nullptr);
 
 struct CheckRow {
   std::string case_id, metric, unit, labels;  // labels: compact JSON, "" when none
@@ -94,6 +101,9 @@ struct CheckRow {
   std::vector<std::string> same_timing;       // other metrics of this measurement, not compared again
   bool explained = false;  // a node or system regression that follows from a device's regression
   SampleComparison cmp;
+  // Where tonight's regression was re-measured (reports/history_confirm.*): that comparison.
+  bool remeasured = false, confirmed = false;
+  SampleComparison again;
 };
 
 struct CheckReport {
@@ -103,10 +113,12 @@ struct CheckReport {
   std::vector<CheckRow> rows;
   CheckOptions options;
   std::map<std::string, double> typical_spread;  // per benchmark: median night-to-night spread (log units)
+  std::string confirmation_run;                  // the re-measurement applied, "" when none
   std::size_t regressions() const;  // alarms: regressions not explained by a device's regression
   std::size_t failures() const;
   std::size_t short_baselines() const;  // short baseline or new series
   std::size_t unsteady() const;
+  std::size_t transient() const;  // regressions the re-measurement did not confirm
 };
 
 // capreport history check's exit code: 1 a regression or a failed rank, else 3 when some

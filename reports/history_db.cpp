@@ -150,6 +150,14 @@ CREATE INDEX runs_by_suite ON runs (suite_name, backend, started_at);
 CREATE INDEX cases_by_run ON cases (run);
 CREATE INDEX metrics_by_case ON metrics (case_row, name, labels_json);
 )sql"},
+      // 3: re-measurements that confirm or clear a night's alarms (reports/history_confirm.*):
+      // stored, but never a night of their own nor part of a baseline.
+      {3, R"sql(
+CREATE TABLE confirmations (
+  run_id TEXT PRIMARY KEY,
+  of_run_id TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return steps;
 }

@@ -340,6 +340,11 @@ tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:
   else
     html += "<span class=\"ok-verdict\">no regression</span></p>\n";
   if (!now.empty()) html += regression_table(now, false);
+  if (latest.transient() > 0)
+    html += fmt::format(
+        "<p class=\"rule\">{} drop(s) of the first check were not confirmed by the re-measurement of their cases "
+        "(transient, not alarms; <code>capreport history check</code> lists both measurements).</p>\n",
+        latest.transient());
   html += fmt::format(
       "<p class=\"rule\">A regression: worse by at least {:.0f}% and by {} night-to-night spreads of the series' "
       "baseline ({}, at least {} runs), and significant at a false-discovery rate of {} over the check's comparisons "

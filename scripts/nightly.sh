@@ -26,10 +26,24 @@
 #   --min-effect F       smallest relative drop that counts (default: 0.03)
 #   --noise-multiple K   a drop must also exceed K night-to-night spreads (default: 3)
 #   --min-baseline-runs N  fewer baseline runs for a series: not checked, exit 3 (default: 5)
+#   --no-confirm         do not re-measure flagged cases (every first-check regression is an alarm)
+#   --confirm-after S    wait S seconds before the re-measurement, so that a burst of load (a
+#                        neighbour's job, a cron task) has passed [CAPBENCH_CONFIRM_AFTER] (default: 60)
+#
+# Confirmation: when the check finds regressions, the flagged cases are run again after --confirm-after
+# (`capbench run --only CASES`, same launcher, ranks, suite and options) and checked against the
+# same baseline with the same rule. A regression stands (exit 1, "REGRESSION: ... confirmed")
+# only where the re-measurement regressed too; one it did not confirm is printed as
+# "NOT CONFIRMED (transient): ..." with both measurements and does not change the exit code.
+# The re-measurement is stored in the history as a confirmation of the night
+# (capreport history add --confirms), never as a night of its own or in a baseline, and its
+# results file lies beside the night's (OUT/capbench-RUN-confirm.json). A rank that fails in it
+# is a failure (exit 1). docs/nightly.md gives the false-alarm arithmetic.
 #
 # Exit codes:
 #   0  every series checked, nothing got worse
-#   1  a regression, or a rank that failed, timed out or failed verification
+#   1  a confirmed regression, or a rank that failed, timed out or failed verification (tonight
+#      or in the re-measurement); an unconfirmed regression alone is exit 0 (or 3)
 #   2  bad input: a bad option, a missing suite, build or database, a run that wrote no results
 #   3  no regression or failure, but some series have too short a baseline (a new or renamed
 #      suite, a new case, node or board): they were not checked
@@ -52,6 +66,11 @@ alpha="0.01"
 min_effect="0.03"
 noise_multiple="3"
 min_baseline_runs="5"
+confirm=1
+confirm_after="${CAPBENCH_CONFIRM_AFTER:-60}"
+# Test hook only: the re-measurement runs this suite instead (tests/nightly plant a slowdown that
+# is present in the night's run only). Never set it in production.
+confirm_suite="${CAPBENCH_CONFIRM_SUITE:-}"
 launcher_args=()
 if [[ -n "${CAPBENCH_LAUNCHER_ARGS:-}" ]]; then
   read -r -a launcher_args <<<"${CAPBENCH_LAUNCHER_ARGS}"
@@ -87,6 +106,8 @@ while [[ $# -gt 0 ]]; do
     --min-effect) need_value "$@"; min_effect="$2"; shift 2 ;;
     --noise-multiple) need_value "$@"; noise_multiple="$2"; shift 2 ;;
     --min-baseline-runs) need_value "$@"; min_baseline_runs="$2"; shift 2 ;;
+    --no-confirm) confirm=0; shift ;;
+    --confirm-after) need_value "$@"; confirm_after="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; extra_args=("$@"); break ;;
     *) die_usage "unknown argument '$1' (see --help)" ;;
@@ -101,6 +122,7 @@ case "${launcher}" in mpirun|srun|none) ;; *) die_usage "--launcher '${launcher}
 if [[ -n "${np}" && ! "${np}" =~ ^[1-9][0-9]*$ ]]; then
   die_usage "--np '${np}': expected a positive integer"
 fi
+[[ "${confirm_after}" =~ ^[0-9]+$ ]] || die_usage "--confirm-after '${confirm_after}': expected whole seconds"
 [[ -f "${suite}" ]] || die_usage "suite file '${suite}' not found"
 
 # The programs: a build tree (bench/, reports/) or an install prefix (bin/). Without --build:
@@ -154,7 +176,35 @@ fi
 check_rc=0
 rule=(--baseline "${baseline}" --alpha "${alpha}" --min-effect "${min_effect}" --noise-multiple "${noise_multiple}"
   --min-baseline-runs "${min_baseline_runs}")
-"${capreport}" history check --db "${db}" --run "${run_id}" "${rule[@]}" || check_rc=$?
+first_check="${out_dir}/check-${run_id}.txt"
+"${capreport}" history check --db "${db}" --run "${run_id}" "${rule[@]}" >"${first_check}" || check_rc=$?
+
+# Confirmation: an alarm stands only if a re-measurement of its case regresses too. The flagged
+# cases run again after --confirm-after seconds (same launcher, ranks, suite and options); the re-measurement is
+# stored as a confirmation of this night (never a night of its own, never in a baseline) and
+# the night is checked again, which applies it (docs/nightly.md, "Confirmation").
+flagged="$(sed -n 's/^REGRESSION: \([^ ]*\) .*/\1/p' "${first_check}" | sort -u | paste -sd, -)"
+if [[ "${check_rc}" -eq 1 && -n "${flagged}" && "${confirm}" == 1 ]]; then
+  echo "nightly.sh: first check: $(grep -c '^REGRESSION:' "${first_check}") regression(s), in full in ${first_check}"
+  confirm_id="${run_id}-confirm"
+  confirm_results="${out_dir}/capbench-${confirm_id}.json"
+  confirm_cmd=("${capbench}" run --suite "${confirm_suite:-${suite}}" --backend "${backend}" --results "${confirm_results}"
+    --run-id "${confirm_id}" --only "${flagged}")
+  confirm_cmd+=("${extra_args[@]}")
+  echo "nightly.sh: re-measuring the flagged case(s) to confirm, in ${confirm_after} s: ${flagged}"
+  sleep "${confirm_after}"
+  confirm_rc=0
+  "${launch[@]}" "${confirm_cmd[@]}" || confirm_rc=$?
+  if [[ -s "${confirm_results}" ]] &&
+     "${capreport}" history add "${confirm_results}" --db "${db}" --confirms "${run_id}"; then
+    check_rc=0
+    "${capreport}" history check --db "${db}" --run "${run_id}" "${rule[@]}" || check_rc=$?
+  else
+    echo "nightly.sh: the re-measurement (capbench exit ${confirm_rc}) could not be stored; the alarms stand unconfirmed" >&2
+  fi
+else
+  cat "${first_check}"
+fi
 
 # The report is for people; its exit code does not change the night's verdict.
 mkdir -p "${report_dir}"

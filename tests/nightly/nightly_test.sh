@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # scripts/nightly.sh end to end on the CPU backend: five clean runs have too short a baseline
 # (exit 3 each: a series needs five baseline runs), the sixth clean run passes (exit 0) and a
-# run with a planted slowdown on rank 1 fails (exit 1) naming that rank and its host, once.
+# run with a planted slowdown on rank 1 fails (exit 1) naming that rank and its host, once: the
+# slowdown is in the suite, so nightly.sh's re-measurement of the flagged cases has it too and
+# confirms it. Then, on a copy of the six clean nights, a slowdown present in the night's run
+# only (the re-measurement runs the clean suite, CAPBENCH_CONFIRM_SUITE) is not confirmed: exit
+# 0, "NOT CONFIRMED (transient)" naming rank 1, no REGRESSION line.
 #
 #   tests/nightly/nightly_test.sh BUILD_DIR
 #
@@ -20,6 +24,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-nightly-test.XXXXXX")"
 cleanup() { rm -rf "${work}"; }
 trap cleanup EXIT
 
+export CAPBENCH_CONFIRM_AFTER=0  # re-measure at once: the planted slowdowns do not pass
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
 priority=()
@@ -30,10 +35,10 @@ elif nice -n -10 true 2>/dev/null && [[ "$(nice -n -10 nice)" -lt 0 ]]; then
 fi
 
 nightly() {
-  local suite="$1" log="$2"
+  local suite="$1" log="$2" db="${3:-${work}/history.sqlite}"
   local rc=0
   "${priority[@]}" "${repo}/scripts/nightly.sh" --suite "${suite}" --backend cpu --launcher mpirun --np 2 \
-    --launcher-arg --oversubscribe --build "${build_dir}" --db "${work}/history.sqlite" --out "${work}/out" \
+    --launcher-arg --oversubscribe --build "${build_dir}" --db "${db}" --out "${work}/out" \
     --baseline last:14d --min-effect 0.65 >"${log}" 2>&1 || rc=$?
   echo "${rc}"
 }
@@ -49,6 +54,7 @@ fail() {
 
 codes=()
 for i in 1 2 3 4 5 6; do codes+=("$(nightly "${here}/nightly_clean_suite.json" "${work}/run${i}.log")"); done
+cp "${work}/history.sqlite" "${work}/transient.sqlite"
 codes+=("$(nightly "${here}/nightly_slow_suite.json" "${work}/run7.log")")
 echo "nightly_test: exit codes ${codes[*]} (expected 3 3 3 3 3 0 1)"
 for i in 0 1 2 3 4; do
@@ -67,6 +73,33 @@ grep -qE "^SHORT BASELINE: [1-9][0-9]* series" "${work}/run1.log" || fail "the f
 if grep -qE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 0 ' "${work}/run7.log"; then
   fail "rank 0's GEMM was not slowed but was flagged"
 fi
+grep -q '^nightly.sh: re-measuring the flagged case(s) to confirm, in 0 s: .*gemm/fp64/256x256x256' "${work}/run7.log" ||
+  fail "the slowed run's flagged GEMM was not re-measured"
+grep -qE '^REGRESSION: gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 .*, confirmed: re-measured' "${work}/run7.log" ||
+  fail "the slowed GEMM's alarm does not say the re-measurement confirmed it"
+ls "${work}"/out/capbench-*-confirm.json >/dev/null 2>&1 || fail "no re-measurement results file beside the night's"
+
+# A slowdown in the night's measurement only: not confirmed, not an alarm.
+rc="$(CAPBENCH_CONFIRM_SUITE="${here}/nightly_clean_suite.json" nightly "${here}/nightly_slow_suite.json" \
+  "${work}/run8.log" "${work}/transient.sqlite")"
+echo "nightly_test: slowed night, clean re-measurement: exit ${rc} (expected 0)"
+[[ "${rc}" == 0 ]] || fail "a slowdown the re-measurement did not show exited ${rc}, expected 0"
+grep -qE '^NOT CONFIRMED \(transient\): gemm/fp64/256x256x256 throughput on host [^ ]+ rank 1 ' "${work}/run8.log" ||
+  fail "the unconfirmed GEMM drop of rank 1 is not reported as NOT CONFIRMED (transient)"
+if grep -q '^REGRESSION:' "${work}/run8.log"; then fail "an unconfirmed drop was raised as a REGRESSION"; fi
+echo "nightly_test: $(grep -E '^NOT CONFIRMED \(transient\): gemm/fp64' "${work}/run8.log")"
+
+# Bad input to the confirmation: exit 2 with a message, nothing stored.
+some_results="$(ls "${work}"/out/capbench-nightly-*Z-[0-9]*.json | head -n 1)"
+rc=0
+"${build_dir}/reports/capreport" history add "${some_results}" --db "${work}/history.sqlite" --confirms no-such-night \
+  >"${work}/bad.log" 2>&1 || rc=$?
+[[ "${rc}" == 2 ]] && grep -q "no such night" "${work}/bad.log" ||
+  fail "history add --confirms of an unknown night exited ${rc}, expected 2 naming it: $(cat "${work}/bad.log")"
+rc=0
+"${repo}/scripts/nightly.sh" --confirm-after soon --build "${build_dir}" >"${work}/bad.log" 2>&1 || rc=$?
+[[ "${rc}" == 2 ]] || fail "nightly.sh --confirm-after soon exited ${rc}, expected 2"
+
 trend="$(find "${work}/out" -name trend.html | head -n 1)"
 [[ -n "${trend}" ]] || fail "no trend.html written"
 grep -q "<svg" "${trend}" || fail "trend.html has no chart"
