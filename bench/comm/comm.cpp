@@ -282,7 +282,9 @@ WaitResult Comm::gather(const std::string& payload, std::vector<std::string>* ou
   std::vector<std::string> got(static_cast<std::size_t>(size_));
   std::vector<int> missing;
   WaitResult own;
-  const std::string own_packet = collect_node(payload, node_wait, tag, &own);
+  // Rank 0 names its own node's silent ranks itself, so it waits for them as long as for the
+  // other nodes (node_deadline is for leaders that must report to rank 0 in time).
+  const std::string own_packet = collect_node(payload, deadline, tag, &own);
   take_packet(own_packet, node_members_[0], &got, &missing);
   if (own.interrupted) {  // a stop: nothing more is waited for; every other node is unreported
     r.interrupted = true;

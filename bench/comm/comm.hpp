@@ -59,7 +59,7 @@ class Comm {
   // which names the ranks that did not report; rank 0 waits for the leaders until `deadline`.
   // Rank 0 thus posts one receive per node, not per rank, and a silent rank is named by its
   // leader when node_deadline comes before rank 0's deadline (a silent leader: every rank of
-  // its node is named). Incomplete: missing_ranks lists them, and `out` still holds the
+  // its node is named). Rank 0 waits for its own node's ranks until `deadline`. Incomplete: missing_ranks lists them, and `out` still holds the
   // payloads that came (empty strings for the others). Non-root ranks get an empty vector.
   WaitResult gather(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
                     int tag, const Deadline* node_deadline = nullptr);
