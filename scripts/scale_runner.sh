@@ -2,8 +2,8 @@
 # Rank 0's peak memory and bytes written: today's main (a build of f9910cd) against this tree,
 # in the same run, interleaved (docs/performance.md, "How rank 0's memory and the gather grow").
 #  1. mpirun on this machine, CPU backend, scripts/scale_runner_suite.json (the acceptance
-#     suite's shape at CPU sizes), N ranks oversubscribed: rank 0 sampled by
-#     scripts/rank0_probe.sh (VmHWM; wchar and write_bytes from /proc/PID/io).
+#     suite's shape at CPU sizes), N ranks oversubscribed: rank 0 under /usr/bin/time
+#     (scripts/rank0_probe.sh: peak RSS and the bytes it wrote to storage, from getrusage).
 #  2. tests/tools/capbench_gather_sim at 16,384 and 100,000 ranks of the acceptance suite:
 #     today's path (every case kept, the whole file rewritten after each) and the new one.
 #     Today's path is run only up to --today-max-ranks (at 100,000 ranks it would hold about
@@ -37,7 +37,7 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc
 
 if [[ $skip_mpirun -eq 0 ]]; then
   [[ -n $base ]] || { echo "scale_runner.sh: --base BUILD_DIR is required for the mpirun part" >&2; exit 2; }
-  echo "# mpirun: which ranks rep wall_s rank0_vmhwm_kb rank0_wchar rank0_write_bytes file_bytes wchar_over_file exit"
+  echo "# mpirun: which ranks rep wall_s rank0_maxrss_kb rank0_write_bytes file_bytes written_over_file exit"
   for rep in $(seq "$reps"); do
     for np in $ranks; do
       for which in base new; do
@@ -51,11 +51,12 @@ if [[ $skip_mpirun -eq 0 ]]; then
         rc=$?
         set -e
         wall=$(echo "$(date +%s.%N) - $start" | bc)
-        read -r hwm wchar wbytes < "$probe" || true
+        read -r rss blocks < <(tail -1 "$probe") || true
+        wbytes=$(( ${blocks:-0} * 512 ))
         size=$(stat -c %s "$out" 2>/dev/null || echo 0)
-        ratio=$(echo "scale=3; ${wchar:-0} / ($size + (${size} == 0))" | bc)
-        printf "mpirun %s %s %s %.1f %s %s %s %s %s %s\n" "$which" "$np" "$rep" "$wall" "$hwm" "$wchar" "$wbytes" \
-          "$size" "$ratio" "$rc"
+        ratio=$(echo "scale=3; $wbytes / ($size + ($size == 0))" | bc)
+        printf "mpirun %s %s %s %.1f %s %s %s %s %s\n" "$which" "$np" "$rep" "$wall" "${rss:-0}" "$wbytes" "$size" \
+          "$ratio" "$rc"
         echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
       done
     done

@@ -37,8 +37,10 @@ void merge_kept_samples(CaseResult& cr, const std::vector<int>& sources, const s
       if (!put_samples(r, samples_from_text(texts[i])))
         throw std::runtime_error("one list of samples per metric was expected");
     } catch (const std::exception& e) {
-      r.status = "failed";
-      r.error = std::string("unreadable samples: ") + e.what();
+      if (r.status == "ok") {  // a rank already failed keeps the reason it failed for
+        r.status = "failed";
+        r.error = std::string("unreadable samples: ") + e.what();
+      }
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "bench/runner/case_digest.hpp"
 
+#include <algorithm>
+
 namespace capbench {
 
 namespace {
@@ -41,6 +43,13 @@ const char* to_string(VerificationStatus s) {
   return "other";
 }
 
+const std::string& CaseDigest::error(int rank) const {
+  static const std::string none;
+  const auto it = std::lower_bound(errors.begin(), errors.end(), rank,
+                                   [](const std::pair<int, std::string>& e, int r) { return e.first < r; });
+  return it != errors.end() && it->first == rank ? it->second : none;
+}
+
 CaseDigest digest_case(const CaseResult& c) {
   CaseDigest d;
   d.index = c.index;
@@ -53,7 +62,7 @@ CaseDigest digest_case(const CaseResult& c) {
     RankDigest& g = d.ranks[i];
     g.status = rank_status_of(r.status);
     g.verification = verification_status_of(r.verification.status);
-    g.error = r.error;
+    if (!r.error.empty()) d.errors.emplace_back(r.rank, r.error);
     if (!r.metrics.empty() && r.metrics.front().stats.n > 0) {
       g.headline = static_cast<float>(r.metrics.front().stats.median);
       g.has_headline = true;

@@ -1,9 +1,11 @@
 #pragma once
 // What rank 0 remembers of a case once it is in the results file: per rank its status, its
-// verification, its error and its headline figure (about 40 bytes), instead of the whole
-// RankResult (samples, telemetry, info). At 100,000 ranks and 32 cases: about 130 MB.
+// verification and its headline figure (8 bytes), and the error text of the ranks that have
+// one, instead of the whole RankResult (samples, telemetry, info). At 100,000 ranks and the
+// acceptance suite's 49 cases: about 40 MB.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/results.hpp"
@@ -19,7 +21,6 @@ struct RankDigest {
   VerificationStatus verification = VerificationStatus::not_run;
   bool has_headline = false;
   float headline = 0;  // median of the rank's first metric, when it has one
-  std::string error;   // empty when ok
   bool ok() const { return status == RankStatus::ok; }
 };
 
@@ -31,6 +32,9 @@ struct CaseDigest {
   std::string id, status;
   double wall_s = 0;
   std::vector<RankDigest> ranks;  // by rank
+  std::vector<std::pair<int, std::string>> errors;  // (rank, error) of the ranks with one, by rank
+  // The rank's error text; empty when it had none.
+  const std::string& error(int rank) const;
 };
 
 CaseDigest digest_case(const CaseResult& c);

@@ -98,7 +98,8 @@ TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
   EXPECT_EQ(results_to_json(read_results_file(path)), results_to_json(read_results_file(old_path)));
   EXPECT_EQ(read_results_file(path).run.status, "complete");
   EXPECT_EQ(w.digests()[1].ranks[3].status, RankStatus::failed);
-  EXPECT_EQ(w.digests()[1].ranks[3].error, "planted");
+  EXPECT_EQ(w.digests()[1].error(3), "planted");
+  EXPECT_EQ(w.digests()[1].error(4), "");
   EXPECT_FALSE(w.mark_incomplete_if_running("too late")) << "a finished run stays finished";
   EXPECT_FALSE(fs::exists(path + ".tmp." + std::to_string(::getpid())));
 }
