@@ -42,8 +42,8 @@ long long proc_number(const char* file, const std::string& key) {
   return v.empty() ? -1 : std::stoll(v);
 }
 
-// What MPI_Igatherv leaves on rank 0 and Comm::gather hands out: one buffer of every text,
-// then a string per rank cut from it (the buffer freed when gather returns).
+// What MPI_Igatherv leaves on rank 0 and main's Comm::gather handed out: one buffer of every
+// text, then a string per rank cut from it (the buffer freed when gather returns).
 std::vector<std::string> gathered(const std::vector<std::string>& texts) {
   std::vector<char> buf;
   std::size_t total = 0;
@@ -121,7 +121,9 @@ int run(int argc, char** argv) {
   }
   const auto t1 = std::chrono::steady_clock::now();
   for (const auto& tc : tmpl.cases) {
-    // Each rank's text as it leaves the rank.
+    // Each rank's text as it leaves the rank, in what the gather hands rank 0: one string per
+    // rank (today: cut from the MPI_Igatherv buffer, which is held alongside them; new: cut
+    // from each node's message, freed node by node, so at most one message alongside).
     std::vector<std::string> texts(static_cast<std::size_t>(ranks));
     for (int r = 0; r < ranks; ++r) {
       RankResult rr = tc.ranks[static_cast<std::size_t>(r % template_ranks)];
@@ -129,7 +131,7 @@ int run(int argc, char** argv) {
       if (later) take_samples(rr);
       texts[static_cast<std::size_t>(r)] = json_text(rank_result_to_json(rr));
     }
-    std::vector<std::string> payloads = gathered(texts);
+    std::vector<std::string> payloads = today ? gathered(texts) : std::move(texts);
     std::vector<std::string>().swap(texts);
     CaseResult cr = case_header(tc);
     if (today) {  // main f9910cd: every text stays until the whole case is read
