@@ -44,18 +44,23 @@ long long proc_number(const char* file, const std::string& key) {
 
 // What MPI_Igatherv leaves on rank 0 and main's Comm::gather handed out: one buffer of every
 // text, then a string per rank cut from it (the buffer freed when gather returns).
-std::vector<std::string> gathered(const std::vector<std::string>& texts) {
+std::vector<std::string> gathered(std::vector<std::string>& texts) {
   std::vector<char> buf;
+  std::vector<std::size_t> sizes;
   std::size_t total = 0;
   for (const auto& t : texts) total += t.size();
   buf.reserve(total);
-  for (const auto& t : texts) buf.insert(buf.end(), t.begin(), t.end());
+  for (auto& t : texts) {  // the ranks' own texts are not rank 0's: freed as they are copied
+    buf.insert(buf.end(), t.begin(), t.end());
+    sizes.push_back(t.size());
+    std::string().swap(t);
+  }
   std::vector<std::string> out;
-  out.reserve(texts.size());
+  out.reserve(sizes.size());
   std::size_t at = 0;
-  for (const auto& t : texts) {
-    out.emplace_back(buf.data() + at, t.size());
-    at += t.size();
+  for (std::size_t n : sizes) {
+    out.emplace_back(buf.data() + at, n);
+    at += n;
   }
   return out;
 }
