@@ -696,61 +696,71 @@ void emit_results_text(const ResultsFile& r, const std::function<void(std::strin
   const std::string rest = dump_results_text(hj);  // "{\n \"ranks\": ...}\n"
   // "cases" sorts first among the root's keys, as nlohmann writes them: the same text as
   // dump_results_text(results_to_json(r)), one rank result at a time.
-  std::string out = "{\n \"cases\": [\n";
+  sink("{\n \"cases\": [\n");
   for (std::size_t ci = 0; ci < r.cases.size(); ++ci) {
-    const CaseResult& c = r.cases[ci];
-    CaseResult shell;
-    shell.index = c.index;
-    shell.id = c.id;
-    shell.benchmark = c.benchmark;
-    shell.params = c.params;
-    shell.warmup = c.warmup;
-    shell.iterations = c.iterations;
-    shell.timeout_s = c.timeout_s;
-    shell.started_at = c.started_at;
-    shell.finished_at = c.finished_at;
-    shell.wall_s = c.wall_s;
-    shell.status = c.status.empty() ? derive_case_status(c.ranks) : c.status;
-    shell.metrics = c.metrics;
-    shell.info = c.info;
-    const json cj = case_to_json(shell);
-    if (ci) out += ",\n";
-    out += "  {\n";
-    bool first = true;
-    for (auto it = cj.begin(); it != cj.end(); ++it) {
-      if (!first) out += ",\n";
-      first = false;
-      out += "   ";
-      out += json_text(json(it.key()));
-      out += ": ";
-      if (it.key() != "ranks") {
-        dump_layered(*it, 3, out);
-        continue;
-      }
-      if (c.ranks.empty()) {
-        out += "[]";
-        continue;
-      }
-      out += "[\n";
-      for (std::size_t i = 0; i < c.ranks.size(); ++i) {
-        if (i) out += ",\n";
-        out += "    ";
-        out += json_text(rank_result_to_json(c.ranks[i]));
-        if (out.size() >= (std::size_t(1) << 20)) {
-          sink(out);
-          out.clear();
-        }
-      }
-      out += "\n   ]";
-    }
-    out += "\n  }";
+    if (ci) sink(",\n");
+    emit_case_text(r.cases[ci], sink);
   }
-  out += "\n ],\n";
+  std::string out = "\n ],\n";
   out.append(rest, 2, std::string::npos);  // the head's members, after its "{\n"
   sink(out);
 }
 
 }  // namespace
+
+std::string layered_text(const json& j, int depth) {
+  std::string out;
+  dump_layered(j, depth, out);
+  return out;
+}
+
+void emit_case_text(const CaseResult& c, const std::function<void(std::string_view)>& sink) {
+  CaseResult shell;
+  shell.index = c.index;
+  shell.id = c.id;
+  shell.benchmark = c.benchmark;
+  shell.params = c.params;
+  shell.warmup = c.warmup;
+  shell.iterations = c.iterations;
+  shell.timeout_s = c.timeout_s;
+  shell.started_at = c.started_at;
+  shell.finished_at = c.finished_at;
+  shell.wall_s = c.wall_s;
+  shell.status = c.status.empty() ? derive_case_status(c.ranks) : c.status;
+  shell.metrics = c.metrics;
+  shell.info = c.info;
+  const json cj = case_to_json(shell);
+  std::string out = "  {\n";
+  bool first = true;
+  for (auto it = cj.begin(); it != cj.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out += "   ";
+    out += json_text(json(it.key()));
+    out += ": ";
+    if (it.key() != "ranks") {
+      dump_layered(*it, 3, out);
+      continue;
+    }
+    if (c.ranks.empty()) {
+      out += "[]";
+      continue;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < c.ranks.size(); ++i) {
+      if (i) out += ",\n";
+      out += "    ";
+      out += json_text(rank_result_to_json(c.ranks[i]));
+      if (out.size() >= (std::size_t(1) << 20)) {
+        sink(out);
+        out.clear();
+      }
+    }
+    out += "\n   ]";
+  }
+  out += "\n  }";
+  sink(out);
+}
 
 std::string results_file_text(const ResultsFile& r) {
   std::string text;

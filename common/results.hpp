@@ -2,6 +2,8 @@
 // The results file, schema "capbench.results/2": what rank 0 writes after every case and
 // what every report reads. docs/results-schema.md describes each field.
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,5 +127,10 @@ std::string dump_results_text(const json& j);
 // the document of the whole run (about ten times the text's size) never exists.
 std::string results_file_text(const ResultsFile& r);
 void write_results_file_atomic(const std::string& path, const ResultsFile& r);
+// One case as results_file_text lays it out inside "cases" (from its "  {" to its "  }", no
+// separator), in pieces of about a megabyte: for a writer that appends case by case.
+void emit_case_text(const CaseResult& c, const std::function<void(std::string_view)>& sink);
+// A value laid out as dump_results_text lays it out at `depth` (0: the root).
+std::string layered_text(const json& j, int depth);
 
 }  // namespace capbench

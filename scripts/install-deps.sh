@@ -25,6 +25,8 @@ test_packages=(
   clang libclang-rt-14-dev shellcheck
   # scripts/scale.sh: wall time and peak memory of capreport (/usr/bin/time -v).
   time
+  # scripts/scale_runner.sh: ratios of bytes written to the file's size.
+  bc
   # tests/slurm: a private Slurm (srun --mpi=pmix) started by the test itself.
   slurm-wlm slurm-wlm-basic-plugins munge
   # tests/reports/report_browser.sh: renders report.html in headless Chromium.

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -43,6 +46,17 @@ Comm::Comm() {
   MPI_Bcast(&my_index, 1, MPI_INT, 0, node_comm_);
   node_index_ = my_index;
   MPI_Allreduce(&is_leader, &node_count_, 1, MPI_INT, MPI_SUM, runner_comm_);
+  // Who is on this node (for its leader) and, on rank 0, who is on every node: gather()
+  // goes through the node leaders.
+  node_ranks_.assign(static_cast<std::size_t>(local_size_), 0);
+  MPI_Allgather(&rank_, 1, MPI_INT, node_ranks_.data(), 1, MPI_INT, node_comm_);
+  std::vector<int> node_of(rank_ == 0 ? static_cast<std::size_t>(size_) : 1, 0);
+  MPI_Gather(&node_index_, 1, MPI_INT, node_of.data(), 1, MPI_INT, 0, runner_comm_);
+  if (rank_ == 0) {
+    node_members_.assign(static_cast<std::size_t>(node_count_), {});
+    for (int r = 0; r < size_; ++r) node_members_[static_cast<std::size_t>(node_of[static_cast<std::size_t>(r)])].push_back(r);
+    for (const auto& m : node_members_) leaders_.push_back(m.empty() ? -1 : m.front());
+  }
 }
 
 std::string Comm::library_version() {
@@ -116,69 +130,274 @@ void Comm::end_case() {
   case_comm_clean_ = true;
 }
 
-WaitResult Comm::gather(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
-                        int tag) {
-  WaitResult r;
-  // Heap buffers, handed to keep_alive when the wait is abandoned (MPI may still use them).
-  auto sizes = std::make_shared<std::vector<int>>(static_cast<std::size_t>(size_), 0);
-  (*sizes)[static_cast<std::size_t>(rank_)] = static_cast<int>(payload.size());
-  const int my_size = static_cast<int>(payload.size());
-  if (rank_ == 0) {
-    auto reqs = std::make_shared<std::vector<MPI_Request>>(static_cast<std::size_t>(size_ - 1));
-    for (int src = 1; src < size_; ++src)
-      MPI_Irecv(&(*sizes)[static_cast<std::size_t>(src)], 1, MPI_INT, src, tag, runner_comm_,
-                &(*reqs)[static_cast<std::size_t>(src - 1)]);
-    if (!reqs->empty() && !poll(reqs->data(), static_cast<int>(reqs->size()), deadline, &r)) {
-      for (int src = 1; src < size_; ++src) {
+namespace {
+
+// A node's message to rank 0: per rank of the node, its world rank, whether it reported, and
+// its payload's length and bytes.
+void put_record(std::string& packet, int world_rank, bool present, const std::string& payload) {
+  const std::int32_t head[2] = {world_rank, present ? 1 : 0};
+  const std::int64_t length = static_cast<std::int64_t>(payload.size());
+  packet.append(reinterpret_cast<const char*>(head), sizeof head);
+  packet.append(reinterpret_cast<const char*>(&length), sizeof length);
+  packet.append(payload);
+}
+
+// Reads a node's message into `out` (by world rank); the ranks it says did not report, and
+// any rank of `members` it does not mention, go to `missing`.
+void take_packet(const std::string& packet, const std::vector<int>& members, std::vector<std::string>* out,
+                 std::vector<int>* missing) {
+  std::vector<bool> seen(members.size(), false);
+  std::size_t at = 0;
+  while (at + 16 <= packet.size()) {
+    std::int32_t head[2];
+    std::int64_t length = 0;
+    std::memcpy(head, packet.data() + at, sizeof head);
+    std::memcpy(&length, packet.data() + at + 8, sizeof length);
+    at += 16;
+    if (length < 0 || static_cast<std::size_t>(length) > packet.size() - at) break;
+    const auto it = std::lower_bound(members.begin(), members.end(), head[0]);
+    if (it != members.end() && *it == head[0]) {
+      seen[static_cast<std::size_t>(it - members.begin())] = head[1] != 0;
+      if (head[1] != 0 && out)
+        (*out)[static_cast<std::size_t>(head[0])].assign(packet.data() + at, static_cast<std::size_t>(length));
+    }
+    at += static_cast<std::size_t>(length);
+  }
+  for (std::size_t i = 0; i < members.size(); ++i)
+    if (!seen[i]) missing->push_back(members[i]);
+}
+
+}  // namespace
+
+// Local ranks 1.. send their payloads to the leader on the node communicator, point to point;
+// the leader waits until the deadline and packs what came, naming what did not.
+std::string Comm::collect_node(const std::string& payload, const Deadline& deadline, int tag, WaitResult* result) {
+  const std::size_t n = static_cast<std::size_t>(local_size_ - 1);
+  auto sizes = std::make_shared<std::vector<long long>>(n, -1);
+  auto reqs = std::make_shared<std::vector<MPI_Request>>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    MPI_Irecv(&(*sizes)[i], 1, MPI_LONG_LONG, static_cast<int>(i + 1), tag, node_comm_, &(*reqs)[i]);
+  std::vector<bool> arrived(n, true);
+  auto note_arrivals = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!arrived[i]) continue;
+      int done = 0;
+      MPI_Test(&(*reqs)[i], &done, MPI_STATUS_IGNORE);
+      if (!done) arrived[i] = false;
+    }
+  };
+  bool abandoned = false;
+  if (n && !poll(reqs->data(), static_cast<int>(n), deadline, result)) {
+    note_arrivals();
+    abandoned = true;
+  }
+  auto texts = std::make_shared<std::vector<std::string>>(n);
+  auto data_reqs = std::make_shared<std::vector<MPI_Request>>();
+  std::vector<std::size_t> waiting;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!arrived[i]) continue;
+    const long long len = (*sizes)[i];
+    if (len < 0 || len > std::numeric_limits<int>::max()) {
+      arrived[i] = false;
+      continue;
+    }
+    (*texts)[i].resize(static_cast<std::size_t>(len));
+    data_reqs->emplace_back();
+    MPI_Irecv((*texts)[i].data(), static_cast<int>(len), MPI_CHAR, static_cast<int>(i + 1), tag, node_comm_,
+              &data_reqs->back());
+    waiting.push_back(i);
+  }
+  if (!data_reqs->empty()) {
+    WaitResult data_wait;
+    if (!poll(data_reqs->data(), static_cast<int>(data_reqs->size()), deadline, &data_wait)) {
+      for (std::size_t k = 0; k < waiting.size(); ++k) {
         int done = 0;
-        MPI_Test(&(*reqs)[static_cast<std::size_t>(src - 1)], &done, MPI_STATUS_IGNORE);
-        if (!done) r.missing_ranks.push_back(src);
+        MPI_Test(&(*data_reqs)[k], &done, MPI_STATUS_IGNORE);
+        if (!done) arrived[waiting[k]] = false;
       }
-      keep_alive(sizes);
-      keep_alive(reqs);
-      return r;
-    }
-  } else {
-    MPI_Request req;
-    MPI_Isend(&(*sizes)[static_cast<std::size_t>(rank_)], 1, MPI_INT, 0, tag, runner_comm_, &req);
-    if (!poll(&req, 1, deadline, &r)) {
-      keep_alive(sizes);
-      return r;
+      abandoned = true;
+      if (data_wait.interrupted) result->interrupted = true;
+      result->complete = false;
     }
   }
-  auto displs = std::make_shared<std::vector<int>>();
-  auto buf = std::make_shared<std::vector<char>>();
-  auto sent = std::make_shared<std::string>(payload);
-  if (rank_ == 0) {
-    displs->assign(static_cast<std::size_t>(size_), 0);
-    long long total = 0;
-    for (int i = 0; i < size_; ++i) {
-      (*displs)[static_cast<std::size_t>(i)] = static_cast<int>(total);
-      total += (*sizes)[static_cast<std::size_t>(i)];
-      // MPI_Gatherv displacements are ints: past 2 GiB they would wrap and scramble results.
-      // Stop loudly instead (docs/performance.md: per-node aggregation lifts this limit).
-      if (total > std::numeric_limits<int>::max())
-        throw std::runtime_error("one case's results from all ranks exceed 2 GiB, the limit of MPI_Gatherv's "
-                                 "int displacements; split the run or shorten the sweep");
-    }
-    buf->resize(static_cast<std::size_t>(total));
-  }
-  MPI_Request req;
-  MPI_Igatherv(sent->data(), my_size, MPI_CHAR, buf->data(), sizes->data(), displs->data(), MPI_CHAR, 0,
-               runner_comm_, &req);
-  if (!poll(&req, 1, deadline, &r)) {
+  if (abandoned) {
     keep_alive(sizes);
-    keep_alive(displs);
-    keep_alive(buf);
-    keep_alive(sent);
+    keep_alive(reqs);
+    keep_alive(texts);
+    keep_alive(data_reqs);
+  }
+  std::string packet;
+  put_record(packet, rank_, true, payload);
+  for (std::size_t i = 0; i < n; ++i)
+    put_record(packet, node_ranks_[i + 1], arrived[i], arrived[i] ? (*texts)[i] : std::string());
+  return packet;
+}
+
+WaitResult Comm::gather(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
+                        int tag, const Deadline* node_deadline) {
+  WaitResult r;
+  const Deadline& node_wait = node_deadline ? *node_deadline : deadline;
+  if (local_rank_ != 0) {  // to the node's leader
+    auto size = std::make_shared<long long>(static_cast<long long>(payload.size()));
+    auto sent = std::make_shared<std::string>(payload);
+    auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
+    MPI_Isend(size.get(), 1, MPI_LONG_LONG, 0, tag, node_comm_, &(*reqs)[0]);
+    MPI_Isend(sent->data(), static_cast<int>(sent->size()), MPI_CHAR, 0, tag, node_comm_, &(*reqs)[1]);
+    if (!poll(reqs->data(), 2, deadline, &r)) {
+      keep_alive(size);
+      keep_alive(sent);
+      keep_alive(reqs);
+    }
+    if (out) out->clear();
     return r;
   }
-  if (rank_ == 0 && out) {
-    out->clear();
-    for (int i = 0; i < size_; ++i)
-      out->emplace_back(buf->data() + (*displs)[static_cast<std::size_t>(i)],
-                        static_cast<std::size_t>((*sizes)[static_cast<std::size_t>(i)]));
+  if (rank_ != 0) {  // a leader: its node's message to rank 0
+    WaitResult node;
+    auto packet = std::make_shared<std::string>(collect_node(payload, node_wait, tag, &node));
+    if (node.interrupted) {
+      r.interrupted = true;
+      r.complete = false;
+      return r;
+    }
+    auto size = std::make_shared<long long>(static_cast<long long>(packet->size()));
+    if (*size > std::numeric_limits<int>::max())
+      throw std::runtime_error("one node's results of one case exceed 2 GiB, the limit of one MPI message");
+    auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
+    MPI_Isend(size.get(), 1, MPI_LONG_LONG, 0, tag, runner_comm_, &(*reqs)[0]);
+    MPI_Isend(packet->data(), static_cast<int>(packet->size()), MPI_CHAR, 0, tag, runner_comm_, &(*reqs)[1]);
+    if (!poll(reqs->data(), 2, deadline, &r)) {
+      keep_alive(size);
+      keep_alive(packet);
+      keep_alive(reqs);
+    }
+    if (out) out->clear();
+    return r;
   }
+  // Rank 0: the other leaders' sizes are posted first, so they arrive while its own node is read.
+  const std::size_t nodes = leaders_.size();
+  auto sizes = std::make_shared<std::vector<long long>>(nodes, -1);
+  auto reqs = std::make_shared<std::vector<MPI_Request>>(nodes, MPI_REQUEST_NULL);
+  for (std::size_t k = 1; k < nodes; ++k)
+    MPI_Irecv(&(*sizes)[k], 1, MPI_LONG_LONG, leaders_[k], tag, runner_comm_, &(*reqs)[k]);
+  std::vector<std::string> got(static_cast<std::size_t>(size_));
+  std::vector<int> missing;
+  WaitResult own;
+  // Rank 0 names its own node's silent ranks itself, so it waits for them as long as for the
+  // other nodes (node_deadline is for leaders that must report to rank 0 in time).
+  const std::string own_packet = collect_node(payload, deadline, tag, &own);
+  take_packet(own_packet, node_members_[0], &got, &missing);
+  if (own.interrupted) {  // a stop: nothing more is waited for; every other node is unreported
+    r.interrupted = true;
+    r.complete = false;
+  }
+  std::vector<bool> arrived(nodes, !r.interrupted);
+  bool abandoned = r.interrupted;
+  if (!r.interrupted && nodes > 1 && !poll(reqs->data() + 1, static_cast<int>(nodes - 1), deadline, &r)) {
+    abandoned = true;
+    for (std::size_t k = 1; k < nodes; ++k) {
+      int done = 0;
+      MPI_Test(&(*reqs)[k], &done, MPI_STATUS_IGNORE);
+      if (!done) arrived[k] = false;
+    }
+  }
+  auto packets = std::make_shared<std::vector<std::string>>(nodes);
+  auto data_reqs = std::make_shared<std::vector<MPI_Request>>();
+  std::vector<std::size_t> waiting;
+  if (!r.interrupted) {
+    for (std::size_t k = 1; k < nodes; ++k) {
+      if (!arrived[k]) continue;
+      const long long len = (*sizes)[k];
+      if (len < 0 || len > std::numeric_limits<int>::max()) {
+        arrived[k] = false;
+        continue;
+      }
+      (*packets)[k].resize(static_cast<std::size_t>(len));
+      data_reqs->emplace_back();
+      MPI_Irecv((*packets)[k].data(), static_cast<int>(len), MPI_CHAR, leaders_[k], tag, runner_comm_,
+                &data_reqs->back());
+      waiting.push_back(k);
+    }
+    if (!data_reqs->empty() && !poll(data_reqs->data(), static_cast<int>(data_reqs->size()), deadline, &r)) {
+      abandoned = true;
+      for (std::size_t i = 0; i < waiting.size(); ++i) {
+        int done = 0;
+        MPI_Test(&(*data_reqs)[i], &done, MPI_STATUS_IGNORE);
+        if (!done) arrived[waiting[i]] = false;
+      }
+    }
+  }
+  if (abandoned || r.interrupted) {
+    keep_alive(sizes);
+    keep_alive(reqs);
+    keep_alive(packets);
+    keep_alive(data_reqs);
+  }
+  for (std::size_t k = 1; k < nodes; ++k) {
+    if (!arrived[k] || r.interrupted) {
+      missing.insert(missing.end(), node_members_[k].begin(), node_members_[k].end());
+      continue;
+    }
+    take_packet((*packets)[k], node_members_[k], &got, &missing);
+    std::string().swap((*packets)[k]);
+  }
+  std::sort(missing.begin(), missing.end());
+  if (!missing.empty()) r.complete = false;
+  r.missing_ranks = std::move(missing);
+  if (out) *out = std::move(got);
+  return r;
+}
+
+WaitResult Comm::gather_from(const std::vector<int>& sources, const std::string& payload,
+                             std::vector<std::string>* out, const Deadline& deadline, int tag) {
+  WaitResult r;
+  if (rank_ != 0) {
+    if (!std::binary_search(sources.begin(), sources.end(), rank_)) return r;
+    auto size = std::make_shared<long long>(static_cast<long long>(payload.size()));
+    auto sent = std::make_shared<std::string>(payload);
+    auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
+    MPI_Isend(size.get(), 1, MPI_LONG_LONG, 0, tag, runner_comm_, &(*reqs)[0]);
+    MPI_Isend(sent->data(), static_cast<int>(sent->size()), MPI_CHAR, 0, tag, runner_comm_, &(*reqs)[1]);
+    if (!poll(reqs->data(), 2, deadline, &r)) {
+      keep_alive(size);
+      keep_alive(sent);
+      keep_alive(reqs);
+    }
+    return r;
+  }
+  const std::size_t n = sources.size();
+  auto sizes = std::make_shared<std::vector<long long>>(n, 0);
+  auto reqs = std::make_shared<std::vector<MPI_Request>>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    MPI_Irecv(&(*sizes)[i], 1, MPI_LONG_LONG, sources[i], tag, runner_comm_, &(*reqs)[i]);
+  auto name_missing = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      int done = 0;
+      MPI_Test(&(*reqs)[i], &done, MPI_STATUS_IGNORE);
+      if (!done) r.missing_ranks.push_back(sources[i]);
+    }
+  };
+  if (n && !poll(reqs->data(), static_cast<int>(n), deadline, &r)) {
+    name_missing();
+    keep_alive(sizes);
+    keep_alive(reqs);
+    return r;
+  }
+  auto texts = std::make_shared<std::vector<std::string>>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((*sizes)[i] < 0 || (*sizes)[i] > std::numeric_limits<int>::max())
+      throw std::runtime_error("a rank announced a message of an impossible size");
+    (*texts)[i].resize(static_cast<std::size_t>((*sizes)[i]));
+    MPI_Irecv((*texts)[i].data(), static_cast<int>((*sizes)[i]), MPI_CHAR, sources[i], tag, runner_comm_,
+              &(*reqs)[i]);
+  }
+  if (n && !poll(reqs->data(), static_cast<int>(n), deadline, &r)) {
+    name_missing();
+    keep_alive(sizes);
+    keep_alive(reqs);
+    keep_alive(texts);
+    return r;
+  }
+  if (out) *out = std::move(*texts);
   return r;
 }
 

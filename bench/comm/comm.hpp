@@ -53,11 +53,22 @@ class Comm {
   // freeing it could block on the peer that went away.
   void end_case();
 
-  // Every rank sends `payload`; rank 0 receives all of them in rank order. Sizes travel
-  // point-to-point so rank 0 can name the ranks that never reported; the payloads then
-  // travel through MPI_Igatherv. Non-root ranks get an empty vector.
+  // Every rank sends `payload`; rank 0 receives all of them in rank order, through the node
+  // leaders (local rank 0): each leader collects its node's ranks point to point, waiting
+  // until `node_deadline` (default: `deadline`), and sends rank 0 one message for the node,
+  // which names the ranks that did not report; rank 0 waits for the leaders until `deadline`.
+  // Rank 0 thus posts one receive per node, not per rank, and a silent rank is named by its
+  // leader when node_deadline comes before rank 0's deadline (a silent leader: every rank of
+  // its node is named). Rank 0 waits for its own node's ranks until `deadline`. Incomplete: missing_ranks lists them, and `out` still holds the
+  // payloads that came (empty strings for the others). Non-root ranks get an empty vector.
   WaitResult gather(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
-                    int tag);
+                    int tag, const Deadline* node_deadline = nullptr);
+
+  // Point to point from a few ranks: each rank listed in `sources` (ascending, never 0)
+  // sends `payload` to rank 0; ranks not listed do nothing. Rank 0 gets them in the order of
+  // `sources`, and names in missing_ranks those whose message did not come by the deadline.
+  WaitResult gather_from(const std::vector<int>& sources, const std::string& payload,
+                         std::vector<std::string>* out, const Deadline& deadline, int tag);
 
   // Rank 0's string to everyone (MPI_Ibcast polled against the deadline).
   WaitResult broadcast(std::string* s, const Deadline& deadline);
@@ -79,6 +90,11 @@ class Comm {
 
  private:
   bool poll(MPI_Request* reqs, int n, const Deadline& deadline, WaitResult* result);
+  // A node leader's part of gather(): its node's payloads as one message (node_gather.cpp).
+  std::string collect_node(const std::string& payload, const Deadline& deadline, int tag, WaitResult* result);
+  std::vector<int> node_ranks_;                 // world ranks on this node, by local rank
+  std::vector<int> leaders_;                    // rank 0: each node's leader (world rank), by node index
+  std::vector<std::vector<int>> node_members_;  // rank 0: each node's world ranks, by node index
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1, node_index_ = 0, node_count_ = 1;
   std::string host_;
   MPI_Comm node_comm_ = MPI_COMM_NULL;

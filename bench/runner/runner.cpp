@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "bench/backend.hpp"
+#include "bench/runner/case_assembly.hpp"
 #include "bench/runner/exit_codes.hpp"
 #include "bench/runner/fault_injection.hpp"
 #include "bench/runner/gpu_launch_check.hpp"
@@ -21,6 +22,7 @@
 #include "bench/runner/progress.hpp"
 #include "bench/runner/rank_liveness.hpp"
 #include "bench/runner/results_writer.hpp"
+#include "bench/runner/sample_exchange.hpp"
 #include "bench/runner/signals.hpp"
 #include "bench/runner/watchdog.hpp"
 #include "bench/health/system_expectations.hpp"
@@ -40,6 +42,7 @@ namespace {
 constexpr double kStartupTimeout_s = 300;  // identity and setup exchanges before any case
 constexpr int kTagStartup = 1000;
 constexpr int kTagCaseBase = 2000;
+constexpr int kTagSamplesBase = 20000;  // + case index: the kept ranks' samples (sample_exchange.hpp)
 
 // Stands in for a backend that could not start on this rank: the rank keeps taking part in
 // every exchange and reports every case as failed, so a GPU that never started is never OK.
@@ -511,12 +514,19 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     const std::string job_basis = bench ? bench->job_wide_basis() : std::string();
     std::vector<Metric> job_metrics;
     if (!job_basis.empty()) job_metrics = std::exchange(mine.metrics, {});
+    // Above --all-samples-up-to ranks the gather carries statistics only (sample_exchange.hpp).
+    const bool samples_later = thin_at_source(comm.size(), opts.all_samples_up_to);
+    const MetricSamples my_samples = samples_later ? take_samples(mine) : MetricSamples{};
 
     const auto gather_deadline = Deadline::after_seconds(
         std::max(0.0, wait_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+    // A node leader gives up on a silent rank of its node half a grace before rank 0 gives up,
+    // so that its message naming that rank reaches rank 0 in time.
+    const auto node_deadline = Deadline::after_seconds(std::max(
+        0.0, root_wait_s - 0.5 * opts.grace_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     std::vector<std::string> payloads;
     const auto g = comm.gather(json_text(rank_result_to_json(mine)), &payloads, gather_deadline,
-                               kTagCaseBase + spec.index);
+                               kTagCaseBase + spec.index, &node_deadline);
     comm.end_case();
     cr.finished_at = utc_now_iso8601();
     cr.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -526,6 +536,11 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
           fmt::print(stderr, "capbench: rank {} (host {}): rank 0 did not collect case {} within {:.0f} s\n",
                      comm.rank(), comm.host(), spec.index + 1, wait_s);
         leave_after_rank0(kExitFailed, g.interrupted ? opts.grace_s : 2 * opts.grace_s);
+      }
+      if (samples_later) {
+        const auto x = exchange_kept_samples(comm, nullptr, my_samples, Deadline::after_seconds(2 * opts.grace_s),
+                                             kTagSamplesBase + spec.index);
+        if (!x.complete) leave_after_rank0(kExitFailed, x.interrupted ? opts.grace_s : 2 * opts.grace_s);
       }
       watchdog.disarm();
       continue;
@@ -540,6 +555,7 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
         rr.rank = r;
         if (r == 0) {
           rr = mine;
+          put_samples(rr, my_samples);
         } else if (silent[static_cast<std::size_t>(r)]) {
           rr.status = "timeout";
           const auto& ids = writer->results().ranks;
@@ -561,8 +577,14 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
                                        root_wait_s, spec.timeout_s, opts.grace_s);
           names.push_back(describe(r));
         } else {
-          rr.status = "missing";
-          rr.error = "reported its result's size, but the result itself was not collected: the gather was abandoned";
+          // Collected before the gather was given up on (node leaders pass on what came).
+          try {
+            rr = rank_result_from_json(json::parse(payloads[static_cast<std::size_t>(r)]), "result", "");
+            rr.rank = r;
+          } catch (const std::exception&) {
+            rr.status = "missing";
+            rr.error = "its result was not collected: the gather was abandoned";
+          }
         }
         cr.ranks.push_back(std::move(rr));
       }
@@ -581,18 +603,32 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
       fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
       abort_job(kExitFailed);
     }
-    for (int r = 0; r < comm.size(); ++r) {
-      const std::string& text = payloads[static_cast<std::size_t>(r)];
-      const std::string where = fmt::format("rank {} result of case {}", r, spec.id);
-      try {
-        cr.ranks.push_back(rank_result_from_json(json::parse(text), where, ""));
-        cr.ranks.back().rank = r;
-      } catch (const std::exception& e) {
-        RankResult bad;
-        bad.rank = r;
-        bad.status = "failed";
-        bad.error = std::string("unreadable result: ") + e.what();
-        cr.ranks.push_back(std::move(bad));
+    read_rank_payloads(cr, payloads);  // frees each text once read
+    if (samples_later) {
+      const auto x = exchange_kept_samples(comm, &cr, my_samples, Deadline::after_seconds(opts.grace_s),
+                                           kTagSamplesBase + spec.index);
+      if (!x.complete) {
+        std::vector<std::string> names;
+        for (int r : x.missing_ranks) {
+          RankResult& rr = cr.ranks[static_cast<std::size_t>(r)];
+          rr.status = "timeout";
+          rr.error = fmt::format("reported its statistics, but its samples, asked for after the gather, did not "
+                                 "come within {:.0f} s: hung or dead after the case",
+                                 opts.grace_s);
+          names.push_back(describe(r));
+        }
+        stop_reason = fmt::format("case {} ({}): {}", spec.index + 1, spec.id,
+                                  names.empty() ? std::string("the request for the kept ranks' samples did not "
+                                                              "reach every rank")
+                                                : fmt::format("{} did not send its samples", fmt::join(names, "; ")));
+        {
+          std::lock_guard<std::mutex> lock(current_mu);
+          current = nullptr;
+          writer->add_case(std::move(cr));
+          writer->finish("incomplete", stop_reason);
+        }
+        fmt::print(stderr, "capbench: {}\ncapbench: results so far: {}\n", stop_reason, writer->path());
+        abort_job(kExitFailed);
       }
     }
     if (!job_basis.empty() && mine.status == "ok") {
@@ -613,7 +649,9 @@ int run_capbench(const RunOptions& opts, Comm& comm) {
     {
       std::lock_guard<std::mutex> lock(current_mu);
       current = nullptr;
-      for (const auto& note : fold_case_health_into(writer->results(), cr)) fmt::print(stderr, "capbench: {}\n", note);
+      const auto notes = fold_case_health_into(writer->results(), cr);
+      for (const auto& note : notes) fmt::print(stderr, "capbench: {}\n", note);
+      if (!notes.empty()) writer->note_health_changed();
       writer->add_case(std::move(cr));
     }
     watchdog.disarm();

@@ -7,8 +7,14 @@
 //   case<i>.rank<r>=<status>          status of rank r in case i
 //   case<i>.rank<r>~<text>            error of rank r in case i contains text
 //   fault~<text>                      run.environment.CAPBENCH_FAULT contains text
+//   thinned=<n>                       every case with per-rank metrics lists the ranks that kept
+//                                     samples (info.samples_kept); those hold one sample per
+//                                     statistic's n, every other ok rank none, and at least n
+//                                     ranks of each such case have none
 // Exit 0 when all hold, 1 with a line per failed expectation, 2 when the file is unreadable.
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "common/results.hpp"
@@ -25,6 +31,32 @@ const capbench::RankResult* find_rank(const capbench::CaseResult& c, int rank) {
   for (const auto& r : c.ranks)
     if (r.rank == rank) return &r;
   return nullptr;
+}
+
+// What breaks the rule of samples kept only by the listed ranks, if anything.
+std::optional<std::string> thinning_problem(const capbench::ResultsFile& f, int at_least_without) {
+  for (const auto& c : f.cases) {
+    bool per_rank = false;
+    for (const auto& r : c.ranks) per_rank = per_rank || !r.metrics.empty();
+    if (!per_rank) continue;
+    const auto it = c.info.find("samples_kept");
+    if (it == c.info.end()) return "case " + c.id + ": no info.samples_kept";
+    const auto kept = it->at("ranks").get<std::vector<int>>();
+    int without = 0;
+    for (const auto& r : c.ranks) {
+      const bool listed = std::find(kept.begin(), kept.end(), r.rank) != kept.end();
+      for (const auto& m : r.metrics) {
+        if (m.stats.n == 0) return "case " + c.id + ": rank " + std::to_string(r.rank) + " has no statistics";
+        if (listed && r.status == "ok" && m.samples.size() != m.stats.n)
+          return "case " + c.id + ": kept rank " + std::to_string(r.rank) + " lacks its samples";
+        if (!listed && !m.samples.empty())
+          return "case " + c.id + ": rank " + std::to_string(r.rank) + " kept samples it should not have";
+      }
+      if (!listed) ++without;
+    }
+    if (without < at_least_without) return "case " + c.id + ": only " + std::to_string(without) + " ranks thinned";
+  }
+  return std::nullopt;
 }
 
 bool check(const capbench::ResultsFile& f, const std::string& e) {
@@ -50,6 +82,7 @@ bool check(const capbench::ResultsFile& f, const std::string& e) {
                      ? env["CAPBENCH_FAULT"].get<std::string>()
                      : std::string("(absent)"));
   }
+  if (key == "thinned") return match(thinning_problem(f, std::stoi(want)).value_or(want));
   int ci = -1, ri = -1;
   if (std::sscanf(key.c_str(), "case%d.rank%d", &ci, &ri) == 2 || std::sscanf(key.c_str(), "case%d", &ci) == 1) {
     const auto* c = find_case(f, ci);

@@ -71,6 +71,13 @@ case "$scenario" in
     [[ $rc -eq 0 ]] || fail "exit $rc, expected 0"
     expect_file status=complete cases=5 case0=passed "reason~fault injection active" fault~kind=slow
     ;;
+  thin_at_source)  # above --all-samples-up-to, ranks send statistics; only the kept send samples
+    timeout -k 5 50 "$mpirun" -np 6 --oversubscribe "$capbench" run --suite "$suite" --results "$results" \
+      --grace 10 --threads 1 --all-samples-up-to 2 > "$work/stdout" 2> "$work/stderr"
+    rc=$?
+    [[ $rc -eq 0 || $rc -eq 1 ]] || fail "exit $rc"
+    expect_file cases=5 thinned=2
+    ;;
   sigterm)  # Slurm's time limit: SIGTERM to mpirun mid-run leaves a valid file marked incomplete
     CAPBENCH_FAULT="rank=1,case=3,kind=slow,seconds=30" "$mpirun" -np 4 --oversubscribe "$capbench" run \
       --suite "$suite" --results "$results" --grace 20 --threads 1 > "$work/stdout" 2> "$work/stderr" &

@@ -7,6 +7,8 @@
 #   fabric_wrong    one received word corrupted on node 1 (CAPBENCH_FAULT kind=wrong): that pair fails
 #   smoke           the smoke suite, 2 ranks per node: the results show 4 hosts
 #   kill_node       node 1's ranks killed mid-case: the results name node 1's host
+#   leader_names    node 1's second rank hangs: its node leader (rank 2) names it to rank 0,
+#                   and rank 2's own result, passed on by the leader, is kept
 # Usage: netns_fabric.sh SCENARIO CAPBENCH CAPREPORT FABRIC_CHECK FAULTS_CHECK SOURCE_DIR WORKDIR
 # Exit 77 (skipped) where not root or namespaces cannot be made.
 set -uo pipefail
@@ -111,6 +113,14 @@ case "$scenario" in
     [[ $rc -ne 0 ]] || fail "exit 0 after a node died"
     "$faults_check" "$results" status=incomplete "reason~(host $victim" >&2 ||
       fail "the results do not name $victim"
+    ;;
+  leader_names)
+    # 2 ranks a node, by slot: node 1 holds ranks 2 (its leader) and 3. Rank 3 hangs in case 2.
+    run 2 "$here/faults_suite.json" -x CAPBENCH_FAULT=rank=3,case=2,kind=hang
+    [[ $rc -ne 0 ]] || fail "exit 0 after a rank hung"
+    "$faults_check" "$results" status=incomplete "reason~rank 3 (host ${CLUSTER_HOSTS[1]}" cases=2 \
+      case1.rank3=timeout "case1.rank3~no result within" case1.rank2=ok case1.rank1=ok >&2 ||
+      fail "the hung rank is not named by its leader, or its leader's own result was lost"
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
