@@ -35,7 +35,7 @@ const char* kCaveat =
 
 }  // namespace
 
-std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf) {
+std::vector<EfficiencyRow> energy_efficiency(const ReportResults& rf) {
   using Key = std::tuple<std::string, std::string, std::string, std::string>;  // model, bench, precision, unit
   std::map<Key, std::pair<std::vector<double>, std::vector<double>>> groups;
   for (const auto& c : rf.cases) {
@@ -65,7 +65,7 @@ std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf) {
   return out;
 }
 
-std::string energy_section_markdown(const ResultsFile& rf) {
+std::string energy_section_markdown(const ReportResults& rf) {
   std::string o = fmt::format("## Energy efficiency ({})\n\n", kEnergyLabel);
   const auto rows = energy_efficiency(rf);
   if (rows.empty())
@@ -81,7 +81,7 @@ std::string energy_section_markdown(const ResultsFile& rf) {
   return o + "\n";
 }
 
-std::string energy_section_html(const ResultsFile& rf) {
+std::string energy_section_html(const ReportResults& rf) {
   std::string o = fmt::format("<h2 id=\"energy\">Energy efficiency</h2><p class=\"note\"><b>{}</b></p>",
                               html_escape(kEnergyLabel));
   const auto rows = energy_efficiency(rf);

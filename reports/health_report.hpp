@@ -4,10 +4,11 @@
 #include <string>
 
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 
 namespace capbench {
 
-std::string health_section_markdown(const ResultsFile& rf);
-std::string health_section_html(const ResultsFile& rf);
+std::string health_section_markdown(const ReportResults& rf);
+std::string health_section_html(const ReportResults& rf);
 
 }  // namespace capbench

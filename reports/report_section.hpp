@@ -42,8 +42,8 @@ ReportSection fabric_section();     // collectives and peer-to-peer copies
 ReportSection energy_section();     // power, clocks and throttling sampled during the cases
 
 // Helpers for sections.
-bool has_benchmark(const ResultsFile& rf, const std::string& benchmark);
-std::vector<const CaseResult*> cases_of(const ResultsFile& rf, const std::string& benchmark);
+bool has_benchmark(const ReportResults& rf, const std::string& benchmark);
+std::vector<const ReportCase*> cases_of(const ReportResults& rf, const std::string& benchmark);
 
 }  // namespace capbench
 
@@ -52,7 +52,7 @@ namespace capbench {
 // A table of every rank of the given cases, one row per rank and metric: the median, its
 // 5th-95th percentile spread over timed iterations, and the verification; a rank without a
 // verified figure shows why, never a number.
-std::string rank_metrics_html(const Analysis& a, const std::vector<const CaseResult*>& cases, const std::string& id);
-std::string rank_metrics_markdown(const Analysis& a, const std::vector<const CaseResult*>& cases);
+std::string rank_metrics_html(const Analysis& a, const std::vector<const ReportCase*>& cases, const std::string& id);
+std::string rank_metrics_markdown(const Analysis& a, const std::vector<const ReportCase*>& cases);
 
 }  // namespace capbench

@@ -1,0 +1,125 @@
+#include "reports/report_results.hpp"
+
+#include "common/results_reader.hpp"
+
+namespace capbench {
+
+const std::string& TextPool::text(const std::string& s) { return *texts_.insert(s).first; }
+
+const json& TextPool::value(const json& j) {
+  std::string key = j.dump();
+  auto it = values_.find(key);
+  if (it == values_.end()) it = values_.emplace(std::move(key), j).first;
+  return it->second;
+}
+
+const std::vector<std::string>& TextPool::list(const std::vector<std::string>& v) {
+  std::string key;
+  for (const auto& s : v) key += s + '\x1f';
+  auto it = list_index_.find(key);
+  if (it == list_index_.end()) {
+    lists_.push_back(v);
+    it = list_index_.emplace(std::move(key), lists_.size() - 1).first;
+  }
+  return lists_[it->second];
+}
+
+bool report_reads_rank_info(const std::string& benchmark) { return benchmark == "storage"; }
+
+ReportResults::ReportResults() : pool_(std::make_unique<TextPool>()) {}
+
+ReportResults::ReportResults(const ResultsFile& whole) : ReportResults() {
+  schema = whole.schema;
+  run = whole.run;
+  suite = whole.suite;
+  ranks = whole.ranks;
+  health = whole.health;
+  cases.reserve(whole.cases.size());
+  for (const auto& c : whole.cases) add_case(c);
+}
+
+void ReportResults::set_header(ResultsFile&& rest) {
+  schema = std::move(rest.schema);
+  run = std::move(rest.run);
+  suite = std::move(rest.suite);
+  ranks = std::move(rest.ranks);
+  health = std::move(rest.health);
+}
+
+namespace {
+
+TelemetryDigest telemetry_digest(const CaseTelemetry& t, TextPool& pool) {
+  TelemetryDigest d;
+  d.available = t.available;
+  d.sm_clock_mhz = t.sm_clock_mhz;
+  d.power_w = t.power_w;
+  d.temperature_c = t.temperature_c;
+  d.throttled_fraction = t.throttled_fraction;
+  if (t.throttle_reasons) d.throttle_reasons = &pool.list(*t.throttle_reasons);
+  d.ecc_new = t.ecc_new;
+  if (t.energy) {
+    const auto& e = *t.energy;
+    d.energy.emplace(EnergyDigest{e.joules, e.window_s, e.windows, pool.text(e.work_unit), e.work, e.work_per_joule});
+  }
+  return d;
+}
+
+}  // namespace
+
+void ReportResults::add_case(CaseResult&& c) {
+  add_case(static_cast<const CaseResult&>(c));
+  c.ranks.clear();
+  c.ranks.shrink_to_fit();
+}
+
+void ReportResults::add_case(const CaseResult& c) {
+  TextPool& pool = *pool_;
+  ReportCase& rc = cases.emplace_back();
+  rc.index = c.index;
+  rc.id = c.id;
+  rc.benchmark = c.benchmark;
+  rc.params = c.params;
+  rc.warmup = c.warmup;
+  rc.iterations = c.iterations;
+  rc.timeout_s = c.timeout_s;
+  rc.started_at = c.started_at;
+  rc.finished_at = c.finished_at;
+  rc.wall_s = c.wall_s;
+  rc.status = c.status;
+  rc.metrics = c.metrics;
+  rc.info = c.info;
+  std::size_t nmetrics = 0, ntelemetry = 0;
+  for (const auto& r : c.ranks) {
+    nmetrics += r.metrics.size();
+    if (r.telemetry) ++ntelemetry;
+  }
+  // At their final size first: the digests point into these two.
+  rc.rank_metrics.reserve(nmetrics);
+  rc.rank_telemetry.reserve(ntelemetry);
+  rc.ranks.reserve(c.ranks.size());
+  const bool keep_info = report_reads_rank_info(c.benchmark);
+  static const json kNoInfo = json::object();
+  for (const auto& r : c.ranks) {
+    const std::size_t first = rc.rank_metrics.size();
+    for (const auto& m : r.metrics)
+      rc.rank_metrics.push_back(MetricDigest{pool.text(m.name), pool.text(m.unit), pool.value(m.labels), m.stats});
+    const TelemetryDigest* t = nullptr;
+    if (r.telemetry) t = &rc.rank_telemetry.emplace_back(telemetry_digest(*r.telemetry, pool));
+    rc.ranks.push_back(RankDigest{
+        r.rank, pool.text(r.status), pool.text(r.error),
+        VerificationDigest{pool.text(r.verification.status), pool.text(r.verification.method),
+                           pool.text(r.verification.detail), r.verification.max_error, r.verification.tolerance,
+                           r.verification.mismatches},
+        std::span<const MetricDigest>(rc.rank_metrics.data() + first, r.metrics.size()), t,
+        keep_info ? pool.value(r.info) : kNoInfo});
+  }
+}
+
+ReportResults read_report_results(const std::string& path) {
+  ReportResults out;
+  ResultsFile rest = read_results_file(path, [&](CaseResult&& c) { out.add_case(std::move(c)); });
+  out.set_header(std::move(rest));
+  return out;
+}
+
+}  // namespace capbench

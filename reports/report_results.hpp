@@ -1,0 +1,134 @@
+#pragma once
+// What a report keeps of a results file: the run, suite, identities and health whole, and of
+// each case its header and, per rank, a digest of what the report reads (status, error,
+// verification, each metric's statistics, telemetry; backend details only where a section
+// reads them). Made case by case from the per-case reader (common/results_reader.hpp), so
+// that capreport's memory grows with GPUs x cases, not with the file: at 100,000 ranks about
+// 0.3 kB per rank and case instead of the ~1.9 kB a RankResult takes with its `info` map.
+//
+// The digests keep RankResult's member names, so the report's code reads them as it read
+// rank results; their text (statuses, errors, metric names, labels) is interned: each
+// distinct string once per file. Samples are not kept: no report section reads them
+// (methodology §6); per-iteration samples stay in the results file.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/results.hpp"
+
+namespace capbench {
+
+// Each distinct string and JSON value once; references to them stay valid while the pool
+// lives (node-based containers).
+class TextPool {
+ public:
+  const std::string& text(const std::string& s);
+  const json& value(const json& j);  // by its text; the empty object and null shared
+  const std::vector<std::string>& list(const std::vector<std::string>& v);
+
+ private:
+  std::unordered_set<std::string> texts_;
+  std::unordered_map<std::string, json> values_;
+  std::deque<std::vector<std::string>> lists_;
+  std::unordered_map<std::string, std::size_t> list_index_;
+};
+
+struct MetricDigest {
+  const std::string& name;
+  const std::string& unit;
+  const json& labels;
+  Summary stats;
+};
+
+struct VerificationDigest {
+  const std::string& status;
+  const std::string& method;
+  const std::string& detail;
+  double max_error = 0, tolerance = 0;
+  std::int64_t mismatches = 0;
+};
+
+struct EnergyDigest {
+  double joules = 0, window_s = 0;
+  std::int64_t windows = 0;
+  const std::string& work_unit;
+  std::optional<double> work, work_per_joule;
+};
+
+// The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
+struct TelemetryDigest {
+  bool available = false;
+  std::optional<TelemetryRange> sm_clock_mhz, power_w, temperature_c;
+  std::optional<double> throttled_fraction;
+  const std::vector<std::string>* throttle_reasons = nullptr;  // nullptr: not read
+  std::optional<EccDelta> ecc_new;
+  std::optional<EnergyDigest> energy;
+};
+
+struct RankDigest {
+  int rank = 0;
+  const std::string& status;
+  const std::string& error;
+  VerificationDigest verification;
+  std::span<const MetricDigest> metrics;
+  const TelemetryDigest* telemetry = nullptr;  // nullptr: the rank recorded none
+  const json& info;                            // backend details: kept only where a section reads them
+};
+
+struct ReportCase {
+  int index = 0;
+  std::string id, benchmark;
+  json params = json::object();
+  int warmup = 0, iterations = 0;
+  double timeout_s = 0;
+  std::string started_at, finished_at;
+  double wall_s = 0;
+  std::string status;
+  std::vector<Metric> metrics;  // job-wide figures, whole
+  json info = json::object();
+  std::vector<RankDigest> ranks;
+  // What `ranks` points into, made at their final size (never reallocated).
+  std::vector<MetricDigest> rank_metrics;
+  std::vector<TelemetryDigest> rank_telemetry;
+};
+
+struct ReportResults {
+  ReportResults();
+  // The digest of a whole ResultsFile (tests, and callers that read one anyway).
+  ReportResults(const ResultsFile& whole);  // NOLINT(google-explicit-constructor): reports take either
+  ReportResults(ReportResults&&) = default;
+  ReportResults& operator=(ReportResults&&) = default;
+  ReportResults(const ReportResults&) = delete;  // digests point into this file's pool
+  ReportResults& operator=(const ReportResults&) = delete;
+
+  // Adds one case (in file order); the rank results are dropped once digested.
+  void add_case(CaseResult&& c);
+  void add_case(const CaseResult& c);
+  // Takes the rest of the file (everything but cases) from the per-case reader's result.
+  void set_header(ResultsFile&& rest);
+
+  std::string schema = kResultsSchema;
+  RunInfo run;
+  SuiteInfo suite;
+  std::vector<RankIdentity> ranks;
+  std::vector<ReportCase> cases;
+  std::optional<HealthRecord> health;
+
+ private:
+  std::unique_ptr<TextPool> pool_;
+};
+
+// Benchmarks whose report section reads each rank's `info` (storage_report.cpp); other ranks'
+// info is not kept.
+bool report_reads_rank_info(const std::string& benchmark);
+
+// The report's reading of a results file: case by case, digests only.
+ReportResults read_report_results(const std::string& path);
+
+}  // namespace capbench
