@@ -77,6 +77,21 @@ Outcome expect_same(const std::string& path, FastReadStats* stats = nullptr) {
       EXPECT_EQ(fast.key_path, ref.key_path) << path;
       EXPECT_EQ(fast.problem, ref.problem) << path;
       if (stats) *stats = s;
+      // The per-case reader: the same cases, handed over in file order, and the same error.
+      FastReadStats cs;
+      const Outcome by_case = outcome_of([&] {
+        std::vector<CaseResult> cases;
+        ResultsFile rest = read_results_file_by_case(
+            path, [&](CaseResult&& c) { cases.push_back(std::move(c)); }, &cs, threads, batch);
+        EXPECT_TRUE(rest.cases.empty()) << path;
+        rest.cases = std::move(cases);
+        return rest;
+      });
+      EXPECT_EQ(by_case.results.has_value(), ref.results.has_value()) << path;
+      if (by_case.results && ref.results) EXPECT_TRUE(*by_case.results == *ref.results) << path;
+      EXPECT_EQ(by_case.key_path, ref.key_path) << path;
+      EXPECT_EQ(by_case.problem, ref.problem) << path;
+      EXPECT_EQ(cs.whole_file_fallback, s.whole_file_fallback) << path;
     }
   }
   return fast;
