@@ -304,7 +304,9 @@ CaseTelemetry telemetry_of(element e) {
   return t;
 }
 
-RankResult rank_result_of(element e) {
+// `keep_info` false: the rank's `info` is checked (an object) but not kept (the per-case
+// reader, for cases whose caller reads no backend details).
+RankResult rank_result_of(element e, bool keep_info = true) {
   static constexpr std::array<std::string_view, 8> kKeys = {"rank",      "status",    "error", "verification",
                                                             "metrics",   "telemetry", "info",  "wall_s"};
   RankResult r;
@@ -325,7 +327,7 @@ RankResult rank_result_of(element e) {
       case 6: {
         // Version 1 kept telemetry inside info; the reference path moves it out.
         if (object_of(field.value).at_key("telemetry").error() != simdjson::NO_SUCH_FIELD) decline();
-        r.info = to_json(field.value);
+        if (keep_info) r.info = to_json(field.value);
         break;
       }
       case 7: r.wall_s = finite_non_negative(field.value); break;
@@ -362,6 +364,7 @@ struct Batch {
   struct Record {
     std::size_t offset, length;
     std::uint32_t case_pos, rank_pos;
+    bool keep_info = true;
   };
   std::vector<Record> records;
   std::vector<RankResult, PageAllocator<RankResult>> results;  // filled by a worker, in the order of `records`
@@ -387,7 +390,7 @@ bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<c
       element doc;
       if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(doc)) {
         try {
-          b.results.push_back(rank_result_of(doc));
+          b.results.push_back(rank_result_of(doc, rec.keep_info));
           continue;
         } catch (const Declined&) {
         }
@@ -399,6 +402,7 @@ bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<c
       const json j = json::parse(text);
       b.results.push_back(
           rank_result_from_json(j, *file, fmt::format("cases[{}].ranks[{}]", rec.case_pos, rec.rank_pos)));
+      if (!rec.keep_info) b.results.back().info = json::object();
     } catch (...) {  // the reference reader, on the whole file, reports it in its own words
       return false;
     }
@@ -520,8 +524,9 @@ class Scanner {
  public:
   // `by_case`: each case's last records are handed over when the case closes, and the case's
   // place in the skeleton is noted in `closed_cases` (the per-case reader).
-  Scanner(BatchPipeline& pipeline, std::size_t batch_bytes, bool by_case = false)
-      : pipeline_(pipeline), batch_bytes_(batch_bytes), by_case_(by_case) {
+  // `keep_info`: whether the rank results of a case of that benchmark keep their `info`.
+  Scanner(BatchPipeline& pipeline, std::size_t batch_bytes, bool by_case = false, RankInfoFilter keep_info = {})
+      : pipeline_(pipeline), batch_bytes_(batch_bytes), by_case_(by_case), keep_info_(std::move(keep_info)) {
     batch_ = std::make_unique<Batch>();
   }
 
@@ -611,6 +616,7 @@ class Scanner {
         } else if (stack_.back().role == Role::kCase && pending_ == Pending::kRanks && c == '[') {
           pending_ = Pending::kNone;
           in_ranks_ = true;
+          case_keeps_info_ = !keep_info_ || keep_info_(benchmark_so_far());
           ranks_state_ = RanksState::kFirstOrEnd;
           rank_pos_ = 0;
           return;  // the skeleton keeps "[", the ranks array's end adds "]"
@@ -750,11 +756,28 @@ class Scanner {
     ranks_state_ = RanksState::kCommaOrEnd;
     Batch& b = *batch_;
     b.records.push_back(Batch::Record{record_start_, b.text.size() - record_start_,
-                                      static_cast<std::uint32_t>(case_pos_), static_cast<std::uint32_t>(rank_pos_)});
+                                      static_cast<std::uint32_t>(case_pos_), static_cast<std::uint32_t>(rank_pos_),
+                                      case_keeps_info_});
     b.text.append(simdjson::SIMDJSON_PADDING, ' ');
     ++rank_pos_;
     ++records;
     if (b.text.size() >= batch_bytes_) hand_over();
+  }
+
+  // The case's "benchmark" where it comes before "ranks" (as capbench writes it, keys sorted);
+  // "" where it does not or is escaped, and the filter decides on "" (the report keeps info).
+  std::string benchmark_so_far() const {
+    const std::string_view text = std::string_view(skeleton).substr(case_begin_);
+    const auto at = text.find("\"benchmark\"");
+    if (at == std::string_view::npos) return "";
+    std::size_t i = at + 11;
+    while (i < text.size() && (is_space(text[i]) || text[i] == ':')) ++i;
+    if (i >= text.size() || text[i] != '"') return "";
+    const auto end = text.find('"', i + 1);
+    if (end == std::string_view::npos) return "";
+    const std::string_view value = text.substr(i + 1, end - i - 1);
+    if (value.find('\\') != std::string_view::npos) return "";
+    return std::string(value);
   }
 
   void close_case() {
@@ -774,6 +797,8 @@ class Scanner {
   BatchPipeline& pipeline_;
   std::size_t batch_bytes_;
   bool by_case_ = false;
+  RankInfoFilter keep_info_;
+  bool case_keeps_info_ = true;
   std::size_t case_begin_ = 0;
   std::unique_ptr<Batch> batch_;
   std::vector<Level> stack_;
@@ -865,8 +890,8 @@ std::optional<ResultsFile> try_fast_read(const std::string& path, unsigned threa
 // `delivered` says how many cases `on_case` has had by then.
 class CaseStream {
  public:
-  CaseStream(const std::string& path, const CaseSink& on_case, FastReadStats& stats)
-      : path_(path), on_case_(on_case), stats_(stats) {}
+  CaseStream(const std::string& path, const CaseSink& on_case, FastReadStats& stats, RankInfoFilter keep_info)
+      : path_(path), on_case_(on_case), stats_(stats), keep_info_(std::move(keep_info)) {}
 
   std::size_t delivered = 0;
 
@@ -876,7 +901,7 @@ class CaseStream {
     const auto file = std::make_shared<const std::string>(path_);
     try {
       BatchPipeline pipeline(threads, file);
-      Scanner scanner(pipeline, batch_bytes, /*by_case=*/true);
+      Scanner scanner(pipeline, batch_bytes, /*by_case=*/true, keep_info_);
       std::vector<char> block(std::size_t(4) << 20);
       std::size_t total = 0;
       for (;;) {
@@ -950,6 +975,7 @@ class CaseStream {
   const std::string& path_;
   const CaseSink& on_case_;
   FastReadStats& stats_;
+  RankInfoFilter keep_info_;
   std::map<std::size_t, std::vector<RankResult>> pending_;  // by case: records taken, case not closed yet
   std::size_t taken_ = 0;
   int max_rank_ = -1;
@@ -982,7 +1008,7 @@ ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats
 ResultsFile read_results_file(const std::string& path) { return read_results_file_fast(path); }
 
 ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
-                                      unsigned threads, std::size_t batch_bytes) {
+                                      unsigned threads, std::size_t batch_bytes, const RankInfoFilter& keep_rank_info) {
   check_results_file_size(path);
   if (threads == 0) threads = default_threads();
   if (batch_bytes == 0) batch_bytes = std::size_t(4) << 20;
@@ -990,19 +1016,24 @@ ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& o
   FastReadStats& s = stats ? *stats : local;
   s = FastReadStats{};
   ResultsFile out;
-  CaseStream stream(path, on_case, s);
+  CaseStream stream(path, on_case, s, keep_rank_info);
   if (stream.read(threads, batch_bytes, out)) return out;
   // The reference reader names the error; or, for a valid file the fast path declined, it
   // reads it and the cases not handed over yet are handed over from it.
   s.whole_file_fallback = true;
   ResultsFile whole = read_results_file_reference(path);
-  for (std::size_t i = stream.delivered; i < whole.cases.size(); ++i) on_case(std::move(whole.cases[i]));
+  for (std::size_t i = stream.delivered; i < whole.cases.size(); ++i) {
+    CaseResult& c = whole.cases[i];
+    if (keep_rank_info && !keep_rank_info(c.benchmark))
+      for (auto& r : c.ranks) r.info = json::object();
+    on_case(std::move(c));
+  }
   whole.cases.clear();
   return whole;
 }
 
-ResultsFile read_results_file(const std::string& path, const CaseSink& on_case) {
-  return read_results_file_by_case(path, on_case, nullptr);
+ResultsFile read_results_file(const std::string& path, const CaseSink& on_case, const RankInfoFilter& keep_rank_info) {
+  return read_results_file_by_case(path, on_case, nullptr, 0, 0, keep_rank_info);
 }
 
 }  // namespace capbench

@@ -47,11 +47,16 @@ ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats
 // reference reader reads the file for its own ConfigError, which is thrown, possibly after
 // some cases were handed over; when the fast path declines a valid file the reference reader
 // reads it and the cases not yet handed over are handed over from it: each case once, in order.
+// `keep_rank_info`, when given, says by a case's benchmark whether its ranks' `info` objects are
+// kept (checked either way): building them is a third of the reading's allocations.
 using CaseSink = std::function<void(CaseResult&&)>;
-ResultsFile read_results_file(const std::string& path, const CaseSink& on_case);
+using RankInfoFilter = std::function<bool(const std::string& benchmark)>;
+ResultsFile read_results_file(const std::string& path, const CaseSink& on_case,
+                              const RankInfoFilter& keep_rank_info = {});
 // The same with what happened (tests).
 ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
-                                      unsigned threads = 0, std::size_t batch_bytes = 0);
+                                      unsigned threads = 0, std::size_t batch_bytes = 0,
+                                      const RankInfoFilter& keep_rank_info = {});
 
 // A case's fields other than its rank results, from the text of cases[i] (results.cpp).
 CaseResult case_header_from_json(const json& c, const std::string& file, const std::string& path);

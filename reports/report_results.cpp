@@ -1,5 +1,10 @@
 #include "reports/report_results.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "common/results_reader.hpp"
 
 namespace capbench {
@@ -7,6 +12,9 @@ namespace capbench {
 const std::string& TextPool::text(const std::string& s) { return *texts_.insert(s).first; }
 
 const json& TextPool::value(const json& j) {
+  static const json kEmptyObject = json::object(), kNull;
+  if (j.is_null()) return kNull;
+  if (j.is_object() && j.empty()) return kEmptyObject;  // most metrics' labels: no text made
   std::string key = j.dump();
   auto it = values_.find(key);
   if (it == values_.end()) it = values_.emplace(std::move(key), j).first;
@@ -115,9 +123,58 @@ void ReportResults::add_case(const CaseResult& c) {
   }
 }
 
+namespace {
+
+// Frees each case's rank results on a thread of its own once they are digested: at 100,000
+// ranks a case's results are about 10^6 small allocations, whose freeing would otherwise hold
+// up the reading thread.
+class Disposer {
+ public:
+  Disposer() : thread_([this] { run(); }) {}
+  ~Disposer() {
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    cv_.notify_one();
+  }
+  void dispose(std::vector<RankResult>&& ranks) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(ranks));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::vector<RankResult> ranks = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      ranks = {};
+      lock.lock();
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::vector<RankResult>> queue_;
+  bool closing_ = false;
+  std::jthread thread_;  // last: joined first, after closing_ is set
+};
+
+}  // namespace
+
 ReportResults read_report_results(const std::string& path) {
   ReportResults out;
-  ResultsFile rest = read_results_file(path, [&](CaseResult&& c) { out.add_case(std::move(c)); });
+  Disposer disposer;
+  ResultsFile rest = read_results_file(path, [&](CaseResult&& c) {
+    out.add_case(static_cast<const CaseResult&>(c));
+    disposer.dispose(std::move(c.ranks));
+  }, report_reads_rank_info);
   out.set_header(std::move(rest));
   return out;
 }

@@ -117,6 +117,36 @@ TEST(ResultsReader, ReadsSyntheticFilesLikeTheReferenceWithoutFallingBack) {
   }
 }
 
+TEST(ResultsReader, ByCaseKeepsRankInfoOnlyWhereAskedAndHandsCasesOverInOrder) {
+  const std::string path = write_temp("synth-info.json", synthetic_text(9));
+  const ResultsFile whole = read_results_file_reference(path);
+  std::vector<CaseResult> cases;
+  const RankInfoFilter keep_gemm_only = [](const std::string& b) { return b == "gemm"; };
+  const ResultsFile rest = read_results_file_by_case(
+      path, [&](CaseResult&& c) { cases.push_back(std::move(c)); }, nullptr, 2, 700, keep_gemm_only);
+  fs::remove(path);
+  ASSERT_EQ(cases.size(), whole.cases.size());
+  bool dropped = false;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(cases[i].id, whole.cases[i].id);
+    ASSERT_EQ(cases[i].ranks.size(), whole.cases[i].ranks.size());
+    for (std::size_t r = 0; r < cases[i].ranks.size(); ++r) {
+      const json& got = cases[i].ranks[r].info;
+      const json& had = whole.cases[i].ranks[r].info;
+      if (cases[i].benchmark == "gemm") EXPECT_EQ(got, had);
+      else EXPECT_TRUE(got.empty());
+      dropped = dropped || (!had.empty() && got.empty());
+      CaseResult a = cases[i], b = whole.cases[i];
+      a.ranks = {cases[i].ranks[r]};
+      b.ranks = {whole.cases[i].ranks[r]};
+      a.ranks[0].info = b.ranks[0].info = json::object();
+      EXPECT_EQ(case_to_json(a), case_to_json(b));  // the rest of the rank result is untouched
+    }
+  }
+  EXPECT_TRUE(dropped);
+  EXPECT_EQ(rest.run.nranks, 9);
+}
+
 TEST(ResultsReader, AgreesWithTheReferenceOnEveryResultsFileUnderTests) {
   std::size_t files = 0;
   for (const char* dir : {"/tests/data", "/tests/fuzz/corpus/results"}) {
