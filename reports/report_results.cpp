@@ -67,7 +67,7 @@ TelemetryDigest telemetry_digest(const CaseTelemetry& t, TextPool& pool) {
   d.ecc_new = t.ecc_new;
   if (t.energy) {
     const auto& e = *t.energy;
-    d.energy.emplace(EnergyDigest{e.joules, e.window_s, e.windows, pool.text(e.work_unit), e.work, e.work_per_joule});
+    d.energy.emplace(EnergyDigest{e.window_s, pool.text(e.work_unit), e.work_per_joule});
   }
   return d;
 }
@@ -110,7 +110,9 @@ void ReportResults::add_case(const CaseResult& c) {
   for (const auto& r : c.ranks) {
     const std::size_t first = rc.rank_metrics.size();
     for (const auto& m : r.metrics)
-      rc.rank_metrics.push_back(MetricDigest{pool.text(m.name), pool.text(m.unit), pool.value(m.labels), m.stats});
+      rc.rank_metrics.push_back(MetricDigest{pool.text(m.name), pool.text(m.unit), pool.value(m.labels),
+                                             StatsDigest{m.stats.n, m.stats.median, m.stats.min, m.stats.max,
+                                                         m.stats.p05, m.stats.p95}});
     const TelemetryDigest* t = nullptr;
     if (r.telemetry) t = &rc.rank_telemetry.emplace_back(telemetry_digest(*r.telemetry, pool));
     rc.ranks.push_back(RankDigest{
@@ -138,9 +140,11 @@ class Disposer {
     }
     cv_.notify_one();
   }
+  // Waits while a case is still being freed: at most two cases' rank results exist at once.
   void dispose(std::vector<RankResult>&& ranks) {
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      room_.wait(lock, [&] { return queue_.empty(); });
       queue_.push_back(std::move(ranks));
     }
     cv_.notify_one();
@@ -155,12 +159,13 @@ class Disposer {
       std::vector<RankResult> ranks = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
+      room_.notify_one();
       ranks = {};
       lock.lock();
     }
   }
   std::mutex mutex_;
-  std::condition_variable cv_;
+  std::condition_variable cv_, room_;
   std::deque<std::vector<RankResult>> queue_;
   bool closing_ = false;
   std::jthread thread_;  // last: joined first, after closing_ is set

@@ -39,11 +39,18 @@ class TextPool {
   std::unordered_map<std::string, std::size_t> list_index_;
 };
 
+// The statistics a report prints of one rank's metric (Summary's names; mean, stddev and mad
+// are not read).
+struct StatsDigest {
+  std::size_t n = 0;
+  double median = 0, min = 0, max = 0, p05 = 0, p95 = 0;
+};
+
 struct MetricDigest {
   const std::string& name;
   const std::string& unit;
   const json& labels;
-  Summary stats;
+  StatsDigest stats;
 };
 
 struct VerificationDigest {
@@ -54,11 +61,11 @@ struct VerificationDigest {
   std::int64_t mismatches = 0;
 };
 
+// What energy_report.cpp reads of CaseEnergy.
 struct EnergyDigest {
-  double joules = 0, window_s = 0;
-  std::int64_t windows = 0;
+  double window_s = 0;
   const std::string& work_unit;
-  std::optional<double> work, work_per_joule;
+  std::optional<double> work_per_joule;
 };
 
 // The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
