@@ -32,6 +32,11 @@ const std::vector<std::string>& TextPool::list(const std::vector<std::string>& v
   return lists_[it->second];
 }
 
+EnergyDigest NoEnergy::value() {
+  static const std::string kNone;
+  return EnergyDigest{std::numeric_limits<double>::quiet_NaN(), kNone, {}};
+}
+
 bool report_reads_rank_info(const std::string& benchmark) { return benchmark == "storage"; }
 
 ReportResults::ReportResults() : pool_(std::make_unique<TextPool>()) {}
@@ -57,19 +62,10 @@ void ReportResults::set_header(ResultsFile&& rest) {
 namespace {
 
 TelemetryDigest telemetry_digest(const CaseTelemetry& t, TextPool& pool) {
-  TelemetryDigest d;
-  d.available = t.available;
-  d.sm_clock_mhz = t.sm_clock_mhz;
-  d.power_w = t.power_w;
-  d.temperature_c = t.temperature_c;
-  d.throttled_fraction = t.throttled_fraction;
-  if (t.throttle_reasons) d.throttle_reasons = &pool.list(*t.throttle_reasons);
-  d.ecc_new = t.ecc_new;
-  if (t.energy) {
-    const auto& e = *t.energy;
-    d.energy.emplace(EnergyDigest{e.window_s, pool.text(e.work_unit), e.work_per_joule});
-  }
-  return d;
+  std::optional<EnergyDigest> energy;
+  if (t.energy) energy.emplace(EnergyDigest{t.energy->window_s, pool.text(t.energy->work_unit), t.energy->work_per_joule});
+  return TelemetryDigest{t.sm_clock_mhz, t.power_w, t.temperature_c, t.throttled_fraction,
+                         t.throttle_reasons ? &pool.list(*t.throttle_reasons) : nullptr, t.ecc_new, energy, t.available};
 }
 
 }  // namespace
@@ -140,11 +136,12 @@ class Disposer {
     }
     cv_.notify_one();
   }
-  // Waits while a case is still being freed: at most two cases' rank results exist at once.
+  // Waits while the case before is still being freed: at most two cases' rank results exist
+  // at once (the one being read, the one being freed).
   void dispose(std::vector<RankResult>&& ranks) {
     {
       std::unique_lock lock(mutex_);
-      room_.wait(lock, [&] { return queue_.empty(); });
+      room_.wait(lock, [&] { return queue_.empty() && !busy_; });
       queue_.push_back(std::move(ranks));
     }
     cv_.notify_one();
@@ -158,16 +155,18 @@ class Disposer {
       if (queue_.empty()) return;
       std::vector<RankResult> ranks = std::move(queue_.front());
       queue_.pop_front();
+      busy_ = true;
       lock.unlock();
-      room_.notify_one();
       ranks = {};
       lock.lock();
+      busy_ = false;
+      room_.notify_one();
     }
   }
   std::mutex mutex_;
   std::condition_variable cv_, room_;
   std::deque<std::vector<RankResult>> queue_;
-  bool closing_ = false;
+  bool closing_ = false, busy_ = false;
   std::jthread thread_;  // last: joined first, after closing_ is set
 };
 

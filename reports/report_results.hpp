@@ -10,7 +10,9 @@
 // rank results; their text (statuses, errors, metric names, labels) is interned: each
 // distinct string once per file. Samples are not kept: no report section reads them
 // (methodology §6); per-iteration samples stay in the results file.
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -61,21 +63,54 @@ struct VerificationDigest {
   std::int64_t mismatches = 0;
 };
 
+// std::optional's reading (if (x), *x, x->) for a value whose absence is a NaN in it (or a
+// negative count): without optional's flag and padding, the telemetry digest is 136 bytes
+// instead of 224. The reader rejects NaN and negative counts, so neither is ever a reading.
+template <class T, class Absent>
+class Maybe {
+ public:
+  Maybe() : v_(Absent::value()) {}
+  Maybe(const std::optional<T>& o) : v_(o ? *o : Absent::value()) {}  // NOLINT: as optional reads
+  explicit operator bool() const { return !Absent::is(v_); }
+  const T& operator*() const { return v_; }
+  const T* operator->() const { return &v_; }
+
+ private:
+  T v_;
+};
+
+struct NanDouble {
+  static double value() { return std::numeric_limits<double>::quiet_NaN(); }
+  static bool is(double v) { return std::isnan(v); }
+};
+struct NanRange {
+  static TelemetryRange value() { return {0, std::numeric_limits<double>::quiet_NaN(), 0}; }
+  static bool is(const TelemetryRange& r) { return std::isnan(r.median); }
+};
+struct NegativeEcc {
+  static EccDelta value() { return {-1, -1}; }
+  static bool is(const EccDelta& e) { return e.corrected < 0; }
+};
+
 // What energy_report.cpp reads of CaseEnergy.
 struct EnergyDigest {
   double window_s = 0;
   const std::string& work_unit;
-  std::optional<double> work_per_joule;
+  Maybe<double, NanDouble> work_per_joule;
+};
+struct NoEnergy {
+  static EnergyDigest value();
+  static bool is(const EnergyDigest& e) { return std::isnan(e.window_s); }
 };
 
 // The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
 struct TelemetryDigest {
-  bool available = false;
-  std::optional<TelemetryRange> sm_clock_mhz, power_w, temperature_c;
-  std::optional<double> throttled_fraction;
+  Maybe<TelemetryRange, NanRange> sm_clock_mhz, power_w, temperature_c;
+  Maybe<double, NanDouble> throttled_fraction;
   const std::vector<std::string>* throttle_reasons = nullptr;  // nullptr: not read
-  std::optional<EccDelta> ecc_new;
-  std::optional<EnergyDigest> energy;
+  Maybe<EccDelta, NegativeEcc> ecc_new;
+  Maybe<EnergyDigest, NoEnergy> energy;
+  bool available = false;
 };
 
 struct RankDigest {
