@@ -49,12 +49,8 @@ if [[ -z "$work" ]]; then
   made_work=1
 fi
 mkdir -p "$work"
-cleanup() {
-  [[ "$keep" == 1 ]] || rm -f "$work"/scale-*.json
-  [[ "$made_work" == 1 && "$keep" != 1 ]] && rm -rf "$work"
-  return 0
-}
-trap cleanup EXIT
+# The synthetic files (GBs) go at exit, whatever happened, unless --keep.
+trap '[[ "$keep" == 1 ]] || { rm -f "$work"/scale-*.json; [[ "$made_work" != 1 ]] || rm -rf "$work"; }' EXIT
 
 # The baseline: its own worktree and build directory, CPU-only, only capreport.
 if [[ ! -d "$base_tree" ]]; then
