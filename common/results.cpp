@@ -231,6 +231,30 @@ json results_to_json(const ResultsFile& r) {
 
 namespace {
 
+// A case's fields other than its rank results (cases[i] without "ranks").
+CaseResult case_header_from(const ConfigNode& c) {
+  CaseResult cr;
+  cr.index = static_cast<int>(c.at("index").as_non_negative_int());
+  cr.id = c.at("id").as_string();
+  cr.benchmark = c.at("benchmark").as_string();
+  cr.params = c.at("params").raw();
+  cr.warmup = static_cast<int>(c.at("warmup").as_non_negative_int());
+  cr.iterations = static_cast<int>(c.at("iterations").as_non_negative_int());
+  cr.timeout_s = finite_non_negative(c.at("timeout_s"));
+  cr.started_at = c.at("started_at").as_string();
+  cr.finished_at = optional_string(c, "finished_at");
+  cr.wall_s = finite_non_negative(c.at("wall_s"));
+  cr.status = c.at("status").as_enum({"passed", "failed", "skipped"});
+  if (auto ms = c.find("metrics"))
+    for (const auto& m : ms->items()) cr.metrics.push_back(metric_from(m));
+  if (auto i = c.find("info")) {
+    i->expect_object();
+    cr.info = i->raw();
+    if (auto f = i->find("fabric")) check_fabric_info(*f, cr.benchmark);
+  }
+  return cr;
+}
+
 // The strict reader over a document. `preread`, when given, holds the rank results of each
 // case, already read (read_results_file converts them while parsing, so that the document of
 // a large run never exists whole); the document's "ranks" arrays of cases then hold only
@@ -304,25 +328,7 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
   std::sort(out.ranks.begin(), out.ranks.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
 
   for (const auto& c : root.at("cases").items()) {
-    CaseResult cr;
-    cr.index = static_cast<int>(c.at("index").as_non_negative_int());
-    cr.id = c.at("id").as_string();
-    cr.benchmark = c.at("benchmark").as_string();
-    cr.params = c.at("params").raw();
-    cr.warmup = static_cast<int>(c.at("warmup").as_non_negative_int());
-    cr.iterations = static_cast<int>(c.at("iterations").as_non_negative_int());
-    cr.timeout_s = finite_non_negative(c.at("timeout_s"));
-    cr.started_at = c.at("started_at").as_string();
-    cr.finished_at = optional_string(c, "finished_at");
-    cr.wall_s = finite_non_negative(c.at("wall_s"));
-    cr.status = c.at("status").as_enum({"passed", "failed", "skipped"});
-    if (auto ms = c.find("metrics"))
-      for (const auto& m : ms->items()) cr.metrics.push_back(metric_from(m));
-    if (auto i = c.find("info")) {
-      i->expect_object();
-      cr.info = i->raw();
-      if (auto f = i->find("fabric")) check_fabric_info(*f, cr.benchmark);
-    }
+    CaseResult cr = case_header_from(c);
     std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
     // `path` is called only on an error: half a million paths are not formatted for nothing.
     auto check_rank = [&](const RankResult& rr, const auto& path) {
@@ -562,6 +568,10 @@ void check_results_file_size(const std::string& path) {
 }
 
 ResultsFile results_from_json(const json& j, const std::string& file) { return results_from_dom(j, file, nullptr); }
+
+CaseResult case_header_from_json(const json& c, const std::string& file, const std::string& path) {
+  return case_header_from(ConfigNode(&c, std::make_shared<const std::string>(file), path));
+}
 
 ResultsFile results_from_skeleton(const json& skeleton, const std::string& file,
                                   std::vector<std::vector<RankResult>>& preread) {

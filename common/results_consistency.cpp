@@ -110,13 +110,14 @@ void check_metrics(const Where& w, const std::vector<Metric>& ms) {
 
 }  // namespace
 
+void check_case_consistency(const CaseResult& c, std::size_t ci, const std::string& file) {
+  check_metrics(Where{file, c, ci, nullptr, 0}, c.metrics);
+  for (std::size_t ri = 0; ri < c.ranks.size(); ++ri)
+    check_metrics(Where{file, c, ci, &c.ranks[ri], ri}, c.ranks[ri].metrics);
+}
+
 void check_results_consistency(const ResultsFile& r, const std::string& file) {
-  for (std::size_t ci = 0; ci < r.cases.size(); ++ci) {
-    const CaseResult& c = r.cases[ci];
-    check_metrics(Where{file, c, ci, nullptr, 0}, c.metrics);
-    for (std::size_t ri = 0; ri < c.ranks.size(); ++ri)
-      check_metrics(Where{file, c, ci, &c.ranks[ri], ri}, c.ranks[ri].metrics);
-  }
+  for (std::size_t ci = 0; ci < r.cases.size(); ++ci) check_case_consistency(r.cases[ci], ci, file);
 }
 
 }  // namespace capbench

@@ -9,5 +9,7 @@
 namespace capbench {
 
 void check_results_consistency(const ResultsFile& r, const std::string& file);
+// The same checks for one case, `case_pos` its place in "cases" (the per-case reader).
+void check_case_consistency(const CaseResult& c, std::size_t case_pos, const std::string& file);
 
 }  // namespace capbench

@@ -1,6 +1,7 @@
 #include "common/results_reader.hpp"
 
 #include "common/input_limits.hpp"
+#include "common/results_consistency.hpp"
 
 #include <sched.h>
 #include <sys/mman.h>
@@ -16,6 +17,7 @@
 #include <deque>
 #include <exception>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <new>
 #include <mutex>
@@ -302,7 +304,9 @@ CaseTelemetry telemetry_of(element e) {
   return t;
 }
 
-RankResult rank_result_of(element e) {
+// `keep_info` false: the rank's `info` is checked (an object) but not kept (the per-case
+// reader, for cases whose caller reads no backend details).
+RankResult rank_result_of(element e, bool keep_info = true) {
   static constexpr std::array<std::string_view, 8> kKeys = {"rank",      "status",    "error", "verification",
                                                             "metrics",   "telemetry", "info",  "wall_s"};
   RankResult r;
@@ -323,7 +327,7 @@ RankResult rank_result_of(element e) {
       case 6: {
         // Version 1 kept telemetry inside info; the reference path moves it out.
         if (object_of(field.value).at_key("telemetry").error() != simdjson::NO_SUCH_FIELD) decline();
-        r.info = to_json(field.value);
+        if (keep_info) r.info = to_json(field.value);
         break;
       }
       case 7: r.wall_s = finite_non_negative(field.value); break;
@@ -360,10 +364,12 @@ struct Batch {
   struct Record {
     std::size_t offset, length;
     std::uint32_t case_pos, rank_pos;
+    bool keep_info = true;
   };
   std::vector<Record> records;
   std::vector<RankResult, PageAllocator<RankResult>> results;  // filled by a worker, in the order of `records`
   std::size_t reread = 0;
+  bool done = false;  // a worker has read it (under the pipeline's lock)
 };
 
 // A rank result's text contains a \u escape: nlohmann and simdjson differ on some (lone
@@ -384,7 +390,7 @@ bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<c
       element doc;
       if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(doc)) {
         try {
-          b.results.push_back(rank_result_of(doc));
+          b.results.push_back(rank_result_of(doc, rec.keep_info));
           continue;
         } catch (const Declined&) {
         }
@@ -396,6 +402,7 @@ bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<c
       const json j = json::parse(text);
       b.results.push_back(
           rank_result_from_json(j, *file, fmt::format("cases[{}].ranks[{}]", rec.case_pos, rec.rank_pos)));
+      if (!rec.keep_info) b.results.back().info = json::object();
     } catch (...) {  // the reference reader, on the whole file, reports it in its own words
       return false;
     }
@@ -435,6 +442,14 @@ class BatchPipeline {
   }
 
   std::vector<std::unique_ptr<Batch>>& batches() { return batches_; }
+
+  // The next batch in file order once a worker has read it, or nullptr (the per-case reader
+  // takes batches while the scan goes on, so that read rank results do not pile up).
+  std::unique_ptr<Batch> take_read() {
+    std::lock_guard lock(mutex_);
+    if (failed_ || next_take_ >= batches_.size() || !batches_[next_take_]->done) return nullptr;
+    return std::move(batches_[next_take_++]);
+  }
 
   // An emptied text buffer of an earlier batch, with its capacity, or a new one.
   std::string spare_text() {
@@ -478,6 +493,7 @@ class BatchPipeline {
         spare_texts_.push_back(std::move(b->text));  // reused: fresh pages cost page faults
         b->text = std::string();
         --pending_;
+        b->done = true;
         if (!ok) failed_ = true;
       }
       done_cv_.notify_all();
@@ -490,6 +506,7 @@ class BatchPipeline {
   std::mutex mutex_;
   std::condition_variable work_cv_, done_cv_;
   std::vector<std::unique_ptr<Batch>> batches_;
+  std::size_t next_take_ = 0;
   std::deque<std::size_t> queue_;
   std::vector<std::string> spare_texts_;
   std::size_t pending_ = 0;
@@ -505,12 +522,22 @@ class BatchPipeline {
 // depth outside strings; its text is checked by the record parsers.
 class Scanner {
  public:
-  Scanner(BatchPipeline& pipeline, std::size_t batch_bytes) : pipeline_(pipeline), batch_bytes_(batch_bytes) {
+  // `by_case`: each case's last records are handed over when the case closes, and the case's
+  // place in the skeleton is noted in `closed_cases` (the per-case reader).
+  // `keep_info`: whether the rank results of a case of that benchmark keep their `info`.
+  Scanner(BatchPipeline& pipeline, std::size_t batch_bytes, bool by_case = false, RankInfoFilter keep_info = {})
+      : pipeline_(pipeline), batch_bytes_(batch_bytes), by_case_(by_case), keep_info_(std::move(keep_info)) {
     batch_ = std::make_unique<Batch>();
   }
 
   std::string skeleton;
   std::size_t records = 0;
+  struct ClosedCase {
+    std::size_t case_pos, begin, end;  // its text in `skeleton`, "ranks": [] included
+    std::size_t batches;               // batches handed over by then: its records are in them
+  };
+  std::deque<ClosedCase> closed_cases;
+  std::size_t batches_submitted = 0;
 
   // Throws Declined where the file must go to the reference reader.
   void feed(const char* p, std::size_t n) {
@@ -585,9 +612,11 @@ class Scanner {
         } else if (stack_.back().role == Role::kCases && c == '{') {
           role = Role::kCase;
           case_pos_ = cases_seen_++;
+          case_begin_ = skeleton.size() - 1;
         } else if (stack_.back().role == Role::kCase && pending_ == Pending::kRanks && c == '[') {
           pending_ = Pending::kNone;
           in_ranks_ = true;
+          case_keeps_info_ = !keep_info_ || keep_info_(benchmark_so_far());
           ranks_state_ = RanksState::kFirstOrEnd;
           rank_pos_ = 0;
           return;  // the skeleton keeps "[", the ranks array's end adds "]"
@@ -600,6 +629,7 @@ class Scanner {
       case '}':
       case ']':
         pending_ = Pending::kNone;
+        if (by_case_ && c == '}' && !stack_.empty() && stack_.back().role == Role::kCase) close_case();
         if (!stack_.empty()) stack_.pop_back();
         break;
       case ',':
@@ -726,14 +756,37 @@ class Scanner {
     ranks_state_ = RanksState::kCommaOrEnd;
     Batch& b = *batch_;
     b.records.push_back(Batch::Record{record_start_, b.text.size() - record_start_,
-                                      static_cast<std::uint32_t>(case_pos_), static_cast<std::uint32_t>(rank_pos_)});
+                                      static_cast<std::uint32_t>(case_pos_), static_cast<std::uint32_t>(rank_pos_),
+                                      case_keeps_info_});
     b.text.append(simdjson::SIMDJSON_PADDING, ' ');
     ++rank_pos_;
     ++records;
     if (b.text.size() >= batch_bytes_) hand_over();
   }
 
+  // The case's "benchmark" where it comes before "ranks" (as capbench writes it, keys sorted);
+  // "" where it does not or is escaped, and the filter decides on "" (the report keeps info).
+  std::string benchmark_so_far() const {
+    const std::string_view text = std::string_view(skeleton).substr(case_begin_);
+    const auto at = text.find("\"benchmark\"");
+    if (at == std::string_view::npos) return "";
+    std::size_t i = at + 11;
+    while (i < text.size() && (is_space(text[i]) || text[i] == ':')) ++i;
+    if (i >= text.size() || text[i] != '"') return "";
+    const auto end = text.find('"', i + 1);
+    if (end == std::string_view::npos) return "";
+    const std::string_view value = text.substr(i + 1, end - i - 1);
+    if (value.find('\\') != std::string_view::npos) return "";
+    return std::string(value);
+  }
+
+  void close_case() {
+    if (!batch_->records.empty()) hand_over();
+    closed_cases.push_back(ClosedCase{case_pos_, case_begin_, skeleton.size(), batches_submitted});
+  }
+
   void hand_over() {
+    ++batches_submitted;
     if (!pipeline_.submit(std::move(batch_))) decline();
     batch_ = std::make_unique<Batch>();
     batch_->text = pipeline_.spare_text();
@@ -743,6 +796,10 @@ class Scanner {
 
   BatchPipeline& pipeline_;
   std::size_t batch_bytes_;
+  bool by_case_ = false;
+  RankInfoFilter keep_info_;
+  bool case_keeps_info_ = true;
+  std::size_t case_begin_ = 0;
   std::unique_ptr<Batch> batch_;
   std::vector<Level> stack_;
   bool in_string_ = false, escape_ = false, key_string_ = false;
@@ -827,6 +884,103 @@ std::optional<ResultsFile> try_fast_read(const std::string& path, unsigned threa
   }
 }
 
+// The per-case read: the scan, the workers and the hand-over to `on_case` go on together, so
+// that only the batches in flight and the case being completed are held. False where the
+// reference reader must read the file (a declined construct, or an error, which it names);
+// `delivered` says how many cases `on_case` has had by then.
+class CaseStream {
+ public:
+  CaseStream(const std::string& path, const CaseSink& on_case, FastReadStats& stats, RankInfoFilter keep_info)
+      : path_(path), on_case_(on_case), stats_(stats), keep_info_(std::move(keep_info)) {}
+
+  std::size_t delivered = 0;
+
+  bool read(unsigned threads, std::size_t batch_bytes, ResultsFile& out) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path_.c_str(), "rb"), &std::fclose);
+    if (!f) return false;
+    const auto file = std::make_shared<const std::string>(path_);
+    try {
+      BatchPipeline pipeline(threads, file);
+      Scanner scanner(pipeline, batch_bytes, /*by_case=*/true, keep_info_);
+      std::vector<char> block(std::size_t(4) << 20);
+      std::size_t total = 0;
+      for (;;) {
+        const std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
+        if (n == 0) break;
+        total += n;
+        scanner.feed(block.data(), n);
+        pump(pipeline, scanner);
+      }
+      if (std::ferror(f.get()) || total == 0) return false;
+      scanner.finish();
+      if (!pipeline.finish()) return false;
+      pump(pipeline, scanner);
+      stats_.records = scanner.records;
+      if (!scanner.closed_cases.empty() || !pending_.empty()) return false;
+      // The rest of the document: run, suite, identities, health, and the cases' headers
+      // again (their "ranks" are empty here), checked by the strict reader.
+      std::vector<std::vector<RankResult>> none;
+      out = results_from_skeleton(json::parse(scanner.skeleton), path_, none);
+      if (out.cases.size() != delivered || max_rank_ >= out.run.nranks) return false;
+      out.cases.clear();
+      return true;
+    } catch (const Declined&) {
+    } catch (const ConfigError&) {
+    } catch (const json::exception&) {
+    }
+    return false;
+  }
+
+ private:
+  // Takes the batches read so far, in file order, and hands over every case now complete.
+  void pump(BatchPipeline& pipeline, Scanner& scanner) {
+    while (auto b = pipeline.take_read()) {
+      ++taken_;
+      stats_.records_reread += b->reread;
+      for (std::size_t k = 0; k < b->records.size(); ++k) {
+        auto& list = pending_[b->records[k].case_pos];
+        list.push_back(std::move(b->results[k]));
+      }
+    }
+    while (!scanner.closed_cases.empty() && scanner.closed_cases.front().batches <= taken_) {
+      const auto cc = scanner.closed_cases.front();
+      scanner.closed_cases.pop_front();
+      hand_over(scanner, cc);
+    }
+  }
+
+  void hand_over(const Scanner& scanner, const Scanner::ClosedCase& cc) {
+    if (cc.case_pos != delivered) throw Declined{};
+    const json header = json::parse(scanner.skeleton.begin() + static_cast<std::ptrdiff_t>(cc.begin),
+                                    scanner.skeleton.begin() + static_cast<std::ptrdiff_t>(cc.end));
+    CaseResult c = case_header_from_json(header, path_, fmt::format("cases[{}]", cc.case_pos));
+    if (auto it = pending_.find(cc.case_pos); it != pending_.end()) {
+      c.ranks = std::move(it->second);
+      pending_.erase(it);
+    }
+    // Each rank once per case; whether each is below run.nranks is known only at the end.
+    std::vector<char> seen;
+    for (const auto& r : c.ranks) {
+      const auto i = static_cast<std::size_t>(r.rank);
+      if (i >= seen.size()) seen.resize(std::max(i + 1, seen.size() * 2), 0);
+      if (seen[i]) throw Declined{};
+      seen[i] = 1;
+      max_rank_ = std::max(max_rank_, r.rank);
+    }
+    check_case_consistency(c, cc.case_pos, path_);
+    ++delivered;
+    on_case_(std::move(c));
+  }
+
+  const std::string& path_;
+  const CaseSink& on_case_;
+  FastReadStats& stats_;
+  RankInfoFilter keep_info_;
+  std::map<std::size_t, std::vector<RankResult>> pending_;  // by case: records taken, case not closed yet
+  std::size_t taken_ = 0;
+  int max_rank_ = -1;
+};
+
 // The CPUs this process may run on (taskset, cpusets), at most 8: beyond that the one
 // scanning thread (about 1 GB/s) is the limit, and each worker holds batches of text.
 unsigned default_threads() {
@@ -852,5 +1006,34 @@ ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats
 }
 
 ResultsFile read_results_file(const std::string& path) { return read_results_file_fast(path); }
+
+ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
+                                      unsigned threads, std::size_t batch_bytes, const RankInfoFilter& keep_rank_info) {
+  check_results_file_size(path);
+  if (threads == 0) threads = default_threads();
+  if (batch_bytes == 0) batch_bytes = std::size_t(4) << 20;
+  FastReadStats local;
+  FastReadStats& s = stats ? *stats : local;
+  s = FastReadStats{};
+  ResultsFile out;
+  CaseStream stream(path, on_case, s, keep_rank_info);
+  if (stream.read(threads, batch_bytes, out)) return out;
+  // The reference reader names the error; or, for a valid file the fast path declined, it
+  // reads it and the cases not handed over yet are handed over from it.
+  s.whole_file_fallback = true;
+  ResultsFile whole = read_results_file_reference(path);
+  for (std::size_t i = stream.delivered; i < whole.cases.size(); ++i) {
+    CaseResult& c = whole.cases[i];
+    if (keep_rank_info && !keep_rank_info(c.benchmark))
+      for (auto& r : c.ranks) r.info = json::object();
+    on_case(std::move(c));
+  }
+  whole.cases.clear();
+  return whole;
+}
+
+ResultsFile read_results_file(const std::string& path, const CaseSink& on_case, const RankInfoFilter& keep_rank_info) {
+  return read_results_file_by_case(path, on_case, nullptr, 0, 0, keep_rank_info);
+}
 
 }  // namespace capbench

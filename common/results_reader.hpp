@@ -8,6 +8,7 @@
 // it was fully checked; on anything else it hands the whole file to the reference reader,
 // so every file is rejected with the reference reader's own ConfigError.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,28 @@ struct FastReadStats {
 // the default (4 MiB of rank-result text handed to a worker at a time; tests use less).
 ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats = nullptr, unsigned threads = 0,
                                    std::size_t batch_bytes = 0);
+
+// The per-case reader: each case, with its rank results, handed to `on_case` in file order as
+// soon as the case has been read and checked, so that a caller keeping only what it needs of
+// each case never holds the whole file (the report's digests, reports/report_results.hpp).
+// Returns the rest of the file (schema, run, suite, identities, health) with `cases` empty.
+// It checks everything the whole-file reader checks; what needs the run header (a rank below
+// run.nranks) is checked at the end, since the writer puts "cases" first. On any error the
+// reference reader reads the file for its own ConfigError, which is thrown, possibly after
+// some cases were handed over; when the fast path declines a valid file the reference reader
+// reads it and the cases not yet handed over are handed over from it: each case once, in order.
+// `keep_rank_info`, when given, says by a case's benchmark whether its ranks' `info` objects are
+// kept (checked either way): building them is a third of the reading's allocations.
+using CaseSink = std::function<void(CaseResult&&)>;
+using RankInfoFilter = std::function<bool(const std::string& benchmark)>;
+ResultsFile read_results_file(const std::string& path, const CaseSink& on_case,
+                              const RankInfoFilter& keep_rank_info = {});
+// The same with what happened (tests).
+ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
+                                      unsigned threads = 0, std::size_t batch_bytes = 0,
+                                      const RankInfoFilter& keep_rank_info = {});
+
+// A case's fields other than its rank results, from the text of cases[i] (results.cpp).
+CaseResult case_header_from_json(const json& c, const std::string& file, const std::string& path);
 
 }  // namespace capbench

@@ -16,9 +16,9 @@ namespace capbench {
 
 namespace {
 
-bool rank_verified(const RankResult& r) { return r.status == "ok" && r.verification.status == "passed"; }
+bool rank_verified(const RankDigest& r) { return r.status == "ok" && r.verification.status == "passed"; }
 
-std::string problem_text(const std::string& case_id, const RankResult& r) {
+std::string problem_text(const std::string& case_id, const RankDigest& r) {
   if (r.status != "ok") return fmt::format("{}: rank {}{}", case_id, r.status, r.error.empty() ? "" : " (" + r.error + ")");
   if (r.verification.status == "failed")
     return fmt::format("{}: verification failed{}", case_id, r.verification.detail.empty() ? "" : " (" + r.verification.detail + ")");
@@ -26,7 +26,7 @@ std::string problem_text(const std::string& case_id, const RankResult& r) {
 }
 
 // Ranks the case has no record of at all (a damaged or hand-edited file): they were not measured.
-std::vector<int> ranks_absent_from(const CaseResult& c, std::size_t nranks) {
+std::vector<int> ranks_absent_from(const ReportCase& c, std::size_t nranks) {
   std::vector<char> present(nranks, 0);
   for (const auto& r : c.ranks)
     if (r.rank >= 0 && static_cast<std::size_t>(r.rank) < nranks) present[static_cast<std::size_t>(r.rank)] = 1;
@@ -38,7 +38,7 @@ std::vector<int> ranks_absent_from(const CaseResult& c, std::size_t nranks) {
 
 constexpr const char* kAbsentRank = "no result for this rank in the case: it was not measured";
 
-const Metric* find_metric(const RankResult& r, const std::string& name) {
+const MetricDigest* find_metric(const RankDigest& r, const std::string& name) {
   for (const auto& m : r.metrics)
     if (m.name == name) return &m;
   return nullptr;
@@ -46,7 +46,7 @@ const Metric* find_metric(const RankResult& r, const std::string& name) {
 
 // The GEMM family a case belongs to: its precision, or "fp8_e4m3_fast_accum" for FP8 with
 // cuBLASLt's fast accumulation, a lower-accuracy mode never pooled with accurate FP8.
-std::string case_family_key(const CaseResult& c) {
+std::string case_family_key(const ReportCase& c) {
   std::string key = c.params.value("precision", "");
   if (c.benchmark == "gemm" && c.params.value("fast_accumulation", false)) key += kFastAccumulationSuffix;
   return key;
@@ -54,7 +54,7 @@ std::string case_family_key(const CaseResult& c) {
 
 // Per rank, the best verified median over the family's cases. A rank with a wrong or
 // unverified answer in any case of the family contributes nothing to it.
-FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark, const std::string& precision,
+FamilyFigures collect_family(const ReportResults& rf, const std::string& benchmark, const std::string& precision,
                              const std::string& metric, const std::string& unit) {
   FamilyFigures f;
   f.benchmark = benchmark;
@@ -83,7 +83,7 @@ FamilyFigures collect_family(const ResultsFile& rf, const std::string& benchmark
         tainted[i] = 1;
         continue;
       }
-      const Metric* m = find_metric(r, metric);
+      const MetricDigest* m = find_metric(r, metric);
       if (!m || m->stats.n == 0) {
         if (!tainted[i]) g.problem = c.id + ": no " + metric + " figure";
         tainted[i] = 1;
@@ -258,7 +258,7 @@ void project(FamilyFigures& f, const SystemConfig& sys) {
 // Why a collective case can have no bus bandwidth whatever it measured: with one rank, or with
 // every rank on the same GPU, nothing crosses a link between devices, and the "bandwidth"
 // nccl-tests' formula gives is only the call's time (zero, or an in-place copy's 10^5 GB/s).
-std::string single_device_reason(const ResultsFile& rf, const CaseResult& c) {
+std::string single_device_reason(const ReportResults& rf, const ReportCase& c) {
   if (c.ranks.size() == 1)
     return "one rank: a collective on one rank moves no data between devices, so it has no bus bandwidth; "
            "the case checks the call's correctness only";
@@ -276,7 +276,7 @@ std::string single_device_reason(const ResultsFile& rf, const CaseResult& c) {
   return "";
 }
 
-std::vector<CollectiveSeries> collect_collectives(const ResultsFile& rf) {
+std::vector<CollectiveSeries> collect_collectives(const ReportResults& rf) {
   std::vector<CollectiveSeries> out;
   for (const auto& c : rf.cases) {
     if (c.benchmark != "collective") continue;
@@ -398,7 +398,7 @@ const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std:
   return nullptr;
 }
 
-Analysis analyze(const ResultsFile& rf, const std::string& results_path, const std::string& results_sha256,
+Analysis analyze(const ReportResults& rf, const std::string& results_path, const std::string& results_sha256,
                  const GpuDatabase& db, const SystemConfig* system) {
   Analysis a;
   a.results = &rf;
@@ -513,6 +513,14 @@ Analysis analyze(const ResultsFile& rf, const std::string& results_path, const s
       a.problems.push_back(std::move(p));
     }
   }
+  return a;
+}
+
+Analysis analyze(const ResultsFile& rf, const std::string& results_path, const std::string& results_sha256,
+                 const GpuDatabase& db, const SystemConfig* system) {
+  auto digest = std::make_shared<const ReportResults>(rf);
+  Analysis a = analyze(*digest, results_path, results_sha256, db, system);
+  a.owned_results = std::move(digest);
   return a;
 }
 

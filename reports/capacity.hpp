@@ -4,11 +4,13 @@
 // apart, and the comparison with the target in the target's precision and basis only.
 // docs/methodology.md states every rule used here.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 #include "reports/gpu_database.hpp"
 #include "reports/system_config.hpp"
 
@@ -138,7 +140,8 @@ struct RunProblem {
 };
 
 struct Analysis {
-  const ResultsFile* results = nullptr;
+  const ReportResults* results = nullptr;
+  std::shared_ptr<const ReportResults> owned_results;  // set when analyze made the digest itself
   std::string results_path, results_sha256;
   const GpuDatabase* db = nullptr;
   const SystemConfig* system = nullptr;
@@ -154,6 +157,9 @@ struct Analysis {
   std::vector<std::string> models_in_run;  // labels, with counts
 };
 
+Analysis analyze(const ReportResults& results, const std::string& results_path, const std::string& results_sha256,
+                 const GpuDatabase& db, const SystemConfig* system);
+// The same over a whole ResultsFile: its digest, kept by the Analysis.
 Analysis analyze(const ResultsFile& results, const std::string& results_path, const std::string& results_sha256,
                  const GpuDatabase& db, const SystemConfig* system);
 

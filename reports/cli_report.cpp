@@ -34,7 +34,7 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
   sub->add_option("-o,--out", args->out_dir, "Directory to write the report into")->required();
   sub->add_option("--imported", args->imported, "External results beside the run (capbench.imported/1, capreport import)");
   out.push_back({sub, [args]() -> int {
-                   const ResultsFile* loaded = nullptr;
+                   const ReportResults* loaded = nullptr;
                    std::string sha;
                    std::optional<GpuDatabase> db;
                    std::optional<SystemConfig> system;
@@ -52,7 +52,7 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      fmt::print(stderr, "capreport report: {}\n", e.what());
                      return kReportBadInput;
                    }
-                   const ResultsFile& rf = *loaded;
+                   const ReportResults& rf = *loaded;
                    const Analysis a = analyze(rf, args->results, sha, *db, system ? &*system : nullptr);
                    std::optional<Verdict> verdict;
                    if (criteria) verdict = evaluate_criteria(*criteria, a);

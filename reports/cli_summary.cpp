@@ -20,7 +20,7 @@ void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out) {
   sub->add_option("results", args->results, "capbench results file")->required();
   sub->add_option("--md", args->md, "Write a Markdown summary here");
   out.push_back({sub, [args]() -> int {
-                   const ResultsFile* loaded = nullptr;
+                   const ReportResults* loaded = nullptr;
                    std::string sha;
                    try {
                      // The file's hash goes into the Markdown only; skip it for a plain table.
@@ -31,7 +31,7 @@ void add_summary_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      fmt::print(stderr, "capreport: {}\n", e.what());
                      return kReportBadInput;
                    }
-                   const ResultsFile& r = *loaded;
+                   const ReportResults& r = *loaded;
                    const auto rows = summarize_cases(r);
                    fmt::print("{}", render_summary_text(r, rows));
                    if (!args->md.empty()) {

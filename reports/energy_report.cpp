@@ -36,7 +36,7 @@ const char* kCaveat =
 
 }  // namespace
 
-std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf) {
+std::vector<EfficiencyRow> energy_efficiency(const ReportResults& rf) {
   using Key = std::tuple<std::string, std::string, std::string, std::string>;  // model, bench, precision, unit
   std::map<Key, std::pair<std::vector<double>, std::vector<double>>> groups;
   for (const auto& c : rf.cases) {
@@ -66,7 +66,7 @@ std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf) {
   return out;
 }
 
-std::string energy_section_markdown(const ResultsFile& rf) {
+std::string energy_section_markdown(const ReportResults& rf) {
   std::string o;
   const auto rows = energy_efficiency(rf);
   if (rows.empty())
@@ -82,7 +82,7 @@ std::string energy_section_markdown(const ResultsFile& rf) {
   return o + "\n";
 }
 
-std::string energy_section_html(const ResultsFile& rf) {
+std::string energy_section_html(const ReportResults& rf) {
   std::string o;
   const auto rows = energy_efficiency(rf);
   if (rows.empty())

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 
 namespace capbench {
 
@@ -21,11 +22,11 @@ struct EfficiencyRow {
 };
 
 // Verified rank results only (status ok, verification not failed), with a work-per-joule figure.
-std::vector<EfficiencyRow> energy_efficiency(const ResultsFile& rf);
+std::vector<EfficiencyRow> energy_efficiency(const ReportResults& rf);
 
 // The section's body (its heading, with the label, is the ReportSection's title:
 // energy_efficiency_section() in reports/report_section.hpp).
-std::string energy_section_markdown(const ResultsFile& rf);
-std::string energy_section_html(const ResultsFile& rf);
+std::string energy_section_markdown(const ReportResults& rf);
+std::string energy_section_html(const ReportResults& rf);
 
 }  // namespace capbench

@@ -24,7 +24,7 @@ std::int64_t param(const ExternalResult& r, const char* key) {
   return r.parameters.contains(key) && r.parameters[key].is_number() ? r.parameters[key].get<std::int64_t>() : 0;
 }
 
-std::vector<LuCaseFigures> lu_figures(const ResultsFile& rf) {
+std::vector<LuCaseFigures> lu_figures(const ReportResults& rf) {
   std::vector<LuCaseFigures> out;
   for (const auto& c : rf.cases) {
     if (c.benchmark != "lu") continue;

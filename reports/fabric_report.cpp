@@ -18,7 +18,7 @@ namespace {
 
 constexpr int kCellsUpTo = 64;  // above this many nodes the map is one cell per node
 
-const CaseResult* fabric_case(const ResultsFile& r) {
+const ReportCase* fabric_case(const ReportResults& r) {
   for (const auto& c : r.cases)
     if (c.benchmark == "fabric" && c.info.contains("fabric")) return &c;
   return nullptr;
@@ -122,7 +122,7 @@ CriterionResult evaluate_fabric_criterion(const FabricCriterion& c, const Analys
   if (c.rule.max_latency)
     r.description += fmt::format("{}latency at most {}", r.description.empty() ? "every node pair's " : "; ",
                                  format_si(*c.rule.max_latency, "s"));
-  const CaseResult* fc = a.results ? fabric_case(*a.results) : nullptr;
+  const ReportCase* fc = a.results ? fabric_case(*a.results) : nullptr;
   if (!fc) {
     r.status = "NOT_EVALUATED";
     r.note = "the results file has no fabric case with pairs (a one-node run has none)";
@@ -222,7 +222,7 @@ std::string fabric_heatmap_svg(const std::vector<std::vector<double>>& values, c
 }
 
 std::string render_fabric_html(const ReportInputs& in) {
-  const CaseResult* fc = in.analysis && in.analysis->results ? fabric_case(*in.analysis->results) : nullptr;
+  const ReportCase* fc = in.analysis && in.analysis->results ? fabric_case(*in.analysis->results) : nullptr;
   if (!fc) return {};
   const json& f = fc->info.at("fabric");
   const auto j = judge_fabric(f, display_rule(in, f));
@@ -252,7 +252,7 @@ std::string render_fabric_html(const ReportInputs& in) {
 }
 
 std::string render_fabric_markdown(const ReportInputs& in) {
-  const CaseResult* fc = in.analysis && in.analysis->results ? fabric_case(*in.analysis->results) : nullptr;
+  const ReportCase* fc = in.analysis && in.analysis->results ? fabric_case(*in.analysis->results) : nullptr;
   if (!fc) return {};
   const json& f = fc->info.at("fabric");
   const auto j = judge_fabric(f, display_rule(in, f));

@@ -32,7 +32,7 @@ std::string bus_id_of(const std::string& gpu) {
 
 }  // namespace
 
-CriterionResult evaluate_health(const HealthCriterion& c, const ResultsFile& rf) {
+CriterionResult evaluate_health(const HealthCriterion& c, const ReportResults& rf) {
   CriterionResult r;
   r.id = "health";
   r.kind = "health";

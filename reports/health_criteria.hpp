@@ -7,6 +7,7 @@
 
 #include "common/config_node.hpp"
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 
 namespace capbench {
 
@@ -19,6 +20,6 @@ struct HealthCriterion {
 
 // {"require": "all"} or {"require": ["cpu_cores", "memory", ...]}.
 HealthCriterion health_criterion_from(const ConfigNode& n);
-CriterionResult evaluate_health(const HealthCriterion& c, const ResultsFile& rf);
+CriterionResult evaluate_health(const HealthCriterion& c, const ReportResults& rf);
 
 }  // namespace capbench

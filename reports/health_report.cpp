@@ -19,7 +19,7 @@ std::string headline(const HealthRecord& h) {
 
 }  // namespace
 
-std::string health_section_markdown(const ResultsFile& rf) {
+std::string health_section_markdown(const ReportResults& rf) {
   std::string o;
   if (!rf.health) return o + "Not recorded: these results carry no health stage.\n\n";
   const HealthRecord& h = *rf.health;
@@ -38,7 +38,7 @@ std::string health_section_markdown(const ResultsFile& rf) {
   return o + "\n";
 }
 
-std::string health_section_html(const ResultsFile& rf) {
+std::string health_section_html(const ReportResults& rf) {
   std::string o;
   if (!rf.health) return o + "<p>Not recorded: these results carry no health stage.</p>";
   const HealthRecord& h = *rf.health;

@@ -4,11 +4,12 @@
 #include <string>
 
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 
 namespace capbench {
 
 // The section's body, without its heading (health_report_section() in report_section.hpp).
-std::string health_section_markdown(const ResultsFile& rf);
-std::string health_section_html(const ResultsFile& rf);
+std::string health_section_markdown(const ReportResults& rf);
+std::string health_section_html(const ReportResults& rf);
 
 }  // namespace capbench

@@ -11,7 +11,7 @@
 namespace capbench {
 
 namespace {
-std::string gemm_family_of(const CaseResult& c) {
+std::string gemm_family_of(const ReportCase& c) {
   std::string key = c.params.value("precision", "");
   if (c.params.value("fast_accumulation", false)) key += kFastAccumulationSuffix;
   return key;

@@ -45,8 +45,8 @@ ReportSection health_report_section();      // the health stage's checks (report
 ReportSection energy_efficiency_section();  // GFLOPS/W from board energy (reports/energy_report.cpp)
 
 // Helpers for sections.
-bool has_benchmark(const ResultsFile& rf, const std::string& benchmark);
-std::vector<const CaseResult*> cases_of(const ResultsFile& rf, const std::string& benchmark);
+bool has_benchmark(const ReportResults& rf, const std::string& benchmark);
+std::vector<const ReportCase*> cases_of(const ReportResults& rf, const std::string& benchmark);
 
 }  // namespace capbench
 
@@ -55,7 +55,7 @@ namespace capbench {
 // A table of every rank of the given cases, one row per rank and metric: the median, its
 // 5th-95th percentile spread over timed iterations, and the verification; a rank without a
 // verified figure shows why, never a number.
-std::string rank_metrics_html(const Analysis& a, const std::vector<const CaseResult*>& cases, const std::string& id);
-std::string rank_metrics_markdown(const Analysis& a, const std::vector<const CaseResult*>& cases);
+std::string rank_metrics_html(const Analysis& a, const std::vector<const ReportCase*>& cases, const std::string& id);
+std::string rank_metrics_markdown(const Analysis& a, const std::vector<const ReportCase*>& cases);
 
 }  // namespace capbench

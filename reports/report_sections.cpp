@@ -18,10 +18,10 @@ const std::vector<ReportSection>& report_sections() {
   return all;
 }
 
-bool has_benchmark(const ResultsFile& rf, const std::string& benchmark) { return !cases_of(rf, benchmark).empty(); }
+bool has_benchmark(const ReportResults& rf, const std::string& benchmark) { return !cases_of(rf, benchmark).empty(); }
 
-std::vector<const CaseResult*> cases_of(const ResultsFile& rf, const std::string& benchmark) {
-  std::vector<const CaseResult*> out;
+std::vector<const ReportCase*> cases_of(const ReportResults& rf, const std::string& benchmark) {
+  std::vector<const ReportCase*> out;
   for (const auto& c : rf.cases)
     if (c.benchmark == benchmark) out.push_back(&c);
   return out;
@@ -48,7 +48,7 @@ struct RankMetricRow {
   bool figure = false;
 };
 
-std::vector<RankMetricRow> rank_metric_rows(const Analysis& a, const std::vector<const CaseResult*>& cases) {
+std::vector<RankMetricRow> rank_metric_rows(const Analysis& a, const std::vector<const ReportCase*>& cases) {
   std::vector<RankMetricRow> rows;
   for (const auto* c : cases)
     for (const auto& r : c->ranks) {
@@ -74,7 +74,7 @@ std::vector<RankMetricRow> rank_metric_rows(const Analysis& a, const std::vector
 
 }  // namespace
 
-std::string rank_metrics_html(const Analysis& a, const std::vector<const CaseResult*>& cases, const std::string& id) {
+std::string rank_metrics_html(const Analysis& a, const std::vector<const ReportCase*>& cases, const std::string& id) {
   std::string o = fmt::format("<div class=scroll><table id=\"{}\"><tr><th>case</th><th>{}</th><th>figure</th><th "
                               "class=num>median</th><th class=num>5th – 95th percentile</th><th>check</th></tr>",
                               id, device_noun(a));
@@ -90,7 +90,7 @@ std::string rank_metrics_html(const Analysis& a, const std::vector<const CaseRes
   return o + "</table></div>";
 }
 
-std::string rank_metrics_markdown(const Analysis& a, const std::vector<const CaseResult*>& cases) {
+std::string rank_metrics_markdown(const Analysis& a, const std::vector<const ReportCase*>& cases) {
   std::string o = fmt::format("| case | {} | figure | median | 5th – 95th percentile | check |\n|---|---|---|---|---|---|\n",
                               device_noun(a));
   const auto rows = rank_metric_rows(a, cases);

@@ -10,8 +10,8 @@ namespace capbench {
 
 namespace {
 // Reachable until exit on purpose (see the header); never freed.
-std::vector<std::unique_ptr<ResultsFile>>& kept_results() {
-  static auto* kept = new std::vector<std::unique_ptr<ResultsFile>>();
+std::vector<std::unique_ptr<ReportResults>>& kept_results() {
+  static auto* kept = new std::vector<std::unique_ptr<ReportResults>>();
   return *kept;
 }
 }  // namespace
@@ -19,7 +19,7 @@ std::vector<std::unique_ptr<ResultsFile>>& kept_results() {
 ResultsInput load_results_input(const std::string& path, bool with_sha256) {
   std::future<std::string> sha;
   if (with_sha256) sha = std::async(std::launch::async, [path] { return sha256_file_hex(path); });
-  auto results = std::make_unique<ResultsFile>(read_results_file(path));
+  auto results = std::make_unique<ReportResults>(read_report_results(path));
   std::string digest = with_sha256 ? sha.get() : std::string();
   kept_results().push_back(std::move(results));
   return {*kept_results().back(), std::move(digest)};

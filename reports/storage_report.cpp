@@ -23,18 +23,18 @@ std::string si(double v, const std::string& unit) {
 
 std::string opt(const std::optional<double>& v, const std::string& unit) { return v ? si(*v, unit) : "—"; }
 
-const Metric* case_metric(const CaseResult& c, const std::string& name) {
+const Metric* case_metric(const ReportCase& c, const std::string& name) {
   for (const auto& m : c.metrics)
     if (m.name == name) return &m;
   return nullptr;
 }
 
-std::string phase_of(const CaseResult& c) {
+std::string phase_of(const ReportCase& c) {
   const auto pos = c.id.find("storage/");
   return pos == std::string::npos ? c.id : c.id.substr(pos + 8);
 }
 
-std::string first_problem(const CaseResult& c) {
+std::string first_problem(const ReportCase& c) {
   for (const auto& r : c.ranks)
     if (r.status != "ok" && !r.error.empty()) return fmt::format("rank {}: {}", r.rank, r.error);
   for (const auto& r : c.ranks)
@@ -111,13 +111,13 @@ std::string declared_line(const StorageDeclared& d, const StorageFigures& f) {
 
 }  // namespace
 
-bool has_storage(const ResultsFile& rf) {
+bool has_storage(const ReportResults& rf) {
   for (const auto& c : rf.cases)
     if (c.benchmark == "storage") return true;
   return false;
 }
 
-StorageFigures analyze_storage(const ResultsFile& rf) {
+StorageFigures analyze_storage(const ReportResults& rf) {
   StorageFigures f;
   f.nodes = std::max(1, rf.run.nnodes);
   for (const auto& c : rf.cases) {

@@ -37,8 +37,8 @@ struct StorageFigures {
   std::string io500_basis;  // which phases went in, or why there is no score
 };
 
-StorageFigures analyze_storage(const ResultsFile& rf);
-bool has_storage(const ResultsFile& rf);
+StorageFigures analyze_storage(const ReportResults& rf);
+bool has_storage(const ReportResults& rf);
 
 // Empty strings when the run has no storage case.
 std::string render_storage_markdown(const Analysis& a);

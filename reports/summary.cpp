@@ -11,8 +11,9 @@ namespace capbench {
 namespace {
 
 // The metric a case is summarized by, and for collectives the size it is quoted at.
-const Metric* headline(const std::vector<Metric>& metrics, const std::string& benchmark) {
-  const Metric* best = nullptr;
+template <class Metrics>
+auto headline(const Metrics& metrics, const std::string& benchmark) -> decltype(&*std::begin(metrics)) {
+  decltype(&*std::begin(metrics)) best = nullptr;
   for (const auto& m : metrics) {
     if (benchmark == "gemm" && m.name == "throughput") return &m;
     if (benchmark == "stream" && m.name == "triad_bandwidth") return &m;
@@ -29,7 +30,7 @@ const Metric* headline(const std::vector<Metric>& metrics, const std::string& be
 
 }  // namespace
 
-std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
+std::vector<CaseSummaryRow> summarize_cases(const ReportResults& r) {
   std::vector<CaseSummaryRow> rows;
   for (const auto& c : r.cases) {
     CaseSummaryRow row;
@@ -63,7 +64,7 @@ std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r) {
     }
     for (const auto& rr : c.ranks) {
       const bool good = rr.status == "ok" && rr.verification.status != "failed";
-      const Metric* m = good ? headline(rr.metrics, c.benchmark) : nullptr;
+      const MetricDigest* m = good ? headline(rr.metrics, c.benchmark) : nullptr;
       if (!m) continue;  // a wrong answer is never a figure
       row.metric = m->name;
       if (m->labels.contains("size_bytes"))
@@ -112,7 +113,7 @@ std::string format_si(double value, const std::string& unit) {
   return fmt::format("{:.3g} {}{}", value < 0 ? -v : v, prefixes[p], base);
 }
 
-std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows) {
+std::string render_summary_text(const ReportResults& r, const std::vector<CaseSummaryRow>& rows) {
   std::string out = fmt::format("capbench results {} — suite {} — backend {} — {} ranks on {} nodes — run {}{}\n",
                                 r.run.id, r.suite.name, r.run.backend, r.run.nranks, r.run.nnodes, r.run.status,
                                 r.run.status_reason.empty() ? "" : " (" + r.run.status_reason + ")");
@@ -131,7 +132,7 @@ std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSumm
   return out;
 }
 
-std::string render_summary_markdown(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows,
+std::string render_summary_markdown(const ReportResults& r, const std::vector<CaseSummaryRow>& rows,
                                     const std::string& results_sha256) {
   auto esc = [](const std::string& s) {
     std::string o;

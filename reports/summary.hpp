@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/results.hpp"
+#include "reports/report_results.hpp"
 
 namespace capbench {
 
@@ -23,15 +24,15 @@ struct CaseSummaryRow {
   bool job_wide = false;
 };
 
-std::vector<CaseSummaryRow> summarize_cases(const ResultsFile& r);
+std::vector<CaseSummaryRow> summarize_cases(const ReportResults& r);
 
 // "12.3 TFLOP/s", "45.6 GB/s", "1.20 ms": SI prefixes, three significant digits.
 std::string format_si(double value, const std::string& unit);
 // Sizes in binary units, as the suites write them: "64 MiB", "1 GiB" (never "67.1 MB").
 std::string format_bytes(double bytes);
 
-std::string render_summary_text(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows);
-std::string render_summary_markdown(const ResultsFile& r, const std::vector<CaseSummaryRow>& rows,
+std::string render_summary_text(const ReportResults& r, const std::vector<CaseSummaryRow>& rows);
+std::string render_summary_markdown(const ReportResults& r, const std::vector<CaseSummaryRow>& rows,
                                     const std::string& results_sha256);
 
 }  // namespace capbench

@@ -120,7 +120,7 @@ std::string metric_label(const std::string& name) {
   return out;
 }
 
-std::string case_label(const CaseResult& c) {
+std::string case_label(const ReportCase& c) {
   if (c.benchmark == "host_device") {
     const std::string dir = c.params.value("direction", "");
     const std::string mem = c.params.value("memory", "");

@@ -42,7 +42,7 @@ std::string sentence_case(std::string s);
 std::string metric_label(const std::string& name);
 // "host_device/h2d/pinned" -> "host to device, pinned host memory, 1 GiB", "gemm/fp64/8192x8192x8192"
 // -> "GEMM FP64, 8192×8192×8192"; ids of benchmarks it does not know as they are.
-std::string case_label(const CaseResult& c);
+std::string case_label(const ReportCase& c);
 // "collective/all_reduce/fp32/out_of_place" -> "all-reduce, FP32, out of place"
 std::string collective_label(const CollectiveSeries& s);
 

@@ -77,6 +77,21 @@ Outcome expect_same(const std::string& path, FastReadStats* stats = nullptr) {
       EXPECT_EQ(fast.key_path, ref.key_path) << path;
       EXPECT_EQ(fast.problem, ref.problem) << path;
       if (stats) *stats = s;
+      // The per-case reader: the same cases, handed over in file order, and the same error.
+      FastReadStats cs;
+      const Outcome by_case = outcome_of([&] {
+        std::vector<CaseResult> cases;
+        ResultsFile rest = read_results_file_by_case(
+            path, [&](CaseResult&& c) { cases.push_back(std::move(c)); }, &cs, threads, batch);
+        EXPECT_TRUE(rest.cases.empty()) << path;
+        rest.cases = std::move(cases);
+        return rest;
+      });
+      EXPECT_EQ(by_case.results.has_value(), ref.results.has_value()) << path;
+      if (by_case.results && ref.results) EXPECT_TRUE(*by_case.results == *ref.results) << path;
+      EXPECT_EQ(by_case.key_path, ref.key_path) << path;
+      EXPECT_EQ(by_case.problem, ref.problem) << path;
+      EXPECT_EQ(cs.whole_file_fallback, s.whole_file_fallback) << path;
     }
   }
   return fast;
@@ -100,6 +115,36 @@ TEST(ResultsReader, ReadsSyntheticFilesLikeTheReferenceWithoutFallingBack) {
     EXPECT_EQ(stats.records, static_cast<std::size_t>(ranks) * test_suite().plan.size());
     fs::remove(path);
   }
+}
+
+TEST(ResultsReader, ByCaseKeepsRankInfoOnlyWhereAskedAndHandsCasesOverInOrder) {
+  const std::string path = write_temp("synth-info.json", synthetic_text(9));
+  const ResultsFile whole = read_results_file_reference(path);
+  std::vector<CaseResult> cases;
+  const RankInfoFilter keep_gemm_only = [](const std::string& b) { return b == "gemm"; };
+  const ResultsFile rest = read_results_file_by_case(
+      path, [&](CaseResult&& c) { cases.push_back(std::move(c)); }, nullptr, 2, 700, keep_gemm_only);
+  fs::remove(path);
+  ASSERT_EQ(cases.size(), whole.cases.size());
+  bool dropped = false;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ(cases[i].id, whole.cases[i].id);
+    ASSERT_EQ(cases[i].ranks.size(), whole.cases[i].ranks.size());
+    for (std::size_t r = 0; r < cases[i].ranks.size(); ++r) {
+      const json& got = cases[i].ranks[r].info;
+      const json& had = whole.cases[i].ranks[r].info;
+      if (cases[i].benchmark == "gemm") EXPECT_EQ(got, had);
+      else EXPECT_TRUE(got.empty());
+      dropped = dropped || (!had.empty() && got.empty());
+      CaseResult a = cases[i], b = whole.cases[i];
+      a.ranks = {cases[i].ranks[r]};
+      b.ranks = {whole.cases[i].ranks[r]};
+      a.ranks[0].info = b.ranks[0].info = json::object();
+      EXPECT_EQ(case_to_json(a), case_to_json(b));  // the rest of the rank result is untouched
+    }
+  }
+  EXPECT_TRUE(dropped);
+  EXPECT_EQ(rest.run.nranks, 9);
 }
 
 TEST(ResultsReader, AgreesWithTheReferenceOnEveryResultsFileUnderTests) {

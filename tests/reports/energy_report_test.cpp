@@ -90,7 +90,8 @@ TEST(EnergyReport, AFailedVerificationGivesNoEfficiency) {
 TEST(EnergyReport, TheWholeReportShowsTheSectionApartFromThroughput) {
   testing::Loaded l("one-h100.json", "");
   l.results = with_energy();
-  l.analysis.results = &l.results;
+  l.analysis.owned_results = std::make_shared<const ReportResults>(l.results);
+  l.analysis.results = l.analysis.owned_results.get();
   ReportInputs in;
   in.analysis = &l.analysis;
   in.generated_at = "2026-12-01T00:00:00Z";

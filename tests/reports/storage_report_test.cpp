@@ -91,7 +91,8 @@ TEST(StorageReport, RawDeclaredCapacityIsNeverComparedAsUsable) {
   d.basis = "raw";
   sys.storage.push_back(d);
   Analysis a;
-  a.results = &rf;
+  a.owned_results = std::make_shared<const ReportResults>(rf);
+  a.results = a.owned_results.get();
   a.system = &sys;
   std::string md = render_storage_markdown(a);
   EXPECT_NE(std::string::npos, md.find("observed usable 90 PB")) << md;
@@ -107,7 +108,8 @@ TEST(StorageReport, RawDeclaredCapacityIsNeverComparedAsUsable) {
 TEST(StorageReport, CriteriaPassFailAndNotEvaluated) {
   const ResultsFile rf = storage_results();
   Analysis a;
-  a.results = &rf;
+  a.owned_results = std::make_shared<const ReportResults>(rf);
+  a.results = a.owned_results.get();
   Verdict v;
   evaluate_storage_criteria({{"w", "bandwidth", "easy_write", 3e11}, {"w2", "bandwidth", "easy_write", 5e11},
                              {"r", "bandwidth", "easy_read", 1}, {"cap", "capacity", "", 100e15}},

@@ -36,8 +36,7 @@ int main(int argc, char** argv) {
   try {
     const auto t0 = std::chrono::steady_clock::now();
     const Suite suite = load_suite_file(suite_path);
-    const ResultsFile r = synthesize_results(suite, o);
-    write_results_file_atomic(out_path, r);
+    write_synthetic_results(suite, o, out_path);
     fmt::print(stderr, "capbench_synth_results: {} ranks x {} cases -> {} ({:.2f} s)\n", o.ranks, suite.plan.size(),
                out_path, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   } catch (const ConfigError& e) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <functional>
+#include <string_view>
 #include <random>
 #include <stdexcept>
 
@@ -47,7 +50,8 @@ class Generator {
  public:
   Generator(const Suite& suite, const SynthOptions& o) : suite_(suite), o_(o), rng_(o.seed) {}
 
-  ResultsFile make() {
+  // Every case handed to `on_case` as it is made (then dropped); the rest in the result.
+  ResultsFile make(const std::function<void(CaseResult&&)>& on_case) {
     ResultsFile out;
     const int nodes = (o_.ranks + o_.gpus_per_node - 1) / o_.gpus_per_node;
     h100_nodes_ = std::max(0, int(std::lround(o_.h100_node_fraction * nodes)));
@@ -102,7 +106,7 @@ class Generator {
       t += c.wall_s;
       c.finished_at = fmt::format("2026-11-26T00:{:02}:{:02}.000Z", int(t / 60) % 60, int(t) % 60);
       c.status = derive_case_status(c.ranks);
-      out.cases.push_back(std::move(c));
+      on_case(std::move(c));
     }
     run.finished_at = fmt::format("2026-11-26T{:02}:{:02}:{:02}.000Z", int(t / 3600), int(t / 60) % 60, int(t) % 60);
     return out;
@@ -276,7 +280,50 @@ ResultsFile synthesize_results(const Suite& suite, const SynthOptions& options) 
   if (options.gpus_per_node < 1) throw std::invalid_argument("gpus per node must be at least 1");
   if (!(options.h100_node_fraction >= 0 && options.h100_node_fraction <= 1))
     throw std::invalid_argument("the H100 node fraction must lie in [0, 1]");
-  return Generator(suite, options).make();
+  ResultsFile out;
+  std::vector<CaseResult> cases;
+  out = Generator(suite, options).make([&](CaseResult&& c) { cases.push_back(std::move(c)); });
+  out.cases = std::move(cases);
+  return out;
+}
+
+void write_synthetic_results(const Suite& suite, const SynthOptions& options, const std::string& path) {
+  if (options.ranks < 1) throw std::invalid_argument("ranks must be at least 1");
+  if (options.gpus_per_node < 1) throw std::invalid_argument("gpus per node must be at least 1");
+  if (!(options.h100_node_fraction >= 0 && options.h100_node_fraction <= 1))
+    throw std::invalid_argument("the H100 node fraction must lie in [0, 1]");
+  // results_file_text's layout, one case at a time: "cases" first, then the other members.
+  static constexpr std::string_view kOpen = "{\n \"cases\": [\n", kClose = "\n ],\n";
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw std::runtime_error(path + ": cannot create " + tmp);
+  auto put = [&](std::string_view t) {
+    if (std::fwrite(t.data(), 1, t.size(), f) != t.size()) throw std::runtime_error(path + ": write failed");
+  };
+  try {
+    put(kOpen);
+    bool first = true;
+    ResultsFile head = Generator(suite, options).make([&](CaseResult&& c) {
+      ResultsFile one;
+      one.cases.push_back(std::move(c));
+      const std::string text = results_file_text(one);
+      const std::size_t end = text.find(kClose);  // the first at the root's indent: the end of "cases"
+      if (!first) put(",\n");
+      first = false;
+      put(std::string_view(text).substr(kOpen.size(), end - kOpen.size()));
+    });
+    // The members after "cases", from the same writer.
+    CaseResult empty;
+    head.cases.push_back(empty);
+    const std::string text = results_file_text(head);
+    put(std::string_view(text).substr(text.find(kClose)));
+  } catch (...) {
+    std::fclose(f);
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if (std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(path + ": cannot write");
 }
 
 }  // namespace capbench

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "common/results.hpp"
@@ -80,6 +82,17 @@ TEST(ResultsAtScale, StreamingWriterWritesExactlyTheDocumentsText) {
   ResultsFile none = r;
   none.cases.clear();
   EXPECT_EQ(results_file_text(none), dump_results_text(results_to_json(none)));
+}
+
+TEST(ResultsAtScale, TheCaseByCaseSynthesizerWritesTheSameBytes) {
+  SynthOptions o;
+  o.ranks = 11;
+  const std::string path = temp_path("capbench-synth-by-case");
+  write_synthetic_results(test_suite(), o, path);
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  EXPECT_EQ(written, results_file_text(synthesize_results(test_suite(), o)));
 }
 
 TEST(ResultsAtScale, StreamingReaderReadsWhatTheDocumentReaderReads) {

@@ -1,0 +1,176 @@
+#pragma once
+// What a report keeps of a results file: the run, suite, identities and health whole, and of
+// each case its header and, per rank, a digest of what the report reads (status, error,
+// verification, each metric's statistics, telemetry; backend details only where a section
+// reads them). Made case by case from the per-case reader (common/results_reader.hpp), so
+// that capreport's memory grows with GPUs x cases, not with the file: at 100,000 ranks about
+// 0.3 kB per rank and case instead of the ~1.9 kB a RankResult takes with its `info` map.
+//
+// The digests keep RankResult's member names, so the report's code reads them as it read
+// rank results; their text (statuses, errors, metric names, labels) is interned: each
+// distinct string once per file. Samples are not kept: no report section reads them
+// (methodology §6); per-iteration samples stay in the results file.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/results.hpp"
+
+namespace capbench {
+
+// Each distinct string and JSON value once; references to them stay valid while the pool
+// lives (node-based containers).
+class TextPool {
+ public:
+  const std::string& text(const std::string& s);
+  const json& value(const json& j);  // by its text; the empty object and null shared
+  const std::vector<std::string>& list(const std::vector<std::string>& v);
+
+ private:
+  std::unordered_set<std::string> texts_;
+  std::unordered_map<std::string, json> values_;
+  std::deque<std::vector<std::string>> lists_;
+  std::unordered_map<std::string, std::size_t> list_index_;
+};
+
+// The statistics a report prints of one rank's metric (Summary's names; mean, stddev and mad
+// are not read).
+struct StatsDigest {
+  std::size_t n = 0;
+  double median = 0, min = 0, max = 0, p05 = 0, p95 = 0;
+};
+
+struct MetricDigest {
+  const std::string& name;
+  const std::string& unit;
+  const json& labels;
+  StatsDigest stats;
+};
+
+struct VerificationDigest {
+  const std::string& status;
+  const std::string& method;
+  const std::string& detail;
+  double max_error = 0, tolerance = 0;
+  std::int64_t mismatches = 0;
+};
+
+// std::optional's reading (if (x), *x, x->) for a value whose absence is a NaN in it (or a
+// negative count): without optional's flag and padding, the telemetry digest is 136 bytes
+// instead of 224. The reader rejects NaN and negative counts, so neither is ever a reading.
+template <class T, class Absent>
+class Maybe {
+ public:
+  Maybe() : v_(Absent::value()) {}
+  Maybe(const std::optional<T>& o) : v_(o ? *o : Absent::value()) {}  // NOLINT: as optional reads
+  explicit operator bool() const { return !Absent::is(v_); }
+  const T& operator*() const { return v_; }
+  const T* operator->() const { return &v_; }
+
+ private:
+  T v_;
+};
+
+struct NanDouble {
+  static double value() { return std::numeric_limits<double>::quiet_NaN(); }
+  static bool is(double v) { return std::isnan(v); }
+};
+struct NanRange {
+  static TelemetryRange value() { return {0, std::numeric_limits<double>::quiet_NaN(), 0}; }
+  static bool is(const TelemetryRange& r) { return std::isnan(r.median); }
+};
+struct NegativeEcc {
+  static EccDelta value() { return {-1, -1}; }
+  static bool is(const EccDelta& e) { return e.corrected < 0; }
+};
+
+// What energy_report.cpp reads of CaseEnergy.
+struct EnergyDigest {
+  double window_s = 0;
+  const std::string& work_unit;
+  Maybe<double, NanDouble> work_per_joule;
+};
+struct NoEnergy {
+  static EnergyDigest value();
+  static bool is(const EnergyDigest& e) { return std::isnan(e.window_s); }
+};
+
+// The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
+struct TelemetryDigest {
+  Maybe<TelemetryRange, NanRange> sm_clock_mhz, power_w, temperature_c;
+  Maybe<double, NanDouble> throttled_fraction;
+  const std::vector<std::string>* throttle_reasons = nullptr;  // nullptr: not read
+  Maybe<EccDelta, NegativeEcc> ecc_new;
+  Maybe<EnergyDigest, NoEnergy> energy;
+  bool available = false;
+};
+
+struct RankDigest {
+  int rank = 0;
+  const std::string& status;
+  const std::string& error;
+  VerificationDigest verification;
+  std::span<const MetricDigest> metrics;
+  const TelemetryDigest* telemetry = nullptr;  // nullptr: the rank recorded none
+  const json& info;                            // backend details: kept only where a section reads them
+};
+
+struct ReportCase {
+  int index = 0;
+  std::string id, benchmark;
+  json params = json::object();
+  int warmup = 0, iterations = 0;
+  double timeout_s = 0;
+  std::string started_at, finished_at;
+  double wall_s = 0;
+  std::string status;
+  std::vector<Metric> metrics;  // job-wide figures, whole
+  json info = json::object();
+  std::vector<RankDigest> ranks;
+  // What `ranks` points into, made at their final size (never reallocated).
+  std::vector<MetricDigest> rank_metrics;
+  std::vector<TelemetryDigest> rank_telemetry;
+};
+
+struct ReportResults {
+  ReportResults();
+  // The digest of a whole ResultsFile (tests, and callers that read one anyway).
+  ReportResults(const ResultsFile& whole);  // NOLINT(google-explicit-constructor): reports take either
+  ReportResults(ReportResults&&) = default;
+  ReportResults& operator=(ReportResults&&) = default;
+  ReportResults(const ReportResults&) = delete;  // digests point into this file's pool
+  ReportResults& operator=(const ReportResults&) = delete;
+
+  // Adds one case (in file order); the rank results are dropped once digested.
+  void add_case(CaseResult&& c);
+  void add_case(const CaseResult& c);
+  // Takes the rest of the file (everything but cases) from the per-case reader's result.
+  void set_header(ResultsFile&& rest);
+
+  std::string schema = kResultsSchema;
+  RunInfo run;
+  SuiteInfo suite;
+  std::vector<RankIdentity> ranks;
+  std::vector<ReportCase> cases;
+  std::optional<HealthRecord> health;
+
+ private:
+  std::unique_ptr<TextPool> pool_;
+};
+
+// Benchmarks whose report section reads each rank's `info` (storage_report.cpp); other ranks'
+// info is not kept.
+bool report_reads_rank_info(const std::string& benchmark);
+
+// The report's reading of a results file: case by case, digests only.
+ReportResults read_report_results(const std::string& path);
+
+}  // namespace capbench
