@@ -40,7 +40,7 @@ ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats
 
 // The per-case reader: each case, with its rank results, handed to `on_case` in file order as
 // soon as the case has been read and checked, so that a caller keeping only what it needs of
-// each case never holds the whole file (the report's digests, reports/report_results.hpp).
+// each case never holds the whole file (the report's digests, reports/input/report_results.hpp).
 // Returns the rest of the file (schema, run, suite, identities, health) with `cases` empty.
 // It checks everything the whole-file reader checks; what needs the run header (a rank below
 // run.nranks) is checked at the end, since the writer puts "cases" first. On any error the

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "reports/gpu_database.hpp"
-#include "reports/system_config.hpp"
+#include "reports/system/gpu_database.hpp"
+#include "reports/system/system_config.hpp"
 
 namespace capbench {
 

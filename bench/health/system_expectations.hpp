@@ -9,7 +9,7 @@
 
 namespace capbench {
 
-// Strict, as capreport reads it (reports/system_config.cpp), with the GPU database compiled
+// Strict, as capreport reads it (reports/system/system_config.cpp), with the GPU database compiled
 // in; a file that states no node shape (no per_node, no cpu_nodes) is an error too, since it
 // would check nothing. Errors are ConfigError naming the file, the key and what was expected.
 SystemShapes load_system_shapes(const std::string& path);

@@ -2,7 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/micro/synth_cache.hpp"
-#include "reports/summary.hpp"
+#include "reports/render/summary.hpp"
 
 namespace capbench::micro {
 namespace {

@@ -1,5 +1,5 @@
 // Acceptance criteria loader (reports/criteria: thresholds with units per figure).
-#include "reports/criteria.hpp"
+#include "reports/criteria/criteria.hpp"
 #include "tests/fuzz/fuzz_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

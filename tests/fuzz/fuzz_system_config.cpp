@@ -1,6 +1,6 @@
 // System description loader (reports/system_config: target, inventory, declared figures).
-#include "reports/gpu_database.hpp"
-#include "reports/system_config.hpp"
+#include "reports/system/gpu_database.hpp"
+#include "reports/system/system_config.hpp"
 #include "tests/fuzz/fuzz_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -17,7 +17,7 @@
 #include <cmath>
 #include <random>
 
-#include "reports/history_check.hpp"
+#include "reports/history/history_check.hpp"
 #include "tests/reports/history_synthetic.hpp"
 
 namespace {

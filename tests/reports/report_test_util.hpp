@@ -7,9 +7,9 @@
 
 #include "common/results.hpp"
 #include "common/stats.hpp"
-#include "reports/capacity.hpp"
-#include "reports/gpu_database.hpp"
-#include "reports/system_config.hpp"
+#include "reports/capacity/capacity.hpp"
+#include "reports/system/gpu_database.hpp"
+#include "reports/system/system_config.hpp"
 
 namespace capbench::testing {
 

@@ -2,7 +2,7 @@
 """Writes the golden results files the report tests read (schema capbench.results/1).
 
 The figures are chosen by hand so that the tests can state the expected capacity as
-arithmetic (tests/reports/capacity_test.cpp). Re-run after changing a figure:
+arithmetic (tests/reports/capacity/capacity_test.cpp). Re-run after changing a figure:
     python3 tests/data/results/generate.py
 Each metric's samples are spread +-1 % around the chosen median, so the stored median is
 exactly the chosen figure.
