@@ -471,7 +471,12 @@ class RunSession {
             fmt::print(stderr, "capbench: could not write results: {}\n", e.what());
           }
         });
-    if (root_) watchdog_->set_before_exit([this] { writer_->hold_for_exit(); });
+    // The watchdog's own exit (2 s after a stop signal) skips every destructor: storage files go
+    // first there too, as in abort_job().
+    watchdog_->set_before_exit([this] {
+      if (root_) writer_->hold_for_exit();
+      StorageSession::instance().remove_everything(root_);
+    });
   }
 
   // 5. The cases, one after another, every rank at once.

@@ -1,6 +1,8 @@
 #include "bench/storage/storage_session.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 
 namespace capbench {
@@ -64,11 +66,14 @@ void StorageSession::remove_everything(bool whole_tree) noexcept {
       if (rd.keep || rd.dir.empty()) continue;
       std::error_code ec;
       if (whole_tree || rd.created_here) {
-        // Another rank may be removing entries at the same time: retry what it raced away.
-        for (int attempt = 0; attempt < 3; ++attempt) {
+        // Another rank may be removing entries at the same time, or (stopped by the same signal)
+        // still finishing a write: retry for up to 1 s until the directory is gone.
+        for (int attempt = 0; attempt < 20; ++attempt) {
           ec.clear();
           std::filesystem::remove_all(rd.dir, ec);
-          if (!ec) break;
+          std::error_code gone;
+          if (!ec && !std::filesystem::exists(rd.dir, gone)) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
       }
     }

@@ -90,12 +90,13 @@ if grep -q '^REGRESSION:' "${work}/run8.log"; then fail "an unconfirmed drop was
 echo "nightly_test: $(grep -E '^NOT CONFIRMED \(transient\): gemm/fp64' "${work}/run8.log")"
 
 # Bad input to the confirmation: exit 2 with a message, nothing stored.
-some_results="$(ls "${work}"/out/capbench-nightly-*Z-[0-9]*.json | head -n 1)"
+some_results="$(find "${work}/out" -maxdepth 1 -name 'capbench-nightly-*Z-[0-9]*.json' | sort | head -n 1)"
 rc=0
 "${build_dir}/reports/capreport" history add "${some_results}" --db "${work}/history.sqlite" --confirms no-such-night \
   >"${work}/bad.log" 2>&1 || rc=$?
-[[ "${rc}" == 2 ]] && grep -q "no such night" "${work}/bad.log" ||
+if [[ "${rc}" != 2 ]] || ! grep -q "no such night" "${work}/bad.log"; then
   fail "history add --confirms of an unknown night exited ${rc}, expected 2 naming it: $(cat "${work}/bad.log")"
+fi
 rc=0
 "${repo}/scripts/nightly.sh" --confirm-after soon --build "${build_dir}" >"${work}/bad.log" 2>&1 || rc=$?
 [[ "${rc}" == 2 ]] || fail "nightly.sh --confirm-after soon exited ${rc}, expected 2"
