@@ -2,7 +2,8 @@
 # capbench's pair figures beside Intel MPI Benchmarks' PingPong, Uniband and Biband, on 2 ranks on 2
 # namespace "nodes" (tests/integration/netns_cluster.sh: veth links on a bridge, TCP), at the
 # same message sizes, the two tools interleaved run by run. Needs root (network namespaces).
-# Usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--work DIR]
+# Usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W]
+#                                 [--imb-off-cache MB] [--work DIR]
 # Prints per repetition and as median [min, max] over repetitions:
 #   latency  capbench pair_latency (median half round trip, 8 B) / IMB PingPong t[usec] (8 B)
 #   uni      capbench bandwidth_uni (window W) / IMB Uniband Mbytes/sec at S, -window_size W
@@ -13,18 +14,24 @@
 # bytes. W defaults to capbench's own default window (16), the figure a suite reports.
 # Also printed, for reference, IMB PingPong's and Sendrecv's per-message figures at S (one
 # message in flight: S over half a round trip; 2 S over one blocking exchange).
+# capbench receives each message of a window into its own buffer (W x S bytes, so that every
+# message's pattern can be checked after the window); IMB's Uniband/Biband receive every message
+# of a window into one S-byte buffer, which stays in cache. `--imb-off-cache MB` passes IMB's
+# own `-off_cache MB` to Uniband/Biband, so that its buffers rotate through MB of memory as
+# capbench's do; both figures are then of buffers that are not cache-resident.
 # IMB builds from /work/shared/peers/imb-*.tar.gz (or $IMB_TARBALL).
 # Latency: 1000 round trips on both sides. Bandwidth: I messages (default 100) of S bytes per
 # direction on IMB's side, the same bytes in windows of W on capbench's (at least 5 windows),
 # so that a loaded machine still finishes a run.
 set -euo pipefail
 
-build=${1:?usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--work DIR]}
+build=${1:?usage: scripts/fabric_vs_imb.sh BUILD_DIR [--repetitions R] [--bytes S] [--bw-iterations I] [--window W] [--imb-off-cache MB] [--work DIR]}
 shift
 reps=5
 bytes=4194304
 bw_iterations=100
 window=16
+off_cache=()
 work=/tmp/fabric-vs-imb
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --bytes) bytes=$2; shift 2 ;;
     --bw-iterations) bw_iterations=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
+    --imb-off-cache) off_cache=(-off_cache "$2"); shift 2 ;;
     --work) work=$2; shift 2 ;;
     *) echo "fabric_vs_imb.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -87,7 +95,7 @@ for ((r = 1; r <= reps; r++)); do
   cluster_mpirun 1 --timeout 120 -np 2 --map-by slot "$imb" PingPong -msglen "$work/msglen-latency" \
     -iter 1000 -iter_policy off -npmin 2 -time 60 >"$work/imb-$r.txt" 2>"$work/imb-$r.err"
   cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$imb" Uniband Biband -msglen "$work/msglen-bandwidth" \
-    -window_size "$window" -iter "$windows" -iter_policy off -npmin 2 -time 120 >>"$work/imb-$r.txt" \
+    -window_size "$window" -iter "$windows" -iter_policy off -npmin 2 -time 120 "${off_cache[@]}" >>"$work/imb-$r.txt" \
     2>>"$work/imb-$r.err"
   cluster_mpirun 1 --timeout 300 -np 2 --map-by slot "$imb" PingPong Sendrecv -msglen "$work/msglen-bandwidth" \
     -iter "$bw_iterations" -iter_policy off -npmin 2 -time 120 >>"$work/imb-$r.txt" 2>>"$work/imb-$r.err"
@@ -126,7 +134,7 @@ v = [float(x) for x in sys.argv[2:]]
 print(f"{sys.argv[1]:8s} capbench / IMB: median {statistics.median(v):.3f} [min {min(v):.3f}, max {max(v):.3f}] over {len(v)} runs")' \
     "$name" "$@"
 }
-echo "== $bytes B bandwidth (window $window, $windows windows on both sides), 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
+echo "== $bytes B bandwidth (window $window, $windows windows on both sides${off_cache[*]:+; IMB ${off_cache[*]}}), 8 B latency, 2 ranks on 2 namespace nodes (TCP over veth) =="
 summary latency "${lat[@]}"
 summary uni "${uni[@]}"
 summary bidir "${bid[@]}"
