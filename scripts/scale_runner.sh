@@ -10,11 +10,14 @@
 #     6 GB and write about 60 GB, more than this shared machine should give it).
 # Usage: scripts/scale_runner.sh --base BASE_BUILD --new NEW_BUILD [--ranks "64 256"] [--reps 2]
 #        [--sim-ranks "16384 100000"] [--today-max-ranks 16384] [--work DIR] [--skip-mpirun] [--skip-sim]
+#        [--grace S]
+# --grace is capbench's per-case grace (default 60 s); at 256 ranks on two cores a loaded machine
+# needs more, so that no case is cut short and the figures are those of a complete run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
 base="" new="" ranks="64 256" reps=2 sim_ranks="16384 100000" today_max=16384 work=/tmp/capbench-scale-runner
-skip_mpirun=0 skip_sim=0
+skip_mpirun=0 skip_sim=0 grace=60
 while [[ $# -gt 0 ]]; do
   case $1 in
     --base) base=$2; shift 2 ;;
@@ -26,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --work) work=$2; shift 2 ;;
     --skip-mpirun) skip_mpirun=1; shift ;;
     --skip-sim) skip_sim=1; shift ;;
+    --grace) grace=$2; shift 2 ;;
     *) echo "scale_runner.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +51,7 @@ if [[ $skip_mpirun -eq 0 ]]; then
         set +e
         RANK0_PROBE_OUT=$probe timeout 3000 mpirun -np "$np" --oversubscribe "$here/rank0_probe.sh" \
           "$build/bench/capbench" run --backend cpu --threads 1 --suite "$here/scale_runner_suite.json" \
-          --results "$out" --grace 60 > "$work/$which-$np-$rep.stdout" 2> "$work/$which-$np-$rep.stderr"
+          --results "$out" --grace "$grace" > "$work/$which-$np-$rep.stdout" 2> "$work/$which-$np-$rep.stderr"
         rc=$?
         set -e
         wall=$(echo "$(date +%s.%N) - $start" | bc)

@@ -11,20 +11,9 @@ rm -rf "$work" && mkdir -p "$work"
 trap 'rm -rf "$work/report-"*' EXIT
 host=$(hostname)
 
-run() {  # run NAME NVML_CONFIG EXPECTED_RC [capbench options]
-  local name="$1" config="$2" want="$3"
-  shift 3
-  local rc=0
-  CAPBENCH_NVML_LIBRARY="$fake" CAPBENCH_FAKE_NVML_CONFIG="$config" \
-    "$mpirun" -np 2 --oversubscribe -x CAPBENCH_NVML_LIBRARY -x CAPBENCH_FAKE_NVML_CONFIG \
-    "$capbench" run --suite "$data/suite.json" --backend cpu --results "$work/$name.json" "$@" \
-    >"$work/$name.log" 2>&1 || rc=$?
-  if [[ $rc -ne $want ]]; then
-    echo "health_run: $name: capbench exited $rc, expected $want" >&2
-    cat "$work/$name.log" >&2
-    exit 1
-  fi
-}
+label=health_run
+# shellcheck source-path=SCRIPTDIR source=health_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/health_lib.sh"
 
 report() {  # report NAME CRITERIA EXPECTED_RC
   local rc=0

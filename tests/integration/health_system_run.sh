@@ -13,20 +13,9 @@ rm -rf "$work" && mkdir -p "$work"
 trap 'rm -f "$work"/sys_cpu*.json "$work/bad_system.json" "$work/no_shape.json"' EXIT
 host=$(hostname)
 
-run() {  # run NAME NVML_CONFIG EXPECTED_RC [capbench options]
-  local name="$1" config="$2" want="$3"
-  shift 3
-  local rc=0
-  CAPBENCH_NVML_LIBRARY="$fake" CAPBENCH_FAKE_NVML_CONFIG="$config" \
-    timeout 120 "$mpirun" -np 2 --oversubscribe -x CAPBENCH_NVML_LIBRARY -x CAPBENCH_FAKE_NVML_CONFIG \
-    "$capbench" run --suite "$data/suite.json" --backend cpu --results "$work/$name.json" "$@" \
-    >"$work/$name.log" 2>&1 || rc=$?
-  if [[ $rc -ne $want ]]; then
-    echo "health_system_run: $name: capbench exited $rc, expected $want" >&2
-    cat "$work/$name.log" >&2
-    exit 1
-  fi
-}
+label=health_system_run
+# shellcheck source-path=SCRIPTDIR source=health_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/health_lib.sh"
 
 # A CPU node's own cores and memory, as the file would state them (memory: what the OS reports).
 cores=$(getconf _NPROCESSORS_ONLN)
