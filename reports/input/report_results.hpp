@@ -15,6 +15,7 @@
 #include <limits>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,11 +24,12 @@
 #include <vector>
 
 #include "common/results.hpp"
+#include "common/results_reader.hpp"
 
 namespace capbench {
 
 // Each distinct string and JSON value once; references to them stay valid while the pool
-// lives (node-based containers).
+// lives (node-based containers). Shared by the reader's worker threads (locked).
 class TextPool {
  public:
   const std::string& text(const std::string& s);
@@ -39,6 +41,7 @@ class TextPool {
   std::unordered_map<std::string, json> values_;
   std::deque<std::vector<std::string>> lists_;
   std::unordered_map<std::string, std::size_t> list_index_;
+  std::mutex mutex_;
 };
 
 // The statistics a report prints of one rank's metric (Summary's names; mean, stddev and mad
@@ -135,9 +138,9 @@ struct ReportCase {
   std::vector<Metric> metrics;  // job-wide figures, whole
   json info = json::object();
   std::vector<RankDigest> ranks;
-  // What `ranks` points into, made at their final size (never reallocated).
-  std::vector<MetricDigest> rank_metrics;
-  std::vector<TelemetryDigest> rank_telemetry;
+  // What `ranks` points into: their metrics and telemetry, by batch of the reader (never
+  // reallocated once made).
+  Parts rank_storage;
 };
 
 struct ReportResults {
@@ -152,6 +155,10 @@ struct ReportResults {
   // Adds one case (in file order); the rank results are dropped once digested.
   void add_case(CaseResult&& c);
   void add_case(const CaseResult& c);
+  // Adds one case from the per-case reader: its header and its ranks' digests.
+  void add_digested_case(CaseResult&& header, Parts&& parts);
+  // What makes the digests of this file's rank results (on the reader's threads).
+  RankDigester& digester() { return *digester_; }
   // Takes the rest of the file (everything but cases) from the per-case reader's result.
   void set_header(ResultsFile&& rest);
 
@@ -164,6 +171,7 @@ struct ReportResults {
 
  private:
   std::unique_ptr<TextPool> pool_;
+  std::unique_ptr<RankDigester> digester_;
 };
 
 // Benchmarks whose report section reads each rank's `info` (storage_report.cpp); other ranks'
