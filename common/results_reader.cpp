@@ -371,6 +371,7 @@ struct Batch {
   // With a digester (the per-case reader; a batch is then one case's): the records' digests,
   // their rank numbers (each once per case), and those that kept samples, whole, by position
   // in the case's "ranks": they are checked once the case's header is known.
+  std::string benchmark;  // of the case, as the scanner saw it ("" where it did not)
   std::unique_ptr<RankDigester::Part> part;
   std::vector<int> rank_numbers;
   std::vector<std::pair<std::size_t, RankResult>> sampled;
@@ -424,7 +425,7 @@ bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<c
     }
     return true;
   }
-  b.part = digester->start_part(b.records.size());
+  b.part = digester->start_part(b.benchmark, b.records.size());
   b.rank_numbers.reserve(b.records.size());
   for (const auto& rec : b.records) {
     RankResult r;
@@ -644,7 +645,8 @@ class Scanner {
         } else if (stack_.back().role == Role::kCase && pending_ == Pending::kRanks && c == '[') {
           pending_ = Pending::kNone;
           in_ranks_ = true;
-          case_keeps_info_ = !keep_info_ || keep_info_(benchmark_so_far());
+          case_benchmark_ = by_case_ ? benchmark_so_far() : std::string();
+          case_keeps_info_ = !keep_info_ || keep_info_(by_case_ ? case_benchmark_ : benchmark_so_far());
           ranks_state_ = RanksState::kFirstOrEnd;
           rank_pos_ = 0;
           return;  // the skeleton keeps "[", the ranks array's end adds "]"
@@ -814,6 +816,7 @@ class Scanner {
   }
 
   void hand_over() {
+    batch_->benchmark = case_benchmark_;
     ++batches_submitted;
     if (!pipeline_.submit(std::move(batch_))) decline();
     batch_ = std::make_unique<Batch>();
@@ -827,6 +830,7 @@ class Scanner {
   bool by_case_ = false;
   RankInfoFilter keep_info_;
   bool case_keeps_info_ = true;
+  std::string case_benchmark_;  // by case: the benchmark of the case being scanned, or ""
   std::size_t case_begin_ = 0;
   std::unique_ptr<Batch> batch_;
   std::vector<Level> stack_;
@@ -968,6 +972,8 @@ class CaseStream {
       stats_.records_reread += b->reread;
       if (b->records.empty()) continue;
       PendingCase& pc = pending_[b->records.front().case_pos];  // a batch holds one case's records
+      if (!pc.parts.empty() && pc.benchmark != b->benchmark) throw Declined{};
+      pc.benchmark = b->benchmark;
       // Each rank once per case; whether each is below run.nranks is known only at the end.
       for (const int rank : b->rank_numbers) {
         const auto i = static_cast<std::size_t>(rank);
@@ -998,6 +1004,10 @@ class CaseStream {
     }
     // The job-wide figures, then the rank results that kept samples (the others have nothing
     // a consistency check reads).
+    // The digests (and the choice of keeping `info`) were made for the benchmark the scanner
+    // saw before the ranks: where the header says another (a "benchmark" key inside a nested
+    // object, or none before "ranks"), the reference reader reads the file.
+    if (!pc.parts.empty() && pc.benchmark != c.benchmark) throw Declined{};
     check_case_consistency(c, cc.case_pos, path_);
     for (const auto& [rank_pos, r] : pc.sampled) check_rank_consistency(c, cc.case_pos, r, rank_pos, path_);
     ++delivered;
@@ -1007,6 +1017,7 @@ class CaseStream {
   // A case whose rank results have been taken but which has not closed yet.
   struct PendingCase {
     Parts parts;
+    std::string benchmark;
     std::vector<std::pair<std::size_t, RankResult>> sampled;
     std::vector<char> seen;  // by rank
   };
@@ -1067,7 +1078,7 @@ ResultsFile read_results_file_digested(const std::string& path, RankDigester& di
     CaseResult& c = whole.cases[i];
     const bool keep_info = !keep_rank_info || keep_rank_info(c.benchmark);
     Parts parts;
-    parts.push_back(digester.start_part(c.ranks.size()));
+    parts.push_back(digester.start_part(c.benchmark, c.ranks.size()));
     for (auto& r : c.ranks) {
       if (!keep_info) r.info = json::object();
       digester.digest(*parts.back(), std::move(r));
@@ -1088,7 +1099,7 @@ class WholeRanks final : public RankDigester {
   struct Ranks final : Part {
     std::vector<RankResult> ranks;
   };
-  std::unique_ptr<Part> start_part(std::size_t records) override {
+  std::unique_ptr<Part> start_part(const std::string&, std::size_t records) override {
     auto p = std::make_unique<Ranks>();
     p->ranks.reserve(records);
     return p;

@@ -66,8 +66,10 @@ class RankDigester {
     virtual ~Part() = default;
   };
   virtual ~RankDigester() = default;
-  // On worker threads, concurrently for different parts; `records`: how many will come.
-  virtual std::unique_ptr<Part> start_part(std::size_t records) = 0;
+  // On worker threads, concurrently for different parts; `records`: how many will come;
+  // `benchmark`: the case's, as the scanner saw it before its ranks ("" where it did not; a
+  // case whose header then says otherwise is read again by the reference reader).
+  virtual std::unique_ptr<Part> start_part(const std::string& benchmark, std::size_t records) = 0;
   // In file order within a part; `r` may be moved from.
   virtual void digest(Part& part, RankResult&& r) = 0;
   virtual void finish_part(Part& part) = 0;

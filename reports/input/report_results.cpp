@@ -1,5 +1,6 @@
 #include "reports/input/report_results.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -40,6 +41,50 @@ EnergyDigest NoEnergy::value() {
 }
 
 bool report_reads_rank_info(const std::string& benchmark) { return benchmark == "storage"; }
+
+bool report_reads_rank_telemetry(const std::string& benchmark) { return benchmark == "gemm" || benchmark == "stream"; }
+
+void TelemetryFold::add(const CaseTelemetry& t) {
+  if (!t.available) return;
+  ++sampled;
+  auto range = [](const std::optional<TelemetryRange>& r, std::vector<double>& medians,
+                  std::optional<TelemetryRange>& first) {
+    if (!r) return;
+    if (medians.empty()) first = r;
+    medians.push_back(r->median);
+  };
+  range(t.power_w, power_medians, first_power_w);
+  range(t.sm_clock_mhz, sm_clock_medians, first_sm_clock_mhz);
+  range(t.temperature_c, temperature_medians, first_temperature_c);
+  if (t.throttled_fraction)
+    worst_throttled_fraction = std::max(worst_throttled_fraction.value_or(*t.throttled_fraction), *t.throttled_fraction);
+  if (t.throttle_reasons) throttle_reasons.insert(t.throttle_reasons->begin(), t.throttle_reasons->end());
+  if (t.ecc_new) {
+    ecc_read = true;
+    ecc_corrected += t.ecc_new->corrected;
+    ecc_uncorrected += t.ecc_new->uncorrected;
+  }
+}
+
+void TelemetryFold::merge(TelemetryFold&& later) {
+  sampled += later.sampled;
+  auto range = [](std::vector<double>& medians, std::vector<double>& more, std::optional<TelemetryRange>& first,
+                  const std::optional<TelemetryRange>& more_first) {
+    if (medians.empty()) first = more_first;
+    medians.insert(medians.end(), more.begin(), more.end());
+    more = {};
+  };
+  range(power_medians, later.power_medians, first_power_w, later.first_power_w);
+  range(sm_clock_medians, later.sm_clock_medians, first_sm_clock_mhz, later.first_sm_clock_mhz);
+  range(temperature_medians, later.temperature_medians, first_temperature_c, later.first_temperature_c);
+  if (later.worst_throttled_fraction)
+    worst_throttled_fraction =
+        std::max(worst_throttled_fraction.value_or(*later.worst_throttled_fraction), *later.worst_throttled_fraction);
+  throttle_reasons.merge(later.throttle_reasons);
+  ecc_read = ecc_read || later.ecc_read;
+  ecc_corrected += later.ecc_corrected;
+  ecc_uncorrected += later.ecc_uncorrected;
+}
 
 
 namespace {
@@ -83,22 +128,19 @@ class Interner {
     if (!last || !same_json(*last, j)) last = &pool_.value(j);
     return *last;
   }
-  const std::vector<std::string>& list(const std::vector<std::string>& v) {
-    if (!list_ || *list_ != v) list_ = &pool_.list(v);
-    return *list_;
-  }
   TextPool& pool() { return pool_; }
 
  private:
   TextPool& pool_;
   std::array<const std::string*, kFirstMetric + 2 * kMetricSlots> texts_{};
   std::array<const json*, kMetricSlots> labels_{};
-  const std::vector<std::string>* list_ = nullptr;
 };
 
 // The digests of a batch of consecutive rank results of one case.
 struct DigestPart final : RankDigester::Part {
-  explicit DigestPart(TextPool& pool) : interner(pool) {}
+  DigestPart(TextPool& pool, bool keep_rank_telemetry) : keep_telemetry(keep_rank_telemetry), interner(pool) {}
+  bool keep_telemetry;
+  TelemetryFold telemetry_fold;
   std::vector<RankDigest> ranks;  // moved into the case's list when the case is added
   std::vector<MetricDigest> metrics;
   std::vector<TelemetryDigest> telemetry;
@@ -113,8 +155,7 @@ TelemetryDigest telemetry_digest(const CaseTelemetry& t, Interner& in) {
   if (t.energy)
     energy.emplace(EnergyDigest{t.energy->window_s, in.text(Interner::kWorkUnit, t.energy->work_unit),
                                 t.energy->work_per_joule});
-  return TelemetryDigest{t.sm_clock_mhz, t.power_w, t.temperature_c, t.throttled_fraction,
-                         t.throttle_reasons ? &in.list(*t.throttle_reasons) : nullptr, t.ecc_new, energy, t.available};
+  return TelemetryDigest{t.throttled_fraction, energy, t.available};
 }
 
 const json kNoInfo = json::object();
@@ -123,12 +164,13 @@ class ReportDigester final : public RankDigester {
  public:
   explicit ReportDigester(TextPool& pool) : pool_(pool) {}
 
-  std::unique_ptr<Part> start_part(std::size_t records) override {
-    auto p = std::make_unique<DigestPart>(pool_);
+  // "" (the benchmark not seen before the ranks): every rank's telemetry kept.
+  std::unique_ptr<Part> start_part(const std::string& benchmark, std::size_t records) override {
+    auto p = std::make_unique<DigestPart>(pool_, benchmark.empty() || report_reads_rank_telemetry(benchmark));
     p->ranks.reserve(records);
     p->metrics_begin.reserve(records);
     p->telemetry_at.reserve(records);
-    p->telemetry.reserve(records);
+    if (p->keep_telemetry) p->telemetry.reserve(records);
     return p;
   }
 
@@ -145,8 +187,11 @@ class ReportDigester final : public RankDigester {
     }
     p.telemetry_at.push_back(-1);
     if (r.telemetry) {
-      p.telemetry_at.back() = static_cast<std::int32_t>(p.telemetry.size());
-      p.telemetry.push_back(telemetry_digest(*r.telemetry, in));
+      p.telemetry_fold.add(*r.telemetry);
+      if (p.keep_telemetry) {
+        p.telemetry_at.back() = static_cast<std::int32_t>(p.telemetry.size());
+        p.telemetry.push_back(telemetry_digest(*r.telemetry, in));
+      }
     }
     // An empty info object is all a rank keeps when the reader was told not to keep it.
     const json& info = r.info.is_object() && r.info.empty() ? kNoInfo : in.pool().value(r.info);
@@ -205,7 +250,7 @@ void ReportResults::add_case(CaseResult&& c) {
   std::vector<RankResult> rank_results = std::move(c.ranks);
   c.ranks = {};
   Parts parts;
-  parts.push_back(digester_->start_part(rank_results.size()));
+  parts.push_back(digester_->start_part(c.benchmark, rank_results.size()));
   const bool keep_info = report_reads_rank_info(c.benchmark);
   for (auto& r : rank_results) {
     if (!keep_info) r.info = json::object();
@@ -239,6 +284,11 @@ void ReportResults::add_digested_case(CaseResult&& header, Parts&& parts) {
     auto& d = static_cast<DigestPart&>(*p);
     for (const auto& r : d.ranks) rc.ranks.push_back(r);
     std::vector<RankDigest>().swap(d.ranks);
+    rc.telemetry.merge(std::move(d.telemetry_fold));
+  }
+  for (auto* medians : {&rc.telemetry.power_medians, &rc.telemetry.sm_clock_medians, &rc.telemetry.temperature_medians}) {
+    medians->shrink_to_fit();
+    std::sort(medians->begin(), medians->end());
   }
   rc.rank_storage = std::move(parts);
 }

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -106,14 +107,29 @@ struct NoEnergy {
   static bool is(const EnergyDigest& e) { return std::isnan(e.window_s); }
 };
 
-// The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
+// The telemetry a report reads of each rank (energy_report, the telemetry criterion), kept
+// for the benchmarks they read it of (report_reads_rank_telemetry).
 struct TelemetryDigest {
-  Maybe<TelemetryRange, NanRange> sm_clock_mhz, power_w, temperature_c;
   Maybe<double, NanDouble> throttled_fraction;
-  const std::vector<std::string>* throttle_reasons = nullptr;  // nullptr: not read
-  Maybe<EccDelta, NegativeEcc> ecc_new;
   Maybe<EnergyDigest, NoEnergy> energy;
   bool available = false;
+};
+
+// What the energy section reads of a case's telemetry, folded over the ranks whose telemetry
+// was available as they are digested: every device's medians (sorted once the case is
+// complete), the first device's whole ranges (printed when it is the only one), the worst
+// throttled fraction, the throttle reasons' names and the new ECC errors.
+struct TelemetryFold {
+  std::int64_t sampled = 0;
+  std::vector<double> power_medians, sm_clock_medians, temperature_medians;
+  std::optional<TelemetryRange> first_power_w, first_sm_clock_mhz, first_temperature_c;
+  std::optional<double> worst_throttled_fraction;
+  std::set<std::string> throttle_reasons;
+  bool ecc_read = false;
+  std::int64_t ecc_corrected = 0, ecc_uncorrected = 0;
+
+  void add(const CaseTelemetry& t);  // one rank's (available or not)
+  void merge(TelemetryFold&& later);  // the fold of the ranks after these
 };
 
 struct RankDigest {
@@ -138,6 +154,7 @@ struct ReportCase {
   std::vector<Metric> metrics;  // job-wide figures, whole
   json info = json::object();
   std::vector<RankDigest> ranks;
+  TelemetryFold telemetry;  // over `ranks`
   // What `ranks` points into: their metrics and telemetry, by batch of the reader (never
   // reallocated once made).
   Parts rank_storage;
@@ -177,6 +194,10 @@ struct ReportResults {
 // Benchmarks whose report section reads each rank's `info` (storage_report.cpp); other ranks'
 // info is not kept.
 bool report_reads_rank_info(const std::string& benchmark);
+
+// Benchmarks whose ranks' telemetry is read rank by rank (energy efficiency, the telemetry
+// criterion: GEMM and STREAM); of the others only the case's TelemetryFold is kept.
+bool report_reads_rank_telemetry(const std::string& benchmark);
 
 // The report's reading of a results file: case by case, digests only.
 ReportResults read_report_results(const std::string& path);
