@@ -59,12 +59,12 @@ struct MetricDigest {
   StatsDigest stats;
 };
 
+// The tolerance and mismatch count are not kept: no section reads them.
 struct VerificationDigest {
   const std::string& status;
   const std::string& method;
   const std::string& detail;
-  double max_error = 0, tolerance = 0;
-  std::int64_t mismatches = 0;
+  double max_error = 0;  // read for LU (external_report.cpp)
 };
 
 // std::optional's reading (if (x), *x, x->) for a value whose absence is a NaN in it (or a
@@ -115,14 +115,22 @@ struct TelemetryDigest {
   bool available = false;
 };
 
+// The devices' medians of one telemetry reading in a case: while the case is read, all of
+// them; once it is complete (settle), only how many, their median, lowest and highest.
+struct MedianSpread {
+  std::vector<double> medians;
+  std::size_t count = 0;
+  double median = 0, lowest = 0, highest = 0;
+  std::optional<TelemetryRange> first;  // the first device's whole range (printed when it is the only one)
+  void settle();
+};
+
 // What the energy section reads of a case's telemetry, folded over the ranks whose telemetry
-// was available as they are digested: every device's medians (sorted once the case is
-// complete), the first device's whole ranges (printed when it is the only one), the worst
-// throttled fraction, the throttle reasons' names and the new ECC errors.
+// was available as they are digested: the devices' medians, the worst throttled fraction,
+// the throttle reasons' names and the new ECC errors.
 struct TelemetryFold {
   std::int64_t sampled = 0;
-  std::vector<double> power_medians, sm_clock_medians, temperature_medians;
-  std::optional<TelemetryRange> first_power_w, first_sm_clock_mhz, first_temperature_c;
+  MedianSpread power_w, sm_clock_mhz, temperature_c;
   std::optional<double> worst_throttled_fraction;
   std::set<std::string> throttle_reasons;
   bool ecc_read = false;
@@ -130,6 +138,7 @@ struct TelemetryFold {
 
   void add(const CaseTelemetry& t);  // one rank's (available or not)
   void merge(TelemetryFold&& later);  // the fold of the ranks after these
+  void settle();                      // the case complete
 };
 
 struct RankDigest {

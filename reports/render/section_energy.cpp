@@ -24,13 +24,11 @@ struct EnergyRow {
 };
 
 // "696 W (128 – 718)" for one device; over several, the median of their medians and the
-// lowest and highest median, so a fleet's row stays one line. `medians` sorted.
-string range_over(const std::vector<double>& medians, const std::optional<TelemetryRange>& first, const char* unit) {
-  if (medians.empty()) return "not read";
-  if (medians.size() == 1)
-    return fmt::format("{:.0f} {} ({:.0f} – {:.0f})", first->median, unit, first->min, first->max);
-  return fmt::format("{:.0f} {} (device medians {:.0f} – {:.0f})", percentile_sorted(medians, 50.0), unit,
-                     medians.front(), medians.back());
+// lowest and highest median, so a fleet's row stays one line.
+string range_over(const MedianSpread& s, const char* unit) {
+  if (s.count == 0) return "not read";
+  if (s.count == 1) return fmt::format("{:.0f} {} ({:.0f} – {:.0f})", s.first->median, unit, s.first->min, s.first->max);
+  return fmt::format("{:.0f} {} (device medians {:.0f} – {:.0f})", s.median, unit, s.lowest, s.highest);
 }
 
 // One row per case, over every device that sampled telemetry in it (folded as the case was
@@ -49,9 +47,8 @@ std::vector<EnergyRow> energy_rows(const Analysis& a) {
       for (const auto& x : reasons) list += (list.empty() ? "" : ", ") + x;
       if (!list.empty()) throttle += ": " + list;
     }
-    rows.push_back({case_label(c), count_of(t.sampled, device_noun(a)), range_over(t.power_medians, t.first_power_w, "W"),
-                    range_over(t.sm_clock_medians, t.first_sm_clock_mhz, "MHz"),
-                    range_over(t.temperature_medians, t.first_temperature_c, "°C"), throttle,
+    rows.push_back({case_label(c), count_of(t.sampled, device_noun(a)), range_over(t.power_w, "W"),
+                    range_over(t.sm_clock_mhz, "MHz"), range_over(t.temperature_c, "°C"), throttle,
                     t.ecc_read ? fmt::format("{} corrected, {} uncorrected", t.ecc_corrected, t.ecc_uncorrected)
                                : "not read"});
   }
