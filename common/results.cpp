@@ -649,6 +649,13 @@ void write_text_atomic(const std::string& path, const std::string& text) {
   f.commit();
 }
 
+void write_text_atomic(const std::string& path,
+                       const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+  AtomicFile f(path);
+  produce([&](std::string_view piece) { f.write(piece); });
+  f.commit();
+}
+
 namespace {
 void dump_layered(const json& j, int depth, std::string& out) {
   constexpr int kExpandedDepth = 4;  // root, cases, a case, its ranks: each rank result on one line

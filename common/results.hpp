@@ -119,6 +119,10 @@ ResultsFile read_results_file(const std::string& path);
 // Writes through a temporary file in the same directory, fsync, then rename: a reader sees
 // the old file or the new one, never half of one.
 void write_text_atomic(const std::string& path, const std::string& text);
+// The same with the text made piece by piece: `produce` calls its argument with each piece
+// (a large table need not be held whole).
+void write_text_atomic(const std::string& path,
+                       const std::function<void(const std::function<void(std::string_view)>&)>& produce);
 void write_json_atomic(const std::string& path, const json& j);
 // The text write_json_atomic writes: indented down to each rank result, which takes one
 // line (a large run's file stays greppable by rank and about a third smaller than dump(1)).

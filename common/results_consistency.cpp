@@ -116,6 +116,18 @@ void check_case_consistency(const CaseResult& c, std::size_t ci, const std::stri
     check_metrics(Where{file, c, ci, &c.ranks[ri], ri}, c.ranks[ri].metrics);
 }
 
+void check_rank_consistency(const CaseResult& c, std::size_t ci, const RankResult& r, std::size_t ri,
+                            const std::string& file) {
+  check_metrics(Where{file, c, ci, &r, ri}, r.metrics);
+}
+
+// Every check above reads samples: with none kept, a rank result has nothing to check.
+bool rank_keeps_samples(const RankResult& r) {
+  for (const auto& m : r.metrics)
+    if (!m.samples.empty()) return true;
+  return false;
+}
+
 void check_results_consistency(const ResultsFile& r, const std::string& file) {
   for (std::size_t ci = 0; ci < r.cases.size(); ++ci) check_case_consistency(r.cases[ci], ci, file);
 }

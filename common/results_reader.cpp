@@ -368,6 +368,13 @@ struct Batch {
   };
   std::vector<Record> records;
   std::vector<RankResult, PageAllocator<RankResult>> results;  // filled by a worker, in the order of `records`
+  // With a digester (the per-case reader; a batch is then one case's): the records' digests,
+  // their rank numbers (each once per case), and those that kept samples, whole, by position
+  // in the case's "ranks": they are checked once the case's header is known.
+  std::string benchmark;  // of the case, as the scanner saw it ("" where it did not)
+  std::unique_ptr<RankDigester::Part> part;
+  std::vector<int> rank_numbers;
+  std::vector<std::pair<std::size_t, RankResult>> sampled;
   std::size_t reread = 0;
   bool done = false;  // a worker has read it (under the pipeline's lock)
 };
@@ -380,40 +387,61 @@ bool has_unicode_escape(std::string_view text) {
   return false;
 }
 
-// Reads every record of the batch; false when one is not a valid rank result (the reference
-// reader then reads the whole file, for its own error).
-bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<const std::string>& file) {
-  b.results.reserve(b.records.size());
-  for (const auto& rec : b.records) {
-    const std::string_view text(b.text.data() + rec.offset, rec.length);
-    if (!has_unicode_escape(text)) {
-      element doc;
-      if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(doc)) {
-        try {
-          b.results.push_back(rank_result_of(doc, rec.keep_info));
-          continue;
-        } catch (const Declined&) {
-        }
+// One record as a rank result; false when it is not a valid one (the reference reader then
+// reads the whole file, for its own error).
+bool read_record(const Batch& b, const Batch::Record& rec, simdjson::dom::parser& parser,
+                 const std::shared_ptr<const std::string>& file, RankResult& out, std::size_t& reread) {
+  const std::string_view text(b.text.data() + rec.offset, rec.length);
+  if (!has_unicode_escape(text)) {
+    element doc;
+    if (!parser.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(doc)) {
+      try {
+        out = rank_result_of(doc, rec.keep_info);
+        return true;
+      } catch (const Declined&) {
       }
     }
-    // The reference path for this record: it may accept what the fast path declined.
-    ++b.reread;
-    try {
-      const json j = json::parse(text);
-      b.results.push_back(
-          rank_result_from_json(j, *file, fmt::format("cases[{}].ranks[{}]", rec.case_pos, rec.rank_pos)));
-      if (!rec.keep_info) b.results.back().info = json::object();
-    } catch (...) {  // the reference reader, on the whole file, reports it in its own words
-      return false;
-    }
   }
+  // The reference path for this record: it may accept what the fast path declined.
+  ++reread;
+  try {
+    const json j = json::parse(text);
+    out = rank_result_from_json(j, *file, fmt::format("cases[{}].ranks[{}]", rec.case_pos, rec.rank_pos));
+    if (!rec.keep_info) out.info = json::object();
+    return true;
+  } catch (...) {  // the reference reader, on the whole file, reports it in its own words
+    return false;
+  }
+}
+
+// Reads every record of the batch into `results`, or with a digester into its digests; false
+// when one is not a valid rank result.
+bool read_batch(Batch& b, simdjson::dom::parser& parser, const std::shared_ptr<const std::string>& file,
+                RankDigester* digester) {
+  if (!digester) {
+    b.results.reserve(b.records.size());
+    for (const auto& rec : b.records) {
+      if (!read_record(b, rec, parser, file, b.results.emplace_back(), b.reread)) return false;
+    }
+    return true;
+  }
+  b.part = digester->start_part(b.benchmark, b.records.size());
+  b.rank_numbers.reserve(b.records.size());
+  for (const auto& rec : b.records) {
+    RankResult r;
+    if (!read_record(b, rec, parser, file, r, b.reread)) return false;
+    b.rank_numbers.push_back(r.rank);
+    if (rank_keeps_samples(r)) b.sampled.emplace_back(rec.rank_pos, r);
+    digester->digest(*b.part, std::move(r));
+  }
+  digester->finish_part(*b.part);
   return true;
 }
 
 class BatchPipeline {
  public:
-  BatchPipeline(unsigned threads, std::shared_ptr<const std::string> file)
-      : threads_(threads), file_(std::move(file)) {}
+  BatchPipeline(unsigned threads, std::shared_ptr<const std::string> file, RankDigester* digester = nullptr)
+      : threads_(threads), file_(std::move(file)), digester_(digester) {}
   ~BatchPipeline() { stop(); }
 
   // False once a batch has failed: the caller stops scanning.
@@ -484,7 +512,7 @@ class BatchPipeline {
       }
       bool ok = false;
       try {
-        ok = read_batch(*b, parser, file_);
+        ok = read_batch(*b, parser, file_, digester_);
       } catch (...) {  // out of memory, say: the reference reader meets it again, on the main thread
       }
       b->text.clear();
@@ -503,6 +531,7 @@ class BatchPipeline {
 
   unsigned threads_;
   std::shared_ptr<const std::string> file_;
+  RankDigester* digester_;
   std::mutex mutex_;
   std::condition_variable work_cv_, done_cv_;
   std::vector<std::unique_ptr<Batch>> batches_;
@@ -616,7 +645,8 @@ class Scanner {
         } else if (stack_.back().role == Role::kCase && pending_ == Pending::kRanks && c == '[') {
           pending_ = Pending::kNone;
           in_ranks_ = true;
-          case_keeps_info_ = !keep_info_ || keep_info_(benchmark_so_far());
+          case_benchmark_ = by_case_ ? benchmark_so_far() : std::string();
+          case_keeps_info_ = !keep_info_ || keep_info_(by_case_ ? case_benchmark_ : benchmark_so_far());
           ranks_state_ = RanksState::kFirstOrEnd;
           rank_pos_ = 0;
           return;  // the skeleton keeps "[", the ranks array's end adds "]"
@@ -786,6 +816,7 @@ class Scanner {
   }
 
   void hand_over() {
+    batch_->benchmark = case_benchmark_;
     ++batches_submitted;
     if (!pipeline_.submit(std::move(batch_))) decline();
     batch_ = std::make_unique<Batch>();
@@ -799,6 +830,7 @@ class Scanner {
   bool by_case_ = false;
   RankInfoFilter keep_info_;
   bool case_keeps_info_ = true;
+  std::string case_benchmark_;  // by case: the benchmark of the case being scanned, or ""
   std::size_t case_begin_ = 0;
   std::unique_ptr<Batch> batch_;
   std::vector<Level> stack_;
@@ -890,8 +922,9 @@ std::optional<ResultsFile> try_fast_read(const std::string& path, unsigned threa
 // `delivered` says how many cases `on_case` has had by then.
 class CaseStream {
  public:
-  CaseStream(const std::string& path, const CaseSink& on_case, FastReadStats& stats, RankInfoFilter keep_info)
-      : path_(path), on_case_(on_case), stats_(stats), keep_info_(std::move(keep_info)) {}
+  CaseStream(const std::string& path, RankDigester& digester, const DigestedCaseSink& on_case, FastReadStats& stats,
+             RankInfoFilter keep_info)
+      : path_(path), digester_(digester), on_case_(on_case), stats_(stats), keep_info_(std::move(keep_info)) {}
 
   std::size_t delivered = 0;
 
@@ -900,7 +933,7 @@ class CaseStream {
     if (!f) return false;
     const auto file = std::make_shared<const std::string>(path_);
     try {
-      BatchPipeline pipeline(threads, file);
+      BatchPipeline pipeline(threads, file, &digester_);
       Scanner scanner(pipeline, batch_bytes, /*by_case=*/true, keep_info_);
       std::vector<char> block(std::size_t(4) << 20);
       std::size_t total = 0;
@@ -920,7 +953,9 @@ class CaseStream {
       // The rest of the document: run, suite, identities, health, and the cases' headers
       // again (their "ranks" are empty here), checked by the strict reader.
       std::vector<std::vector<RankResult>> none;
-      out = results_from_skeleton(json::parse(scanner.skeleton), path_, none);
+      json skeleton = json::parse(scanner.skeleton);
+      std::string().swap(scanner.skeleton);  // its text (50 MB at 100,000 ranks) gone before the typed copy is made
+      out = results_from_skeleton(skeleton, path_, none);
       if (out.cases.size() != delivered || max_rank_ >= out.run.nranks) return false;
       out.cases.clear();
       return true;
@@ -937,10 +972,20 @@ class CaseStream {
     while (auto b = pipeline.take_read()) {
       ++taken_;
       stats_.records_reread += b->reread;
-      for (std::size_t k = 0; k < b->records.size(); ++k) {
-        auto& list = pending_[b->records[k].case_pos];
-        list.push_back(std::move(b->results[k]));
+      if (b->records.empty()) continue;
+      PendingCase& pc = pending_[b->records.front().case_pos];  // a batch holds one case's records
+      if (!pc.parts.empty() && pc.benchmark != b->benchmark) throw Declined{};
+      pc.benchmark = b->benchmark;
+      // Each rank once per case; whether each is below run.nranks is known only at the end.
+      for (const int rank : b->rank_numbers) {
+        const auto i = static_cast<std::size_t>(rank);
+        if (i >= pc.seen.size()) pc.seen.resize(std::max(i + 1, pc.seen.size() * 2), 0);
+        if (pc.seen[i]) throw Declined{};
+        pc.seen[i] = 1;
+        max_rank_ = std::max(max_rank_, rank);
       }
+      for (auto& s : b->sampled) pc.sampled.push_back(std::move(s));
+      pc.parts.push_back(std::move(b->part));
     }
     while (!scanner.closed_cases.empty() && scanner.closed_cases.front().batches <= taken_) {
       const auto cc = scanner.closed_cases.front();
@@ -954,29 +999,37 @@ class CaseStream {
     const json header = json::parse(scanner.skeleton.begin() + static_cast<std::ptrdiff_t>(cc.begin),
                                     scanner.skeleton.begin() + static_cast<std::ptrdiff_t>(cc.end));
     CaseResult c = case_header_from_json(header, path_, fmt::format("cases[{}]", cc.case_pos));
+    PendingCase pc;
     if (auto it = pending_.find(cc.case_pos); it != pending_.end()) {
-      c.ranks = std::move(it->second);
+      pc = std::move(it->second);
       pending_.erase(it);
     }
-    // Each rank once per case; whether each is below run.nranks is known only at the end.
-    std::vector<char> seen;
-    for (const auto& r : c.ranks) {
-      const auto i = static_cast<std::size_t>(r.rank);
-      if (i >= seen.size()) seen.resize(std::max(i + 1, seen.size() * 2), 0);
-      if (seen[i]) throw Declined{};
-      seen[i] = 1;
-      max_rank_ = std::max(max_rank_, r.rank);
-    }
+    // The job-wide figures, then the rank results that kept samples (the others have nothing
+    // a consistency check reads).
+    // The digests (and the choice of keeping `info`) were made for the benchmark the scanner
+    // saw before the ranks: where the header says another (a "benchmark" key inside a nested
+    // object, or none before "ranks"), the reference reader reads the file.
+    if (!pc.parts.empty() && pc.benchmark != c.benchmark) throw Declined{};
     check_case_consistency(c, cc.case_pos, path_);
+    for (const auto& [rank_pos, r] : pc.sampled) check_rank_consistency(c, cc.case_pos, r, rank_pos, path_);
     ++delivered;
-    on_case_(std::move(c));
+    on_case_(std::move(c), std::move(pc.parts));
   }
 
+  // A case whose rank results have been taken but which has not closed yet.
+  struct PendingCase {
+    Parts parts;
+    std::string benchmark;
+    std::vector<std::pair<std::size_t, RankResult>> sampled;
+    std::vector<char> seen;  // by rank
+  };
+
   const std::string& path_;
-  const CaseSink& on_case_;
+  RankDigester& digester_;
+  const DigestedCaseSink& on_case_;
   FastReadStats& stats_;
   RankInfoFilter keep_info_;
-  std::map<std::size_t, std::vector<RankResult>> pending_;  // by case: records taken, case not closed yet
+  std::map<std::size_t, PendingCase> pending_;  // by case
   std::size_t taken_ = 0;
   int max_rank_ = -1;
 };
@@ -1007,8 +1060,9 @@ ResultsFile read_results_file_fast(const std::string& path, FastReadStats* stats
 
 ResultsFile read_results_file(const std::string& path) { return read_results_file_fast(path); }
 
-ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
-                                      unsigned threads, std::size_t batch_bytes, const RankInfoFilter& keep_rank_info) {
+ResultsFile read_results_file_digested(const std::string& path, RankDigester& digester,
+                                       const DigestedCaseSink& on_digested_case, const RankInfoFilter& keep_rank_info,
+                                       FastReadStats* stats, unsigned threads, std::size_t batch_bytes) {
   check_results_file_size(path);
   if (threads == 0) threads = default_threads();
   if (batch_bytes == 0) batch_bytes = std::size_t(4) << 20;
@@ -1016,7 +1070,7 @@ ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& o
   FastReadStats& s = stats ? *stats : local;
   s = FastReadStats{};
   ResultsFile out;
-  CaseStream stream(path, on_case, s, keep_rank_info);
+  CaseStream stream(path, digester, on_digested_case, s, keep_rank_info);
   if (stream.read(threads, batch_bytes, out)) return out;
   // The reference reader names the error; or, for a valid file the fast path declined, it
   // reads it and the cases not handed over yet are handed over from it.
@@ -1024,12 +1078,55 @@ ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& o
   ResultsFile whole = read_results_file_reference(path);
   for (std::size_t i = stream.delivered; i < whole.cases.size(); ++i) {
     CaseResult& c = whole.cases[i];
-    if (keep_rank_info && !keep_rank_info(c.benchmark))
-      for (auto& r : c.ranks) r.info = json::object();
-    on_case(std::move(c));
+    const bool keep_info = !keep_rank_info || keep_rank_info(c.benchmark);
+    Parts parts;
+    parts.push_back(digester.start_part(c.benchmark, c.ranks.size()));
+    for (auto& r : c.ranks) {
+      if (!keep_info) r.info = json::object();
+      digester.digest(*parts.back(), std::move(r));
+    }
+    digester.finish_part(*parts.back());
+    c.ranks.clear();
+    on_digested_case(std::move(c), std::move(parts));
   }
   whole.cases.clear();
   return whole;
+}
+
+namespace {
+
+// The digester that keeps the rank results whole (read_results_file_by_case).
+class WholeRanks final : public RankDigester {
+ public:
+  struct Ranks final : Part {
+    std::vector<RankResult> ranks;
+  };
+  std::unique_ptr<Part> start_part(const std::string&, std::size_t records) override {
+    auto p = std::make_unique<Ranks>();
+    p->ranks.reserve(records);
+    return p;
+  }
+  void digest(Part& part, RankResult&& r) override { static_cast<Ranks&>(part).ranks.push_back(std::move(r)); }
+  void finish_part(Part&) override {}
+};
+
+}  // namespace
+
+ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
+                                      unsigned threads, std::size_t batch_bytes, const RankInfoFilter& keep_rank_info) {
+  WholeRanks whole;
+  return read_results_file_digested(
+      path, whole,
+      [&](CaseResult&& c, Parts&& parts) {
+        std::size_t n = 0;
+        for (const auto& p : parts) n += static_cast<const WholeRanks::Ranks&>(*p).ranks.size();
+        c.ranks.reserve(n);
+        for (auto& p : parts)
+          for (auto& r : static_cast<WholeRanks::Ranks&>(*p).ranks) c.ranks.push_back(std::move(r));
+        parts.clear();
+        on_case(std::move(c));
+      },
+      keep_rank_info, stats, threads, batch_bytes);
 }
 
 ResultsFile read_results_file(const std::string& path, const CaseSink& on_case, const RankInfoFilter& keep_rank_info) {

@@ -9,6 +9,7 @@
 // so every file is rejected with the reference reader's own ConfigError.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,33 @@ using CaseSink = std::function<void(CaseResult&&)>;
 using RankInfoFilter = std::function<bool(const std::string& benchmark)>;
 ResultsFile read_results_file(const std::string& path, const CaseSink& on_case,
                               const RankInfoFilter& keep_rank_info = {});
+// The per-case reader for a caller that keeps a digest of each rank result instead of the
+// rank result itself (capreport, reports/input/report_results.hpp): each rank result is read
+// and checked as above, then handed to the digester on the worker thread that read it and
+// freed there, so that no case's rank results are ever held whole. A ranks' digests come in
+// parts (one per batch of consecutive rank results of one case); `on_digested_case` has the
+// case's header (its `ranks` empty) and the parts in file order, each case once, in order.
+class RankDigester {
+ public:
+  struct Part {
+    virtual ~Part() = default;
+  };
+  virtual ~RankDigester() = default;
+  // On worker threads, concurrently for different parts; `records`: how many will come;
+  // `benchmark`: the case's, as the scanner saw it before its ranks ("" where it did not; a
+  // case whose header then says otherwise is read again by the reference reader).
+  virtual std::unique_ptr<Part> start_part(const std::string& benchmark, std::size_t records) = 0;
+  // In file order within a part; `r` may be moved from.
+  virtual void digest(Part& part, RankResult&& r) = 0;
+  virtual void finish_part(Part& part) = 0;
+};
+using Parts = std::vector<std::unique_ptr<RankDigester::Part>>;
+using DigestedCaseSink = std::function<void(CaseResult&& header, Parts&& parts)>;
+ResultsFile read_results_file_digested(const std::string& path, RankDigester& digester,
+                                       const DigestedCaseSink& on_digested_case,
+                                       const RankInfoFilter& keep_rank_info = {}, FastReadStats* stats = nullptr,
+                                       unsigned threads = 0, std::size_t batch_bytes = 0);
+
 // The same with what happened (tests).
 ResultsFile read_results_file_by_case(const std::string& path, const CaseSink& on_case, FastReadStats* stats,
                                       unsigned threads = 0, std::size_t batch_bytes = 0,

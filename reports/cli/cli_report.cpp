@@ -64,7 +64,8 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      write_text_atomic((dir / "report.html").string(), render_html(in));
                      write_text_atomic((dir / "report.md").string(), render_markdown(in));
                      write_json_atomic((dir / "summary.json").string(), render_summary_json(in));
-                     write_text_atomic((dir / "per_gpu.csv").string(), render_per_gpu_csv(in));
+                     write_text_atomic((dir / "per_gpu.csv").string(),
+                                       [&](const auto& piece) { render_per_gpu_csv(in, piece); });
                      write_text_atomic((dir / "statement.txt").string(), render_statement(in) + "\n");
                    } catch (const std::exception& e) {
                      fmt::print(stderr, "capreport report: cannot write the report: {}\n", e.what());

@@ -15,7 +15,9 @@
 #include <limits>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -23,11 +25,12 @@
 #include <vector>
 
 #include "common/results.hpp"
+#include "common/results_reader.hpp"
 
 namespace capbench {
 
 // Each distinct string and JSON value once; references to them stay valid while the pool
-// lives (node-based containers).
+// lives (node-based containers). Shared by the reader's worker threads (locked).
 class TextPool {
  public:
   const std::string& text(const std::string& s);
@@ -39,6 +42,7 @@ class TextPool {
   std::unordered_map<std::string, json> values_;
   std::deque<std::vector<std::string>> lists_;
   std::unordered_map<std::string, std::size_t> list_index_;
+  std::mutex mutex_;
 };
 
 // The statistics a report prints of one rank's metric (Summary's names; mean, stddev and mad
@@ -55,12 +59,12 @@ struct MetricDigest {
   StatsDigest stats;
 };
 
+// The tolerance and mismatch count are not kept: no section reads them.
 struct VerificationDigest {
   const std::string& status;
   const std::string& method;
   const std::string& detail;
-  double max_error = 0, tolerance = 0;
-  std::int64_t mismatches = 0;
+  double max_error = 0;  // read for LU (external_report.cpp)
 };
 
 // std::optional's reading (if (x), *x, x->) for a value whose absence is a NaN in it (or a
@@ -103,14 +107,38 @@ struct NoEnergy {
   static bool is(const EnergyDigest& e) { return std::isnan(e.window_s); }
 };
 
-// The telemetry a report reads (section_energy, energy_report, the telemetry criterion).
+// The telemetry a report reads of each rank (energy_report, the telemetry criterion), kept
+// for the benchmarks they read it of (report_reads_rank_telemetry).
 struct TelemetryDigest {
-  Maybe<TelemetryRange, NanRange> sm_clock_mhz, power_w, temperature_c;
   Maybe<double, NanDouble> throttled_fraction;
-  const std::vector<std::string>* throttle_reasons = nullptr;  // nullptr: not read
-  Maybe<EccDelta, NegativeEcc> ecc_new;
   Maybe<EnergyDigest, NoEnergy> energy;
   bool available = false;
+};
+
+// The devices' medians of one telemetry reading in a case: while the case is read, all of
+// them; once it is complete (settle), only how many, their median, lowest and highest.
+struct MedianSpread {
+  std::vector<double> medians;
+  std::size_t count = 0;
+  double median = 0, lowest = 0, highest = 0;
+  std::optional<TelemetryRange> first;  // the first device's whole range (printed when it is the only one)
+  void settle();
+};
+
+// What the energy section reads of a case's telemetry, folded over the ranks whose telemetry
+// was available as they are digested: the devices' medians, the worst throttled fraction,
+// the throttle reasons' names and the new ECC errors.
+struct TelemetryFold {
+  std::int64_t sampled = 0;
+  MedianSpread power_w, sm_clock_mhz, temperature_c;
+  std::optional<double> worst_throttled_fraction;
+  std::set<std::string> throttle_reasons;
+  bool ecc_read = false;
+  std::int64_t ecc_corrected = 0, ecc_uncorrected = 0;
+
+  void add(const CaseTelemetry& t);  // one rank's (available or not)
+  void merge(TelemetryFold&& later);  // the fold of the ranks after these
+  void settle();                      // the case complete
 };
 
 struct RankDigest {
@@ -135,9 +163,10 @@ struct ReportCase {
   std::vector<Metric> metrics;  // job-wide figures, whole
   json info = json::object();
   std::vector<RankDigest> ranks;
-  // What `ranks` points into, made at their final size (never reallocated).
-  std::vector<MetricDigest> rank_metrics;
-  std::vector<TelemetryDigest> rank_telemetry;
+  TelemetryFold telemetry;  // over `ranks`
+  // What `ranks` points into: their metrics and telemetry, by batch of the reader (never
+  // reallocated once made).
+  Parts rank_storage;
 };
 
 struct ReportResults {
@@ -152,6 +181,10 @@ struct ReportResults {
   // Adds one case (in file order); the rank results are dropped once digested.
   void add_case(CaseResult&& c);
   void add_case(const CaseResult& c);
+  // Adds one case from the per-case reader: its header and its ranks' digests.
+  void add_digested_case(CaseResult&& header, Parts&& parts);
+  // What makes the digests of this file's rank results (on the reader's threads).
+  RankDigester& digester() { return *digester_; }
   // Takes the rest of the file (everything but cases) from the per-case reader's result.
   void set_header(ResultsFile&& rest);
 
@@ -164,11 +197,16 @@ struct ReportResults {
 
  private:
   std::unique_ptr<TextPool> pool_;
+  std::unique_ptr<RankDigester> digester_;
 };
 
 // Benchmarks whose report section reads each rank's `info` (storage_report.cpp); other ranks'
 // info is not kept.
 bool report_reads_rank_info(const std::string& benchmark);
+
+// Benchmarks whose ranks' telemetry is read rank by rank (energy efficiency, the telemetry
+// criterion: GEMM and STREAM); of the others only the case's TelemetryFold is kept.
+bool report_reads_rank_telemetry(const std::string& benchmark);
 
 // The report's reading of a results file: case by case, digests only.
 ReportResults read_report_results(const std::string& path);

@@ -11,7 +11,14 @@ std::string num(const std::optional<double>& v) { return v ? fmt::format("{:.6g}
 }  // namespace
 
 std::string render_per_gpu_csv(const ReportInputs& in) {
+  std::string out;
+  render_per_gpu_csv(in, [&](std::string_view piece) { out += piece; });
+  return out;
+}
+
+void render_per_gpu_csv(const ReportInputs& in, const std::function<void(std::string_view)>& piece) {
   const Analysis& a = *in.analysis;
+  constexpr std::size_t kPieceBytes = std::size_t(1) << 20;
   std::string out =
       "rank,host,node_index,pci_bus_id,serial,uuid,device_name,model,benchmark,precision,value,unit,best_case,"
       "datasheet_peak,fraction_of_peak,model_median,fraction_of_model_median,modified_z,outlier,status,problem\n";
@@ -29,10 +36,14 @@ std::string render_per_gpu_csv(const ReportInputs& in) {
                            num(g.model_median), num(fmed), g.value ? fmt::format("{:.3f}", g.z) : "",
                            g.outlier ? "yes" : "no", g.value ? "measured" : "no_verified_figure",
                            csv_text(g.problem));
+        if (out.size() >= kPieceBytes) {
+          piece(out);
+          out.clear();
+        }
       }
     }
   }
-  return out;
+  piece(out);
 }
 
 }  // namespace capbench

@@ -1,7 +1,9 @@
 #pragma once
 // The outputs of `capreport report`: report.html, report.md, summary.json, per_gpu.csv and
 // statement.txt, all rendered from one Analysis (and Verdict, when criteria were given).
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/capacity/capacity.hpp"
@@ -40,6 +42,8 @@ std::string render_markdown(const ReportInputs& in);
 std::string render_html(const ReportInputs& in);
 json render_summary_json(const ReportInputs& in);
 std::string render_per_gpu_csv(const ReportInputs& in);
+// The same text in pieces of about a MiB (a row per GPU and family: 0.2 GB at 100,000 GPUs).
+void render_per_gpu_csv(const ReportInputs& in, const std::function<void(std::string_view)>& piece);
 
 // Helpers shared by the renderers.
 std::string percent(double fraction);             // "93.4 %"

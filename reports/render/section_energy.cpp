@@ -25,52 +25,32 @@ struct EnergyRow {
 
 // "696 W (128 – 718)" for one device; over several, the median of their medians and the
 // lowest and highest median, so a fleet's row stays one line.
-string range_over(const std::vector<TelemetryRange>& v, const char* unit) {
-  if (v.empty()) return "not read";
-  if (v.size() == 1) return fmt::format("{:.0f} {} ({:.0f} – {:.0f})", v[0].median, unit, v[0].min, v[0].max);
-  std::vector<double> medians;
-  for (const auto& r : v) medians.push_back(r.median);
-  std::sort(medians.begin(), medians.end());
-  return fmt::format("{:.0f} {} (device medians {:.0f} – {:.0f})", median(medians), unit, medians.front(), medians.back());
+string range_over(const MedianSpread& s, const char* unit) {
+  if (s.count == 0) return "not read";
+  if (s.count == 1) return fmt::format("{:.0f} {} ({:.0f} – {:.0f})", s.first->median, unit, s.first->min, s.first->max);
+  return fmt::format("{:.0f} {} (device medians {:.0f} – {:.0f})", s.median, unit, s.lowest, s.highest);
 }
 
-// One row per case, over every device that sampled telemetry in it.
+// One row per case, over every device that sampled telemetry in it (folded as the case was
+// read, report_results.hpp).
 std::vector<EnergyRow> energy_rows(const Analysis& a) {
   std::vector<EnergyRow> rows;
   for (const auto& c : a.results->cases) {
-    std::vector<TelemetryRange> power, clock, temp;
-    std::vector<double> throttled;
-    std::set<string> reasons;
-    std::int64_t corrected = 0, uncorrected = 0, sampled = 0;
-    bool ecc_read = false;
-    for (const auto& r : c.ranks) {
-      if (!r.telemetry || !r.telemetry->available) continue;
-      const auto& t = *r.telemetry;
-      ++sampled;
-      if (t.power_w) power.push_back(*t.power_w);
-      if (t.sm_clock_mhz) clock.push_back(*t.sm_clock_mhz);
-      if (t.temperature_c) temp.push_back(*t.temperature_c);
-      if (t.throttled_fraction) throttled.push_back(*t.throttled_fraction);
-      if (t.throttle_reasons)
-        for (const auto& x : *t.throttle_reasons) reasons.insert(throttle_label(x));
-      if (t.ecc_new) {
-        ecc_read = true;
-        corrected += t.ecc_new->corrected;
-        uncorrected += t.ecc_new->uncorrected;
-      }
-    }
-    if (sampled == 0) continue;
+    const TelemetryFold& t = c.telemetry;
+    if (t.sampled == 0) continue;
     string throttle = "not read";
-    if (!throttled.empty()) {
-      const double worst = *std::max_element(throttled.begin(), throttled.end());
-      throttle = percent(worst) + " of samples" + (sampled > 1 ? " (worst device)" : "");
+    if (t.worst_throttled_fraction) {
+      throttle = percent(*t.worst_throttled_fraction) + " of samples" + (t.sampled > 1 ? " (worst device)" : "");
+      std::set<string> reasons;
+      for (const auto& x : t.throttle_reasons) reasons.insert(throttle_label(x));
       string list;
       for (const auto& x : reasons) list += (list.empty() ? "" : ", ") + x;
       if (!list.empty()) throttle += ": " + list;
     }
-    rows.push_back({case_label(c), count_of(sampled, device_noun(a)), range_over(power, "W"), range_over(clock, "MHz"),
-                    range_over(temp, "°C"), throttle,
-                    ecc_read ? fmt::format("{} corrected, {} uncorrected", corrected, uncorrected) : "not read"});
+    rows.push_back({case_label(c), count_of(t.sampled, device_noun(a)), range_over(t.power_w, "W"),
+                    range_over(t.sm_clock_mhz, "MHz"), range_over(t.temperature_c, "°C"), throttle,
+                    t.ecc_read ? fmt::format("{} corrected, {} uncorrected", t.ecc_corrected, t.ecc_uncorrected)
+                               : "not read"});
   }
   return rows;
 }

@@ -147,6 +147,34 @@ TEST(ResultsReader, ByCaseKeepsRankInfoOnlyWhereAskedAndHandsCasesOverInOrder) {
   EXPECT_EQ(rest.run.nranks, 9);
 }
 
+// The per-case reader decides what to keep of a case's rank results by the benchmark it saw
+// before the ranks; where that is not the case's (here: its "benchmark" key after "ranks"),
+// the file goes to the reference reader, and nothing kept is lost.
+TEST(ResultsReader, ByCaseReadsACaseWhoseBenchmarkComesAfterItsRanksThroughTheReference) {
+  std::string text = synthetic_text(3);
+  const std::string key = "\"benchmark\": \"gemm\",";
+  const auto at = text.find(key);
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, key.size());
+  const auto warmup = text.find("\"warmup\":", at);
+  ASSERT_NE(warmup, std::string::npos);
+  text.insert(warmup, key + " ");
+  const std::string path = write_temp("synth-late-benchmark.json", text);
+  const ResultsFile whole = read_results_file_reference(path);
+  std::vector<CaseResult> cases;
+  FastReadStats stats;
+  read_results_file_by_case(
+      path, [&](CaseResult&& c) { cases.push_back(std::move(c)); }, &stats, 2, 700,
+      [](const std::string& b) { return b == "gemm"; });
+  fs::remove(path);
+  EXPECT_TRUE(stats.whole_file_fallback);
+  ASSERT_EQ(cases.size(), whole.cases.size());
+  ASSERT_EQ(cases[0].benchmark, "gemm");
+  ASSERT_FALSE(whole.cases[0].ranks.empty());
+  EXPECT_FALSE(whole.cases[0].ranks[0].info.empty());
+  EXPECT_EQ(case_to_json(cases[0]), case_to_json(whole.cases[0]));  // its info kept
+}
+
 TEST(ResultsReader, AgreesWithTheReferenceOnEveryResultsFileUnderTests) {
   std::size_t files = 0;
   for (const char* dir : {"/tests/data", "/tests/fuzz/corpus/results"}) {
