@@ -1,0 +1,494 @@
+#include "common/fabric_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace capbench {
+
+// ---- LogBins ----
+
+int LogBins::bin_of(double v) const { return static_cast<int>(std::floor(std::log10(v) * per_decade_)); }
+
+double LogBins::middle(int bin) const { return std::pow(10.0, (bin + 0.5) / per_decade_); }
+
+void LogBins::add(double v) {
+  ++n_;
+  if (!(v > 0)) {
+    ++zeros_;
+    return;
+  }
+  const std::int32_t b = bin_of(v);
+  auto it = std::lower_bound(bins_.begin(), bins_.end(), b, [](const auto& e, std::int32_t k) { return e.first < k; });
+  if (it != bins_.end() && it->first == b) ++it->second;
+  else bins_.insert(it, {b, 1});
+}
+
+void LogBins::merge(const LogBins& o) {
+  n_ += o.n_;
+  zeros_ += o.zeros_;
+  std::vector<std::pair<std::int32_t, std::uint64_t>> out;
+  out.reserve(bins_.size() + o.bins_.size());
+  std::size_t i = 0, j = 0;
+  while (i < bins_.size() || j < o.bins_.size()) {
+    if (j == o.bins_.size() || (i < bins_.size() && bins_[i].first < o.bins_[j].first)) out.push_back(bins_[i++]);
+    else if (i == bins_.size() || o.bins_[j].first < bins_[i].first) out.push_back(o.bins_[j++]);
+    else {
+      out.emplace_back(bins_[i].first, bins_[i].second + o.bins_[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  bins_ = std::move(out);
+}
+
+double LogBins::quantile(double q) const {
+  if (n_ == 0) return 0;
+  const double pos = std::clamp(q, 0.0, 1.0) * double(n_ - 1);
+  const auto lo = static_cast<std::uint64_t>(std::floor(pos)), hi = static_cast<std::uint64_t>(std::ceil(pos));
+  auto at = [&](std::uint64_t k) {
+    if (k < zeros_) return 0.0;
+    std::uint64_t seen = zeros_;
+    for (const auto& [b, c] : bins_) {
+      seen += c;
+      if (k < seen) return middle(b);
+    }
+    return middle(bins_.back().first);
+  };
+  const double a = at(lo), b = at(hi);
+  return a + (b - a) * (pos - double(lo));
+}
+
+double LogBins::mad(double centre) const {
+  if (n_ == 0) return 0;
+  std::vector<std::pair<double, std::uint64_t>> d;
+  d.reserve(bins_.size() + 1);
+  if (zeros_) d.emplace_back(std::abs(centre), zeros_);
+  for (const auto& [b, c] : bins_) d.emplace_back(std::abs(middle(b) - centre), c);
+  std::sort(d.begin(), d.end());
+  const std::uint64_t k = (n_ - 1) / 2;
+  std::uint64_t seen = 0;
+  for (const auto& [dist, c] : d) {
+    seen += c;
+    if (k < seen) return dist;
+  }
+  return d.back().first;
+}
+
+// ---- StreamingSummary ----
+
+void StreamingSummary::add(double v) {
+  bins_.add(v);
+  ++n_;
+  if (n_ == 1) min_ = max_ = v;
+  min_ = std::min(min_, v);
+  max_ = std::max(max_, v);
+  const double delta = v - mean_;
+  mean_ += delta / double(n_);
+  m2_ += delta * (v - mean_);
+}
+
+void StreamingSummary::merge(const StreamingSummary& o) {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  bins_.merge(o.bins_);
+  const double n = double(n_ + o.n_), delta = o.mean_ - mean_;
+  m2_ += o.m2_ + delta * delta * double(n_) * double(o.n_) / n;
+  mean_ += delta * double(o.n_) / n;
+  n_ += o.n_;
+  min_ = std::min(min_, o.min_);
+  max_ = std::max(max_, o.max_);
+}
+
+Summary StreamingSummary::summary() const {
+  Summary s;
+  s.n = n_;
+  if (n_ == 0) return s;
+  s.min = min_;
+  s.max = max_;
+  s.mean = mean_;
+  s.stddev = n_ > 1 ? std::sqrt(m2_ / double(n_ - 1)) : 0.0;
+  auto clamp = [&](double x) { return std::clamp(x, min_, max_); };
+  s.median = clamp(bins_.quantile(0.5));
+  s.p05 = clamp(bins_.quantile(0.05));
+  s.p95 = clamp(bins_.quantile(0.95));
+  s.mad = bins_.mad(s.median);
+  return s;
+}
+
+// ---- FabricSummaryBuilder ----
+
+FabricSense fabric_metric_sense(const std::string& metric) {
+  return metric == "latency" || metric == "latency_p99" ? FabricSense::lower_better : FabricSense::higher_better;
+}
+
+std::size_t FabricSummaryBuilder::figure(const std::string& metric, const std::string& unit, std::int64_t size_bytes,
+                                         int rail, const std::string& short_group) {
+  Figure f;
+  f.metric = metric;
+  f.unit = unit;
+  f.size_bytes = size_bytes;
+  f.rail = rail;
+  const auto n = static_cast<std::size_t>(nodes_);
+  f.count.assign(n, 0);
+  f.lowest.assign(n, std::numeric_limits<double>::quiet_NaN());
+  f.highest = f.lowest;
+  f.per_node.assign(n, LogBins(100));
+  if (!short_group.empty()) {
+    const std::pair<std::string, std::int64_t> key{short_group, size_bytes};
+    auto it = std::find(group_keys_.begin(), group_keys_.end(), key);
+    if (it == group_keys_.end()) {
+      group_keys_.push_back(key);
+      Group g;
+      g.sense = fabric_metric_sense(metric);
+      groups_.push_back(std::move(g));
+      it = group_keys_.end() - 1;
+    }
+    f.group = static_cast<int>(it - group_keys_.begin());
+  }
+  figures_.push_back(std::move(f));
+  return figures_.size() - 1;
+}
+
+bool FabricSummaryBuilder::beyond(const Group& g, double value, double bound) const {
+  return g.sense == FabricSense::higher_better ? value < bound : value > bound;
+}
+
+double FabricSummaryBuilder::short_bound(const Group& g) const {
+  const double m = g.all.summary().median;
+  return g.sense == FabricSense::higher_better ? m * remeasure_below_ : m / remeasure_below_;
+}
+
+void FabricSummaryBuilder::add(std::size_t fi, int a, int b, double v) {
+  if (!std::isfinite(v)) return;
+  Figure& f = figures_.at(fi);
+  f.all.add(v);
+  for (const int n : {a, b}) {
+    const auto k = static_cast<std::size_t>(n);
+    ++f.count[k];
+    f.lowest[k] = std::isnan(f.lowest[k]) ? v : std::min(f.lowest[k], v);
+    f.highest[k] = std::isnan(f.highest[k]) ? v : std::max(f.highest[k], v);
+    f.per_node[k].add(v);
+  }
+  if (f.group < 0) return;
+  Group& g = groups_[static_cast<std::size_t>(f.group)];
+  g.all.add(v);
+  if (g.keep_bound == 0 || beyond(g, v, g.keep_bound)) g.candidates.push_back({fi, PairFigure{a, b, f.rail, v}});
+}
+
+void FabricSummaryBuilder::end_round() {
+  for (auto& g : groups_) {
+    const double m = g.all.summary().median;
+    if (!(m > 0)) continue;
+    g.keep_bound = g.sense == FabricSense::higher_better ? m * remeasure_below_ * kFabricCandidateMargin
+                                                         : m / (remeasure_below_ * kFabricCandidateMargin);
+    std::erase_if(g.candidates, [&](const auto& c) { return !beyond(g, c.second.value, g.keep_bound); });
+  }
+}
+
+std::vector<std::pair<int, int>> FabricSummaryBuilder::short_pairs() const {
+  std::set<std::pair<int, int>> out;
+  for (const auto& g : groups_) {
+    const double bound = short_bound(g);
+    for (const auto& [fi, p] : g.candidates)
+      if (beyond(g, p.value, bound)) out.insert({std::min(p.a, p.b), std::max(p.a, p.b)});
+  }
+  return {out.begin(), out.end()};
+}
+
+Summary FabricSummaryBuilder::pooled(const std::string& metric, std::int64_t size_bytes) const {
+  StreamingSummary s;
+  for (const auto& f : figures_)
+    if (f.metric == metric && f.size_bytes == size_bytes) s.merge(f.all);
+  return s.summary();
+}
+
+void FabricSummaryBuilder::write(json& fabric) const {
+  json summaries = json::array(), pooled_json = json::array(), pairs = json::array();
+  std::set<std::pair<std::string, std::int64_t>> pooled_done;
+  for (const auto& f : figures_) {
+    if (f.all.bins().count() == 0) continue;
+    json lowest = json::array(), med = json::array(), highest = json::array();
+    for (std::size_t n = 0; n < f.count.size(); ++n) {
+      if (f.count[n] == 0) {
+        lowest.push_back(nullptr);
+        med.push_back(nullptr);
+        highest.push_back(nullptr);
+        continue;
+      }
+      lowest.push_back(f.lowest[n]);
+      med.push_back(std::clamp(f.per_node[n].quantile(0.5), f.lowest[n], f.highest[n]));
+      highest.push_back(f.highest[n]);
+    }
+    json s = {{"metric", f.metric}, {"unit", f.unit}, {"size_bytes", f.size_bytes}, {"rail", f.rail},
+              {"phase", "concurrent"}, {"pairs", f.all.summary().n}, {"median_pair", f.all.summary().median}};
+    s["list_bound"] = f.group >= 0 ? json(short_bound(groups_[std::size_t(f.group)])) : json(nullptr);
+    s["lowest"] = std::move(lowest);
+    s["median"] = std::move(med);
+    s["highest"] = std::move(highest);
+    s["count"] = f.count;
+    summaries.push_back(std::move(s));
+    if (pooled_done.insert({f.metric, f.size_bytes}).second) {
+      const auto p = pooled(f.metric, f.size_bytes);
+      pooled_json.push_back({{"metric", f.metric}, {"unit", f.unit}, {"size_bytes", f.size_bytes}, {"pairs", p.n},
+                             {"median", p.median}});
+    }
+  }
+  for (const auto& g : groups_) {
+    const double bound = short_bound(g);
+    for (const auto& [fi, p] : g.candidates) {
+      if (!beyond(g, p.value, bound)) continue;
+      const auto& f = figures_[fi];
+      pairs.push_back({{"a", p.a}, {"b", p.b}, {"rail", p.rail}, {"metric", f.metric}, {"size_bytes", f.size_bytes},
+                       {"phase", "concurrent"}, {"value", p.value}});
+    }
+  }
+  fabric["summaries"] = std::move(summaries);
+  fabric["pooled"] = std::move(pooled_json);
+  if (!fabric.contains("pairs")) fabric["pairs"] = json::array();
+  for (auto& p : pairs) fabric["pairs"].push_back(std::move(p));
+}
+
+// ---- the checker ----
+
+namespace {
+
+int node_index(const ConfigNode& n, int nodes) {
+  const auto v = n.as_non_negative_int();
+  if (v >= nodes) n.fail(fmt::format("a node index below {} (fabric.nodes)", nodes));
+  return static_cast<int>(v);
+}
+
+double non_negative(const ConfigNode& n) {
+  const double x = n.as_number();
+  if (!std::isfinite(x) || x < 0) n.fail("a finite non-negative number");
+  return x;
+}
+
+std::string checked_metric(const ConfigNode& m) {
+  const auto metric = m.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
+  const auto unit = m.at("unit").as_enum({"s", "B/s"});
+  if ((unit == "s") != (fabric_metric_sense(metric) == FabricSense::lower_better))
+    m.at("unit").fail(fmt::format("the unit of {}", metric));
+  m.at("size_bytes").as_positive_int();
+  return metric;
+}
+
+void check_node_summaries(const ConfigNode& s, int nodes, const std::string& metric, std::int64_t pairs) {
+  const std::int64_t per_node = (nodes - 1) * (metric == "bandwidth_uni" ? 2 : 1);
+  for (const char* key : {"lowest", "median", "highest", "count"})
+    if (s.at(key).size() != static_cast<std::size_t>(nodes))
+      s.at(key).fail(fmt::format("{} entries, one per node (fabric.nodes)", nodes));
+  std::int64_t total = 0;
+  for (int n = 0; n < nodes; ++n) {
+    const auto c = s.at("count")[std::size_t(n)];
+    const std::int64_t k = c.as_non_negative_int();
+    if (k > per_node) c.fail(fmt::format("at most {} pairs of one node ({} nodes{})", per_node, nodes,
+                                         metric == "bandwidth_uni" ? ", both directions" : ""));
+    total += k;
+    const auto lo = s.at("lowest")[std::size_t(n)], md = s.at("median")[std::size_t(n)],
+               hi = s.at("highest")[std::size_t(n)];
+    if (k == 0) {
+      for (const auto* v : {&lo, &md, &hi})
+        if (!v->raw().is_null()) v->fail("null for a node with no pair measured (count 0)");
+      continue;
+    }
+    const double l = non_negative(lo), m = non_negative(md), h = non_negative(hi);
+    if (!(l <= m && m <= h)) md.fail(fmt::format("lowest <= median <= highest ({} <= {} <= {})", l, m, h));
+  }
+  if (total != 2 * pairs)
+    s.at("count").fail(fmt::format("counts adding up to twice `pairs` ({}, each pair counts for both its nodes); they "
+                                   "add up to {}", 2 * pairs, total));
+}
+
+}  // namespace
+
+void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
+  const auto limit = f.at("full_matrix_up_to").as_positive_int();
+  if (nodes <= limit)
+    f.at("form").fail(fmt::format("the full form: {} nodes are within full_matrix_up_to ({})", nodes, limit));
+  const auto sch = f.at("schedule");
+  sch.allow_only({"name", "nodes", "rounds"});
+  sch.at("name").as_enum({"circle"});
+  if (sch.at("nodes").as_non_negative_int() != nodes) sch.at("nodes").fail(fmt::format("{} (fabric.nodes)", nodes));
+  const std::int64_t rounds = nodes % 2 == 0 ? nodes - 1 : nodes;
+  if (sch.at("rounds").as_non_negative_int() != rounds)
+    sch.at("rounds").fail(fmt::format("{}: the circle schedule's rounds for {} nodes", rounds, nodes));
+  for (const auto& s : f.at("summaries").items()) {
+    s.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "pairs", "median_pair", "list_bound", "lowest",
+                  "median", "highest", "count"});
+    const auto metric = checked_metric(s);
+    if (s.at("rail").as_non_negative_int() >= rails) s.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
+    s.at("phase").as_enum({"concurrent"});
+    const std::int64_t most = std::int64_t(nodes) * (nodes - 1) / 2 * (metric == "bandwidth_uni" ? 2 : 1);
+    const auto pairs = s.at("pairs").as_non_negative_int();
+    if (pairs > most) s.at("pairs").fail(fmt::format("at most {} pairs of {} nodes", most, nodes));
+    non_negative(s.at("median_pair"));
+    if (auto lb = s.find("list_bound"); lb && !lb->raw().is_null()) non_negative(*lb);
+    check_node_summaries(s, nodes, metric, pairs);
+  }
+  for (const auto& p : f.at("pooled").items()) {
+    p.allow_only({"metric", "unit", "size_bytes", "pairs", "median"});
+    checked_metric(p);
+    p.at("pairs").as_non_negative_int();
+    non_negative(p.at("median"));
+  }
+  for (const auto& p : f.at("pairs").items()) {
+    p.allow_only({"a", "b", "rail", "metric", "size_bytes", "phase", "value"});
+    if (node_index(p.at("a"), nodes) == node_index(p.at("b"), nodes)) p.at("b").fail("a node other than `a`");
+    if (p.at("rail").as_non_negative_int() >= rails) p.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
+    p.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
+    p.at("size_bytes").as_positive_int();
+    p.at("phase").as_enum({"concurrent", "alone"});
+    non_negative(p.at("value"));
+  }
+}
+
+// ---- judging the bounded form ----
+
+namespace {
+
+struct PooledFigure {
+  std::string unit;
+  double median = 0;
+  std::int64_t pairs = 0;
+};
+
+bool is_beyond(FabricSense s, double v, double bound) {
+  return s == FabricSense::higher_better ? v < bound : v > bound;
+}
+
+}  // namespace
+
+FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
+  FabricJudgement out;
+  out.nodes = f.at("nodes").get<int>();
+  out.rails = f.at("rails").get<int>();
+  out.hosts = f.at("hosts").get<std::vector<std::string>>();
+  if (f.contains("failed_pairs")) out.failed_pairs = static_cast<int>(f.at("failed_pairs").size());
+  std::map<std::string, std::map<std::int64_t, PooledFigure>> pooled;
+  for (const auto& p : f.at("pooled"))
+    pooled[p.at("metric").get<std::string>()][p.at("size_bytes").get<std::int64_t>()] = {
+        p.at("unit").get<std::string>(), p.at("median").get<double>(), p.at("pairs").get<std::int64_t>()};
+  auto judge = [&](const std::string& metric, bool largest, FlagRule rule, bool directed) {
+    const auto it = pooled.find(metric);
+    if (it == pooled.end() || it->second.empty()) return;
+    const auto& [size, fig] = largest ? *it->second.rbegin() : *it->second.begin();
+    // The bound, as flag_pairs sets it.
+    const bool higher = rule.sense == FabricSense::higher_better;
+    std::optional<double> bound;
+    auto tighten = [&](double b) { bound = !bound ? b : (higher ? std::max(*bound, b) : std::min(*bound, b)); };
+    if (rule.fraction_of_median && *rule.fraction_of_median > 0)
+      tighten(higher ? fig.median * *rule.fraction_of_median : fig.median / *rule.fraction_of_median);
+    if (rule.absolute) tighten(*rule.absolute);
+    if (fig.pairs == 0 || !bound || *bound <= 0) return;
+    const double t = *bound;
+    // Each pair's figure: alone where re-measured, else with its round.
+    using Key = std::tuple<int, int, int>;  // rail, a, b
+    auto key = [&](const json& p) {
+      int a = p.at("a").get<int>(), b = p.at("b").get<int>();
+      if (!directed && b < a) std::swap(a, b);
+      return Key{p.at("rail").get<int>(), a, b};
+    };
+    std::map<Key, std::pair<double, std::string>> figure;
+    for (const char* phase : {"concurrent", "alone"})
+      for (const auto& p : f.at("pairs"))
+        if (p.at("metric") == metric && p.at("size_bytes").get<std::int64_t>() == size && p.at("phase") == phase)
+          figure[key(p)] = {p.at("value").get<double>(), phase};
+    std::vector<FabricFlag> flags;
+    std::set<std::pair<int, int>> flagged_nodes;  // rail, node
+    for (const auto& [k, v] : figure) {
+      if (!is_beyond(rule.sense, v.first, t)) continue;
+      const auto [rail, a, b] = k;
+      flags.push_back({a, b, rail, metric, fig.unit, v.second, size, v.first, t});
+      flagged_nodes.insert({rail, a});
+      flagged_nodes.insert({rail, b});
+    }
+    // A node whose worst pair is beyond the bound but has no pair listed: the bound is stricter
+    // than the list's (the re-measure rule), so that pair is not in the file; the node is named.
+    std::size_t node_flags = 0;
+    for (const auto& s : f.at("summaries")) {
+      if (s.at("metric") != metric || s.at("size_bytes").get<std::int64_t>() != size) continue;
+      const auto& lb = s.at("list_bound");
+      if (lb.is_number() && !is_beyond(rule.sense, lb.get<double>(), t)) continue;  // the list is complete here
+      const int rail = s.at("rail").get<int>();
+      const auto& worst = s.at(higher ? "lowest" : "highest");
+      for (int n = 0; n < out.nodes; ++n) {
+        const auto& w = worst[std::size_t(n)];
+        if (!w.is_number() || !is_beyond(rule.sense, w.get<double>(), t) || flagged_nodes.count({rail, n})) continue;
+        out.node_flags.push_back({n, rail, metric, fig.unit, size, w.get<double>(), t});
+        ++node_flags;
+      }
+    }
+    out.checked.push_back(fmt::format("{} @ {} B: {} pairs, median pair {:.4g} {}, threshold {:.4g} {}, {} below{}",
+                                      metric, size, fig.pairs, fig.median, fig.unit, t, fig.unit, flags.size(),
+                                      node_flags ? fmt::format(" (and {} nodes with an unlisted pair below)", node_flags)
+                                                 : std::string()));
+    out.flagged.insert(out.flagged.end(), flags.begin(), flags.end());
+  };
+  FlagRule bw;
+  bw.sense = FabricSense::higher_better;
+  bw.fraction_of_median = c.min_bandwidth_fraction;
+  bw.absolute = c.min_bandwidth;
+  if (bw.fraction_of_median || bw.absolute) {
+    judge("bandwidth_uni", true, bw, true);
+    judge("bandwidth_bidir", true, bw, false);
+  }
+  if (c.max_latency) {
+    FlagRule lat;
+    lat.sense = FabricSense::lower_better;
+    lat.absolute = c.max_latency;
+    judge("latency", false, lat, false);
+  }
+  std::vector<std::pair<int, int>> pairs;
+  for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
+  out.shared = shared_node(pairs, out.nodes);
+  for (const auto& nf : out.node_flags)
+    if (out.shared && nf.node != *out.shared) out.shared.reset();
+  return out;
+}
+
+FabricNodeWorst fabric_node_worst(const json& f, const std::string& metric) {
+  FabricNodeWorst out;
+  const int nodes = f.at("nodes").get<int>();
+  const bool higher = fabric_metric_sense(metric) == FabricSense::higher_better;
+  for (const auto& p : f.at("pooled"))
+    if (p.at("metric") == metric) {
+      const auto s = p.at("size_bytes").get<std::int64_t>();
+      if (out.size_bytes == 0 || (higher ? s > out.size_bytes : s < out.size_bytes)) {
+        out.size_bytes = s;
+        out.median = p.at("median").get<double>();
+      }
+    }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.fraction.assign(std::size_t(nodes), nan);
+  out.worst.assign(std::size_t(nodes), nan);
+  out.node_median.assign(std::size_t(nodes), nan);
+  if (out.size_bytes == 0) return out;
+  auto worse = [&](double a, double b) { return std::isnan(a) ? b : (higher ? std::min(a, b) : std::max(a, b)); };
+  for (const auto& s : f.at("summaries")) {
+    if (s.at("metric") != metric || s.at("size_bytes").get<std::int64_t>() != out.size_bytes) continue;
+    const auto& w = s.at(higher ? "lowest" : "highest");
+    const auto& m = s.at("median");
+    for (int n = 0; n < nodes; ++n) {
+      if (w[std::size_t(n)].is_number()) out.worst[std::size_t(n)] = worse(out.worst[std::size_t(n)], w[std::size_t(n)].get<double>());
+      if (m[std::size_t(n)].is_number())
+        out.node_median[std::size_t(n)] = worse(out.node_median[std::size_t(n)], m[std::size_t(n)].get<double>());
+    }
+  }
+  for (int n = 0; n < nodes; ++n) {
+    const double w = out.worst[std::size_t(n)];
+    if (std::isfinite(w) && out.median > 0 && w > 0) out.fraction[std::size_t(n)] = higher ? w / out.median : out.median / w;
+  }
+  return out;
+}
+
+}  // namespace capbench
