@@ -142,6 +142,7 @@ std::size_t FabricSummaryBuilder::figure(const std::string& metric, const std::s
   f.lowest.assign(n, std::numeric_limits<double>::quiet_NaN());
   f.highest = f.lowest;
   f.per_node.assign(n, LogBins(100));
+  f.worst.assign(n, {});
   if (!short_group.empty()) {
     const std::pair<std::string, std::int64_t> key{short_group, size_bytes};
     auto it = std::find(group_keys_.begin(), group_keys_.end(), key);
@@ -171,8 +172,16 @@ void FabricSummaryBuilder::add(std::size_t fi, int a, int b, double v) {
   if (!std::isfinite(v)) return;
   Figure& f = figures_.at(fi);
   f.all.add(v);
+  const bool higher = fabric_metric_sense(f.metric) == FabricSense::higher_better;
   for (const int n : {a, b}) {
     const auto k = static_cast<std::size_t>(n);
+    auto& w = f.worst[k];
+    const std::pair<double, int> e{v, n == a ? b : a};
+    const auto at = std::find_if(w.begin(), w.end(), [&](const auto& x) { return higher ? v < x.first : v > x.first; });
+    if (w.size() < std::size_t(kFabricWorstKept) || at != w.end()) {
+      w.insert(at, e);
+      if (w.size() > std::size_t(kFabricWorstKept)) w.pop_back();
+    }
     ++f.count[k];
     f.lowest[k] = std::isnan(f.lowest[k]) ? v : std::min(f.lowest[k], v);
     f.highest[k] = std::isnan(f.highest[k]) ? v : std::max(f.highest[k], v);
@@ -211,13 +220,26 @@ Summary FabricSummaryBuilder::pooled(const std::string& metric, std::int64_t siz
   return s.summary();
 }
 
-void FabricSummaryBuilder::write(json& fabric) const {
+void FabricSummaryBuilder::write(json& fabric, const std::vector<std::pair<int, int>>& remeasured) const {
+  const std::set<std::pair<int, int>> again(remeasured.begin(), remeasured.end());
   json summaries = json::array(), pooled_json = json::array(), pairs = json::array();
   std::set<std::pair<std::string, std::int64_t>> pooled_done;
   for (const auto& f : figures_) {
     if (f.all.bins().count() == 0) continue;
-    json lowest = json::array(), med = json::array(), highest = json::array();
+    json lowest = json::array(), med = json::array(), highest = json::array(), kept = json::array();
     for (std::size_t n = 0; n < f.count.size(); ++n) {
+      // The worst pair not measured again: the first of the kept worst pairs not re-measured;
+      // where all were, the last of them bounds it (no pair of this node is worse).
+      json worst_kept = nullptr;
+      for (const auto& [v, partner] : f.worst[n])
+        if (!again.count({std::min(int(n), partner), std::max(int(n), partner)})) {
+          worst_kept = v;
+          break;
+        }
+      if (worst_kept.is_null() && f.worst[n].size() == std::size_t(kFabricWorstKept) &&
+          f.count[n] > std::uint32_t(kFabricWorstKept))
+        worst_kept = f.worst[n].back().first;
+      kept.push_back(std::move(worst_kept));
       if (f.count[n] == 0) {
         lowest.push_back(nullptr);
         med.push_back(nullptr);
@@ -235,6 +257,7 @@ void FabricSummaryBuilder::write(json& fabric) const {
     s["median"] = std::move(med);
     s["highest"] = std::move(highest);
     s["count"] = f.count;
+    s["worst_not_remeasured"] = std::move(kept);
     summaries.push_back(std::move(s));
     if (pooled_done.insert({f.metric, f.size_bytes}).second) {
       const auto p = pooled(f.metric, f.size_bytes);
@@ -303,6 +326,12 @@ void check_node_summaries(const ConfigNode& s, int nodes, const std::string& met
     }
     const double l = non_negative(lo), m = non_negative(md), h = non_negative(hi);
     if (!(l <= m && m <= h)) md.fail(fmt::format("lowest <= median <= highest ({} <= {} <= {})", l, m, h));
+    if (auto w = s.find("worst_not_remeasured")) {
+      if (w->size() != static_cast<std::size_t>(nodes)) w->fail(fmt::format("{} entries, one per node", nodes));
+      const auto x = (*w)[std::size_t(n)];
+      if (!x.raw().is_null() && !(non_negative(x) >= l && x.as_number() <= h))
+        x.fail(fmt::format("a figure between the node's lowest and highest ({} and {})", l, h));
+    }
   }
   if (total != 2 * pairs)
     s.at("count").fail(fmt::format("counts adding up to twice `pairs` ({}, each pair counts for both its nodes); they "
@@ -324,7 +353,7 @@ void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
     sch.at("rounds").fail(fmt::format("{}: the circle schedule's rounds for {} nodes", rounds, nodes));
   for (const auto& s : f.at("summaries").items()) {
     s.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "pairs", "median_pair", "list_bound", "lowest",
-                  "median", "highest", "count"});
+                  "median", "highest", "count", "worst_not_remeasured"});
     const auto metric = checked_metric(s);
     if (s.at("rail").as_non_negative_int() >= rails) s.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
     s.at("phase").as_enum({"concurrent"});
@@ -420,7 +449,7 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
       const auto& lb = s.at("list_bound");
       if (lb.is_number() && !is_beyond(rule.sense, lb.get<double>(), t)) continue;  // the list is complete here
       const int rail = s.at("rail").get<int>();
-      const auto& worst = s.at(higher ? "lowest" : "highest");
+      const auto& worst = s.contains("worst_not_remeasured") ? s.at("worst_not_remeasured") : s.at(higher ? "lowest" : "highest");
       for (int n = 0; n < out.nodes; ++n) {
         const auto& w = worst[std::size_t(n)];
         if (!w.is_number() || !is_beyond(rule.sense, w.get<double>(), t) || flagged_nodes.count({rail, n})) continue;

@@ -23,6 +23,11 @@ inline constexpr int kFabricFullMatrixNodes = 256;
 // bound by the running median widened by this factor; the final median then decides.
 inline constexpr double kFabricCandidateMargin = 1.1;
 
+// Per node and figure, its this many worst pairs are kept while streaming, so that the worst
+// pair not measured again alone is known once the re-measured pairs are (judge_fabric needs it
+// when a criterion is stricter than the re-measure rule the pairs were listed by).
+inline constexpr int kFabricWorstKept = 4;
+
 // Counts of positive values in logarithmic bins, `per_decade` bins per factor of ten, stored
 // sparsely (only the bins that hold a value). Quantiles are the geometric middle of the bin
 // that holds the rank: within a factor 10^(0.5 / per_decade) of the exact value.
@@ -79,8 +84,8 @@ class FabricSummaryBuilder {
   // The statistics over every rail (and direction) of one metric at one size; n = 0 if none.
   Summary pooled(const std::string& metric, std::int64_t size_bytes) const;
   // info.fabric's "summaries" and "pooled", and the concurrent figures of the short pairs
-  // ("pairs", phase concurrent); the caller adds the pairs measured again alone.
-  void write(json& fabric) const;
+  // ("pairs", phase concurrent); the caller adds the pairs measured again alone (`remeasured`).
+  void write(json& fabric, const std::vector<std::pair<int, int>>& remeasured) const;
 
  private:
   struct Group {
@@ -98,6 +103,7 @@ class FabricSummaryBuilder {
     std::vector<std::uint32_t> count;
     std::vector<double> lowest, highest;
     std::vector<LogBins> per_node;
+    std::vector<std::vector<std::pair<double, int>>> worst;  // per node: its worst pairs (value, partner)
   };
   bool beyond(const Group& g, double value, double bound) const;
   double short_bound(const Group& g) const;

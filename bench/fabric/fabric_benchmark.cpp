@@ -507,7 +507,7 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
     fabric["full_matrix_up_to"] = full_up_to;
     fabric["schedule"] = {{"name", "circle"}, {"nodes", l.nodes}, {"rounds", round_count}};
     fabric["pairs"] = alone_pairs(plan, alone);
-    bounded->builder.write(fabric);
+    bounded->builder.write(fabric, again);
   } else {
     json rounds_json = json::array();
     for (const auto& r : circle_schedule(l.nodes)) {
