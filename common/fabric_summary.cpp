@@ -126,6 +126,23 @@ Summary StreamingSummary::summary() const {
 
 // ---- FabricSummaryBuilder ----
 
+json empty_fabric_pairs() {
+  json p = json::object();
+  for (const char* c : kFabricPairColumns) p[c] = json::array();
+  return p;
+}
+
+void append_fabric_pair(json& p, int a, int b, int rail, const std::string& metric, std::int64_t size_bytes,
+                        const std::string& phase, double value) {
+  p["a"].push_back(a);
+  p["b"].push_back(b);
+  p["rail"].push_back(rail);
+  p["metric"].push_back(metric);
+  p["size_bytes"].push_back(size_bytes);
+  p["phase"].push_back(phase);
+  p["value"].push_back(value);
+}
+
 FabricSense fabric_metric_sense(const std::string& metric) {
   return metric == "latency" || metric == "latency_p99" ? FabricSense::lower_better : FabricSense::higher_better;
 }
@@ -222,7 +239,9 @@ Summary FabricSummaryBuilder::pooled(const std::string& metric, std::int64_t siz
 
 void FabricSummaryBuilder::write(json& fabric, const std::vector<std::pair<int, int>>& remeasured) const {
   const std::set<std::pair<int, int>> again(remeasured.begin(), remeasured.end());
-  json summaries = json::array(), pooled_json = json::array(), pairs = json::array();
+  json summaries = json::array(), pooled_json = json::array();
+  if (!fabric.contains("pairs")) fabric["pairs"] = empty_fabric_pairs();
+  json& pairs = fabric["pairs"];
   std::set<std::pair<std::string, std::int64_t>> pooled_done;
   for (const auto& f : figures_) {
     if (f.all.bins().count() == 0) continue;
@@ -270,14 +289,11 @@ void FabricSummaryBuilder::write(json& fabric, const std::vector<std::pair<int, 
     for (const auto& [fi, p] : g.candidates) {
       if (!beyond(g, p.value, bound)) continue;
       const auto& f = figures_[fi];
-      pairs.push_back({{"a", p.a}, {"b", p.b}, {"rail", p.rail}, {"metric", f.metric}, {"size_bytes", f.size_bytes},
-                       {"phase", "concurrent"}, {"value", p.value}});
+      append_fabric_pair(pairs, p.a, p.b, p.rail, f.metric, f.size_bytes, "concurrent", p.value);
     }
   }
   fabric["summaries"] = std::move(summaries);
   fabric["pooled"] = std::move(pooled_json);
-  if (!fabric.contains("pairs")) fabric["pairs"] = json::array();
-  for (auto& p : pairs) fabric["pairs"].push_back(std::move(p));
 }
 
 // ---- the checker ----
@@ -370,14 +386,19 @@ void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
     p.at("pairs").as_non_negative_int();
     non_negative(p.at("median"));
   }
-  for (const auto& p : f.at("pairs").items()) {
-    p.allow_only({"a", "b", "rail", "metric", "size_bytes", "phase", "value"});
-    if (node_index(p.at("a"), nodes) == node_index(p.at("b"), nodes)) p.at("b").fail("a node other than `a`");
-    if (p.at("rail").as_non_negative_int() >= rails) p.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
-    p.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
-    p.at("size_bytes").as_positive_int();
-    p.at("phase").as_enum({"concurrent", "alone"});
-    non_negative(p.at("value"));
+  const auto pairs = f.at("pairs");
+  pairs.allow_only({"a", "b", "rail", "metric", "size_bytes", "phase", "value"});
+  const std::size_t listed = pairs.at("a").size();
+  for (const char* c : kFabricPairColumns)
+    if (pairs.at(c).size() != listed) pairs.at(c).fail(fmt::format("{} entries, as many as pairs.a", listed));
+  for (std::size_t i = 0; i < listed; ++i) {
+    if (node_index(pairs.at("a")[i], nodes) == node_index(pairs.at("b")[i], nodes)) pairs.at("b")[i].fail("a node other than a");
+    if (pairs.at("rail")[i].as_non_negative_int() >= rails)
+      pairs.at("rail")[i].fail(fmt::format("a rail below {} (fabric.rails)", rails));
+    pairs.at("metric")[i].as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
+    pairs.at("size_bytes")[i].as_positive_int();
+    pairs.at("phase")[i].as_enum({"concurrent", "alone"});
+    non_negative(pairs.at("value")[i]);
   }
 }
 
@@ -422,16 +443,18 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
     const double t = *bound;
     // Each pair's figure: alone where re-measured, else with its round.
     using Key = std::tuple<int, int, int>;  // rail, a, b
-    auto key = [&](const json& p) {
-      int a = p.at("a").get<int>(), b = p.at("b").get<int>();
-      if (!directed && b < a) std::swap(a, b);
-      return Key{p.at("rail").get<int>(), a, b};
-    };
+    const json& pairs = f.at("pairs");
+    const std::size_t listed = pairs.at("a").size();
     std::map<Key, std::pair<double, std::string>> figure;
     for (const char* phase : {"concurrent", "alone"})
-      for (const auto& p : f.at("pairs"))
-        if (p.at("metric") == metric && p.at("size_bytes").get<std::int64_t>() == size && p.at("phase") == phase)
-          figure[key(p)] = {p.at("value").get<double>(), phase};
+      for (std::size_t i = 0; i < listed; ++i) {
+        if (pairs["metric"][i] != metric || pairs["size_bytes"][i].get<std::int64_t>() != size ||
+            pairs["phase"][i] != phase)
+          continue;
+        int a = pairs["a"][i].get<int>(), b = pairs["b"][i].get<int>();
+        if (!directed && b < a) std::swap(a, b);
+        figure[Key{pairs["rail"][i].get<int>(), a, b}] = {pairs["value"][i].get<double>(), phase};
+      }
     std::vector<FabricFlag> flags;
     std::set<std::pair<int, int>> flagged_nodes;  // rail, node
     for (const auto& [k, v] : figure) {

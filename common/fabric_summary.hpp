@@ -114,6 +114,13 @@ class FabricSummaryBuilder {
   std::vector<std::pair<std::string, std::int64_t>> group_keys_;
 };
 
+// info.fabric.pairs of the bounded form, column by column (one array per field, the same
+// length): a list of objects would take several times the memory in a reader's DOM.
+inline const char* const kFabricPairColumns[] = {"a", "b", "rail", "metric", "size_bytes", "phase", "value"};
+json empty_fabric_pairs();
+void append_fabric_pair(json& pairs, int a, int b, int rail, const std::string& metric, std::int64_t size_bytes,
+                        const std::string& phase, double value);
+
 // The metric's sense: latency is short when high, bandwidth when low.
 FabricSense fabric_metric_sense(const std::string& metric);
 

@@ -384,11 +384,9 @@ struct BoundedFabric {
 
 // The bounded form's list entries of the pairs measured again alone.
 json alone_pairs(const Plan& plan, const std::vector<PairResult>& alone) {
-  json out = json::array();
+  json out = empty_fabric_pairs();
   auto entry = [&](int a, int b, int rail, const char* metric, std::int64_t size, double v) {
-    if (std::isfinite(v))
-      out.push_back({{"a", a}, {"b", b}, {"rail", rail}, {"metric", metric}, {"size_bytes", size}, {"phase", "alone"},
-                     {"value", v}});
+    if (std::isfinite(v)) append_fabric_pair(out, a, b, rail, metric, size, "alone", v);
   };
   for (const auto& r : alone) {
     if (r.failed) continue;

@@ -18,6 +18,9 @@ namespace capbench {
 namespace {
 
 constexpr int kCellsUpTo = 64;  // above this many nodes the map is one cell per node
+// The report lists at most this many flagged pairs and nodes (all are in the results file and
+// the criteria's failures): a bad node of 12,500 has 12,499 pairs.
+constexpr std::size_t kListedUpTo = 200;
 
 const ReportCase* fabric_case(const ReportResults& r) {
   for (const auto& c : r.cases)
@@ -91,6 +94,20 @@ std::string node_flag_text(const FabricJudgement& j, const FabricNodeFlag& nf) {
                      "file lists only the pairs short by the re-measure rule)",
                      j.hosts[std::size_t(nf.node)], nf.rail, nf.metric, format_si(nf.value, nf.unit),
                      format_bytes(double(nf.size_bytes)), format_si(nf.threshold, nf.unit), kFabricFullMatrixNodes);
+}
+
+// The flagged pairs and nodes as the report lists them: the first kListedUpTo, then a count.
+std::vector<std::string> flag_lines(const FabricJudgement& j) {
+  std::vector<std::string> out;
+  const std::size_t total = j.flagged.size() + j.node_flags.size();
+  for (const auto& fl : j.flagged)
+    if (out.size() < kListedUpTo) out.push_back(pair_text(j, fl));
+  for (const auto& nf : j.node_flags)
+    if (out.size() < kListedUpTo) out.push_back(node_flag_text(j, nf));
+  if (total > out.size())
+    out.push_back(fmt::format("… and {} more (every one is in the results file's info.fabric and in the criteria's "
+                              "failures)", total - out.size()));
+  return out;
 }
 
 std::string shared_text(const FabricJudgement& j) {
@@ -304,8 +321,7 @@ std::string render_fabric_html(const ReportInputs& in) {
   o += fmt::format("<p id=\"fabric-shared\"><b>{}</b></p>", html_escape(shared_text(j)));
   if (!j.flagged.empty() || !j.node_flags.empty()) {
     o += "<ul class=\"fail\">";
-    for (const auto& fl : j.flagged) o += "<li>" + html_escape(pair_text(j, fl)) + "</li>";
-    for (const auto& nf : j.node_flags) o += "<li>" + html_escape(node_flag_text(j, nf)) + "</li>";
+    for (const auto& line : flag_lines(j)) o += "<li>" + html_escape(line) + "</li>";
     o += "</ul>";
   }
   for (const auto& line : j.checked) o += "<p class=\"note\">" + html_escape(line) + "</p>";
@@ -321,8 +337,7 @@ std::string render_fabric_markdown(const ReportInputs& in) {
                               md_escape(f.value("transport", "")), md_escape(f.value("note", "")));
   for (const auto& line : j.checked) o += "- " + md_escape(line) + "\n";
   o += "\n**" + md_escape(shared_text(j)) + "**\n\n";
-  for (const auto& fl : j.flagged) o += "- " + md_escape(pair_text(j, fl)) + "\n";
-  for (const auto& nf : j.node_flags) o += "- " + md_escape(node_flag_text(j, nf)) + "\n";
+  for (const auto& line : flag_lines(j)) o += "- " + md_escape(line) + "\n";
   if (f.contains("form")) return o + "\n";  // the bounded form: above 256 nodes, no matrix
   // The matrix itself, while it fits a page.
   std::int64_t size = 0;

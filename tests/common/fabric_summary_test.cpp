@@ -174,8 +174,11 @@ TEST(FabricSummary, CheckerNamesFileAndKeyPath) {
   d["schedule"]["name"] = "random";
   expect_fail(d, "schedule.name");
   d = bounded();
-  d["pairs"][0]["b"] = kNodes;
-  expect_fail(d, "pairs[0].b");
+  d["pairs"]["b"][0] = kNodes;
+  expect_fail(d, "pairs.b[0]");
+  d = bounded();
+  d["pairs"]["value"].erase(0);  // columns of different lengths
+  expect_fail(d, "pairs.value");
   d = bounded();
   d["full_matrix_up_to"] = 512;  // 300 nodes would be the full form
   expect_fail(d, "form");

@@ -50,8 +50,7 @@ Metric pooled_metric(const char* name, const char* unit, std::int64_t size, cons
 void add_alone(json& pairs, const SynthFabricOptions& o, int a, int b, int k) {
   const auto v = pair_values(o, a, b, k, true);
   auto entry = [&](int x, int y, const char* metric, std::int64_t size, double value) {
-    pairs.push_back({{"a", x}, {"b", y}, {"rail", k}, {"metric", metric}, {"size_bytes", size}, {"phase", "alone"},
-                     {"value", value}});
+    append_fabric_pair(pairs, x, y, k, metric, size, "alone", value);
   };
   entry(a, b, "latency", o.latency_size, v.latency);
   entry(a, b, "latency_p99", o.latency_size, v.latency_p99);
@@ -173,7 +172,7 @@ void bounded_form(const SynthFabricOptions& o, json& f, SynthFabric& out) {
   f["form"] = "summary";
   f["full_matrix_up_to"] = o.full_matrix_up_to;
   f["schedule"] = {{"name", "circle"}, {"nodes", o.nodes}, {"rounds", rounds}};
-  json pairs = json::array();
+  json pairs = empty_fabric_pairs();
   for (const auto& [x, y] : again)
     for (int k = 0; k < o.rails; ++k) add_alone(pairs, o, x, y, k);
   f["pairs"] = std::move(pairs);
