@@ -416,6 +416,59 @@ bool is_beyond(FabricSense s, double v, double bound) {
   return s == FabricSense::higher_better ? v < bound : v > bound;
 }
 
+// The bound a rule sets against a median pair, as flag_pairs sets it; nullopt without one.
+std::optional<double> rule_bound(const FlagRule& rule, double median) {
+  const bool higher = rule.sense == FabricSense::higher_better;
+  std::optional<double> bound;
+  auto tighten = [&](double b) { bound = !bound ? b : (higher ? std::max(*bound, b) : std::min(*bound, b)); };
+  if (rule.fraction_of_median && *rule.fraction_of_median > 0)
+    tighten(higher ? median * *rule.fraction_of_median : median / *rule.fraction_of_median);
+  if (rule.absolute) tighten(*rule.absolute);
+  return bound;
+}
+
+// The listed pairs' figures of one metric and size: alone where re-measured, else with their
+// round; keyed (rail, a, b), a < b unless the metric is directed.
+using PairKey = std::tuple<int, int, int>;
+std::map<PairKey, std::pair<double, std::string>> listed_figures(const json& pairs, const std::string& metric,
+                                                                 std::int64_t size, bool directed) {
+  std::map<PairKey, std::pair<double, std::string>> out;
+  const std::size_t listed = pairs.at("a").size();
+  for (const char* phase : {"concurrent", "alone"})
+    for (std::size_t i = 0; i < listed; ++i) {
+      if (pairs["metric"][i] != metric || pairs["size_bytes"][i].get<std::int64_t>() != size ||
+          pairs["phase"][i] != phase)
+        continue;
+      int a = pairs["a"][i].get<int>(), b = pairs["b"][i].get<int>();
+      if (!directed && b < a) std::swap(a, b);
+      out[PairKey{pairs["rail"][i].get<int>(), a, b}] = {pairs["value"][i].get<double>(), phase};
+    }
+  return out;
+}
+
+// Nodes whose worst pair not re-measured is beyond the bound `t` where the bound is stricter
+// than the list's (the re-measure rule): that pair is not in the file, so the node is named.
+// Nodes already in a flagged pair (`flagged_nodes`: rail, node) are not named again.
+std::vector<FabricNodeFlag> unlisted_node_flags(const json& f, const std::string& metric, std::int64_t size,
+                                                const std::string& unit, FabricSense sense, double t,
+                                                const std::set<std::pair<int, int>>& flagged_nodes) {
+  std::vector<FabricNodeFlag> out;
+  const bool higher = sense == FabricSense::higher_better;
+  for (const auto& s : f.at("summaries")) {
+    if (s.at("metric") != metric || s.at("size_bytes").get<std::int64_t>() != size) continue;
+    const auto& lb = s.at("list_bound");
+    if (lb.is_number() && !is_beyond(sense, lb.get<double>(), t)) continue;  // the list is complete here
+    const int rail = s.at("rail").get<int>();
+    const auto& worst = s.contains("worst_not_remeasured") ? s.at("worst_not_remeasured") : s.at(higher ? "lowest" : "highest");
+    for (std::size_t n = 0; n < worst.size(); ++n) {
+      const auto& w = worst[n];
+      if (!w.is_number() || !is_beyond(sense, w.get<double>(), t) || flagged_nodes.count({rail, int(n)})) continue;
+      out.push_back({int(n), rail, metric, unit, size, w.get<double>(), t});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
@@ -428,63 +481,37 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
   for (const auto& p : f.at("pooled"))
     pooled[p.at("metric").get<std::string>()][p.at("size_bytes").get<std::int64_t>()] = {
         p.at("unit").get<std::string>(), p.at("median").get<double>(), p.at("pairs").get<std::int64_t>()};
-  auto judge = [&](const std::string& metric, bool largest, FlagRule rule, bool directed) {
+  std::set<int> median_beyond;  // nodes whose median pair is beyond a bound stricter than the list
+  auto judge = [&](const std::string& metric, bool largest, const FlagRule& rule, bool directed) {
     const auto it = pooled.find(metric);
     if (it == pooled.end() || it->second.empty()) return;
     const auto& [size, fig] = largest ? *it->second.rbegin() : *it->second.begin();
-    // The bound, as flag_pairs sets it.
-    const bool higher = rule.sense == FabricSense::higher_better;
-    std::optional<double> bound;
-    auto tighten = [&](double b) { bound = !bound ? b : (higher ? std::max(*bound, b) : std::min(*bound, b)); };
-    if (rule.fraction_of_median && *rule.fraction_of_median > 0)
-      tighten(higher ? fig.median * *rule.fraction_of_median : fig.median / *rule.fraction_of_median);
-    if (rule.absolute) tighten(*rule.absolute);
+    const auto bound = rule_bound(rule, fig.median);
     if (fig.pairs == 0 || !bound || *bound <= 0) return;
     const double t = *bound;
-    // Each pair's figure: alone where re-measured, else with its round.
-    using Key = std::tuple<int, int, int>;  // rail, a, b
-    const json& pairs = f.at("pairs");
-    const std::size_t listed = pairs.at("a").size();
-    std::map<Key, std::pair<double, std::string>> figure;
-    for (const char* phase : {"concurrent", "alone"})
-      for (std::size_t i = 0; i < listed; ++i) {
-        if (pairs["metric"][i] != metric || pairs["size_bytes"][i].get<std::int64_t>() != size ||
-            pairs["phase"][i] != phase)
-          continue;
-        int a = pairs["a"][i].get<int>(), b = pairs["b"][i].get<int>();
-        if (!directed && b < a) std::swap(a, b);
-        figure[Key{pairs["rail"][i].get<int>(), a, b}] = {pairs["value"][i].get<double>(), phase};
-      }
-    std::vector<FabricFlag> flags;
+    std::size_t flagged = 0;
     std::set<std::pair<int, int>> flagged_nodes;  // rail, node
-    for (const auto& [k, v] : figure) {
+    for (const auto& [k, v] : listed_figures(f.at("pairs"), metric, size, directed)) {
       if (!is_beyond(rule.sense, v.first, t)) continue;
       const auto [rail, a, b] = k;
-      flags.push_back({a, b, rail, metric, fig.unit, v.second, size, v.first, t});
+      out.flagged.push_back({a, b, rail, metric, fig.unit, v.second, size, v.first, t});
       flagged_nodes.insert({rail, a});
       flagged_nodes.insert({rail, b});
+      ++flagged;
     }
-    // A node whose worst pair is beyond the bound but has no pair listed: the bound is stricter
-    // than the list's (the re-measure rule), so that pair is not in the file; the node is named.
-    std::size_t node_flags = 0;
-    for (const auto& s : f.at("summaries")) {
-      if (s.at("metric") != metric || s.at("size_bytes").get<std::int64_t>() != size) continue;
-      const auto& lb = s.at("list_bound");
-      if (lb.is_number() && !is_beyond(rule.sense, lb.get<double>(), t)) continue;  // the list is complete here
-      const int rail = s.at("rail").get<int>();
-      const auto& worst = s.contains("worst_not_remeasured") ? s.at("worst_not_remeasured") : s.at(higher ? "lowest" : "highest");
-      for (int n = 0; n < out.nodes; ++n) {
-        const auto& w = worst[std::size_t(n)];
-        if (!w.is_number() || !is_beyond(rule.sense, w.get<double>(), t) || flagged_nodes.count({rail, n})) continue;
-        out.node_flags.push_back({n, rail, metric, fig.unit, size, w.get<double>(), t});
-        ++node_flags;
-      }
-    }
+    const auto nodes = unlisted_node_flags(f, metric, size, fig.unit, rule.sense, t, flagged_nodes);
+    out.node_flags.insert(out.node_flags.end(), nodes.begin(), nodes.end());
+    if (!nodes.empty())
+      for (const auto& s : f.at("summaries"))
+        if (s.at("metric") == metric && s.at("size_bytes").get<std::int64_t>() == size)
+          for (std::size_t n = 0; n < s.at("median").size(); ++n)
+            if (const auto& m = s.at("median")[n]; m.is_number() && is_beyond(rule.sense, m.get<double>(), t))
+              median_beyond.insert(int(n));
     out.checked.push_back(fmt::format("{} @ {} B: {} pairs, median pair {:.4g} {}, threshold {:.4g} {}, {} below{}",
-                                      metric, size, fig.pairs, fig.median, fig.unit, t, fig.unit, flags.size(),
-                                      node_flags ? fmt::format(" (and {} nodes with an unlisted pair below)", node_flags)
-                                                 : std::string()));
-    out.flagged.insert(out.flagged.end(), flags.begin(), flags.end());
+                                      metric, size, fig.pairs, fig.median, fig.unit, t, fig.unit, flagged,
+                                      nodes.empty() ? std::string()
+                                                    : fmt::format(" (and {} nodes with an unlisted pair below)",
+                                                                  nodes.size())));
   };
   FlagRule bw;
   bw.sense = FabricSense::higher_better;
@@ -503,8 +530,16 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
   std::vector<std::pair<int, int>> pairs;
   for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
   out.shared = shared_node(pairs, out.nodes);
-  for (const auto& nf : out.node_flags)
-    if (out.shared && nf.node != *out.shared) out.shared.reset();
+  if (out.node_flags.empty()) return out;
+  // Nodes named without their pairs: the partners of a bad node are named too (their worst
+  // pair is with it), so the shared node is the one node whose median pair is beyond the
+  // bound, where every flagged pair contains it; otherwise none.
+  out.shared.reset();
+  if (median_beyond.size() != 1) return out;
+  const int x = *median_beyond.begin();
+  for (const auto& [a, b] : pairs)
+    if (a != x && b != x) return out;
+  out.shared = x;
   return out;
 }
 

@@ -15,8 +15,9 @@ constexpr int kSlow = 137;
 
 // The same synthetic 300-node fabric in both forms: node 137's links at 30 % of the others'
 // bandwidth, pair 10-20 slow only beside its round.
-json fabric_of(int full_matrix_up_to, int nodes = kNodes, int rails = 1, int slow = kSlow) {
+json fabric_of(int full_matrix_up_to, int nodes = kNodes, int rails = 1, int slow = kSlow, double slow_factor = 0.3) {
   SynthFabricOptions o;
+  o.slow_factor = slow_factor;
   o.nodes = nodes;
   o.rails = rails;
   o.seed = 7;
@@ -131,6 +132,20 @@ TEST(FabricSummary, CriteriaStricterThanTheListJudgedByEachNodesWorstPair) {
   for (const auto& fl : jf.flagged) full_nodes.insert({fl.a, fl.b});
   for (const auto& nf : jb.node_flags) bounded_nodes.insert(nf.node);
   EXPECT_EQ(full_nodes, bounded_nodes);
+}
+
+TEST(FabricSummary, NodeSlightlySlowBeyondTheListIsStillNamed) {
+  // Node 137 at 85 %: above the 0.8 re-measure rule, so none of its pairs is listed; a 0.9
+  // criterion flags all of them in the full form and names it. The bounded form names every
+  // node (each has its pair with 137) and 137 as the shared node, by its median pair.
+  const json f = fabric_of(1000, kNodes, 1, kSlow, 0.85), b = fabric_of(kFabricFullMatrixNodes, kNodes, 1, kSlow, 0.85);
+  FabricCriteria c;
+  c.min_bandwidth_fraction = 0.9;
+  const auto jf = judge_fabric(f, c), jb = judge_fabric(b, c);
+  ASSERT_TRUE(jf.shared && jb.shared);
+  EXPECT_EQ(*jf.shared, kSlow);
+  EXPECT_EQ(*jb.shared, kSlow);
+  EXPECT_FALSE(jb.node_flags.empty());
 }
 
 TEST(FabricSummary, PerNodeSummariesNameTheSlowNode) {
