@@ -111,6 +111,8 @@ const std::vector<BenchmarkInfo>& benchmark_catalog() {
            {"window", "integer 1..1024", 16, "messages", "messages in flight for bandwidth"},
            {"latency_iterations", "integer 10..100000", 1000, "round trips", "round trips per latency sample"},
            {"remeasure_below", "number (0, 1]", 0.8, "fraction", "pairs below this share of the median pair are measured again alone"},
+           {"full_matrix_up_to", "integer 2..1048576", 256, "nodes",
+            "full node x node matrices up to this many nodes; above, per-node summaries and the short pairs"},
        }},
   };
   return c;

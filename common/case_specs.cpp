@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/collectives.hpp"
+#include "common/fabric_summary.hpp"
 #include "common/precision.hpp"
 #include "common/storage_cases.hpp"
 #include "common/suite.hpp"
@@ -246,7 +247,7 @@ std::vector<PlannedCase> expand_storage(const ConfigNode& c, const CaseDefaults&
 // payload is a word pattern the receiver regenerates.
 std::vector<PlannedCase> expand_fabric(const ConfigNode& c, const CaseDefaults& d) {
   c.allow_only({CAPBENCH_COMMON_CASE_KEYS, "latency_sizes", "bandwidth_sizes", "window", "latency_iterations",
-                "remeasure_below"});
+                "remeasure_below", "full_matrix_up_to"});
   const auto common = read_common(c, d);
   auto sizes = [&](const char* key, std::int64_t fallback) {
     json out = json::array({fallback});
@@ -274,9 +275,13 @@ std::vector<PlannedCase> expand_fabric(const ConfigNode& c, const CaseDefaults& 
     remeasure_below = r->as_fraction();
     if (remeasure_below <= 0) r->fail("a fraction of the median pair in (0, 1]");
   }
+  // Full node x node matrices up to this many nodes, the bounded form above (common/fabric_summary.hpp).
+  const std::int64_t full_matrix_up_to =
+      c.has("full_matrix_up_to") ? c.at("full_matrix_up_to").as_int_in(2, 1 << 20) : kFabricFullMatrixNodes;
   return {make_case(common, "fabric", "fabric/pairs",
                     {{"latency_sizes", latency_sizes}, {"bandwidth_sizes", bandwidth_sizes}, {"window", window},
-                     {"latency_iterations", latency_iterations}, {"remeasure_below", remeasure_below}})};
+                     {"latency_iterations", latency_iterations}, {"remeasure_below", remeasure_below},
+                     {"full_matrix_up_to", full_matrix_up_to}})};
 }
 
 }  // namespace

@@ -6,28 +6,32 @@
 
 #include <fmt/format.h>
 
+#include "common/fabric_summary.hpp"
 #include "common/random.hpp"
 #include "common/stats.hpp"
 
 namespace capbench {
 
-std::vector<FabricRound> circle_schedule(int nodes) {
-  std::vector<FabricRound> rounds;
-  if (nodes < 2) return rounds;
+int circle_round_count(int nodes) { return nodes < 2 ? 0 : (nodes % 2 == 0 ? nodes - 1 : nodes); }
+
+FabricRound circle_round(int nodes, int r) {
   // Odd n: a phantom node n joins; whoever meets it idles that round.
   const int m = nodes % 2 == 0 ? nodes : nodes + 1;
   const int ring = m - 1;  // node m-1 stays put, the others turn around it
-  for (int r = 0; r < ring; ++r) {
-    FabricRound round;
-    auto add = [&](int x, int y) {
-      if (x >= nodes || y >= nodes) return;  // the phantom: x or y idles
-      round.emplace_back(std::min(x, y), std::max(x, y));
-    };
-    add(m - 1, r);
-    for (int k = 1; k < m / 2; ++k) add((r + k) % ring, (r - k + ring) % ring);
-    std::sort(round.begin(), round.end());
-    rounds.push_back(std::move(round));
-  }
+  FabricRound round;
+  auto add = [&](int x, int y) {
+    if (x >= nodes || y >= nodes) return;  // the phantom: x or y idles
+    round.emplace_back(std::min(x, y), std::max(x, y));
+  };
+  add(m - 1, r);
+  for (int k = 1; k < m / 2; ++k) add((r + k) % ring, (r - k + ring) % ring);
+  std::sort(round.begin(), round.end());
+  return round;
+}
+
+std::vector<FabricRound> circle_schedule(int nodes) {
+  std::vector<FabricRound> rounds;
+  for (int r = 0; r < circle_round_count(nodes); ++r) rounds.push_back(circle_round(nodes, r));
   return rounds;
 }
 
@@ -113,12 +117,41 @@ int check_node_index(const ConfigNode& n, int nodes) {
   return static_cast<int>(v);
 }
 
+// The full form's schedule and matrices.
+void check_full_matrices(const ConfigNode& f, int nodes, int rails) {
+  for (const auto& round : f.at("rounds").items())
+    for (const auto& p : round.items()) {
+      if (p.size() != 2) p.fail("a pair [a, b] of node indices");
+      check_node_index(p[0], nodes);
+      check_node_index(p[1], nodes);
+    }
+  for (const auto& m : f.at("matrices").items()) {
+    m.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "values"});
+    const auto metric = m.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
+    const auto unit = m.at("unit").as_enum({"s", "B/s"});
+    if ((unit == "s") != (metric == "latency" || metric == "latency_p99"))
+      m.at("unit").fail(fmt::format("the unit of {}", metric));
+    m.at("size_bytes").as_positive_int();
+    const auto rail = m.at("rail").as_non_negative_int();
+    if (rail >= rails) m.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
+    m.at("phase").as_enum({"concurrent", "alone"});
+    check_matrix(m.at("values"), nodes);
+  }
+}
+
 }  // namespace
 
 void check_fabric_info(const ConfigNode& f, const std::string& benchmark) {
   if (benchmark != "fabric") f.fail("no fabric object outside a fabric case");
   f.allow_only({"transport", "nodes", "hosts", "rails", "rail_ranks", "rounds", "remeasure_below", "matrices",
-                "failed_pairs", "remeasured", "short_pairs", "shared_node", "note"});
+                "failed_pairs", "remeasured", "short_pairs", "shared_node", "note", "form", "full_matrix_up_to",
+                "schedule", "summaries", "pooled", "pairs"});
+  const bool bounded = f.has("form");
+  if (bounded) f.at("form").as_enum({"summary"});
+  for (const char* key : {"schedule", "summaries", "pooled", "pairs", "full_matrix_up_to"})
+    if (!bounded && f.has(key)) f.at(key).fail("only in the bounded form (\"form\": \"summary\")");
+  for (const char* key : {"rounds", "matrices"})
+    if (bounded && f.has(key)) f.at(key).fail("absent from the bounded form (\"form\": \"summary\")");
   f.at("transport").as_enum({"mpi", "nccl"});
   const int nodes = static_cast<int>(f.at("nodes").as_int_in(1, 1 << 20));
   const auto hosts = f.at("hosts");
@@ -132,25 +165,9 @@ void check_fabric_info(const ConfigNode& f, const std::string& benchmark) {
       for (const auto& r : row.items()) r.as_non_negative_int();
     }
   }
-  for (const auto& round : f.at("rounds").items())
-    for (const auto& p : round.items()) {
-      if (p.size() != 2) p.fail("a pair [a, b] of node indices");
-      check_node_index(p[0], nodes);
-      check_node_index(p[1], nodes);
-    }
+  if (bounded) check_fabric_summary(f, nodes, rails);
+  else check_full_matrices(f, nodes, rails);
   if (auto r = f.find("remeasure_below")) r->as_fraction();
-  for (const auto& m : f.at("matrices").items()) {
-    m.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "values"});
-    const auto metric = m.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
-    const auto unit = m.at("unit").as_enum({"s", "B/s"});
-    if ((unit == "s") != (metric == "latency" || metric == "latency_p99"))
-      m.at("unit").fail(fmt::format("the unit of {}", metric));
-    m.at("size_bytes").as_positive_int();
-    const auto rail = m.at("rail").as_non_negative_int();
-    if (rail >= rails) m.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
-    m.at("phase").as_enum({"concurrent", "alone"});
-    check_matrix(m.at("values"), nodes);
-  }
   if (auto fp = f.find("failed_pairs"))
     for (const auto& p : fp->items()) {
       p.allow_only({"a", "b", "rail", "error"});
@@ -195,6 +212,7 @@ double cell(const json& m, int i, int j) {
 }  // namespace
 
 FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
+  if (f.contains("form")) return judge_fabric_summary(f, c);
   FabricJudgement out;
   out.nodes = f.at("nodes").get<int>();
   out.rails = f.at("rails").get<int>();

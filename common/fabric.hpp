@@ -18,6 +18,9 @@ using FabricRound = std::vector<std::pair<int, int>>;
 // The round-robin ("circle") schedule over n nodes: every pair exactly once, in n-1 rounds
 // for even n and n rounds for odd n (one node idles per round), no node twice in a round.
 std::vector<FabricRound> circle_schedule(int nodes);
+// The same schedule one round at a time (no O(nodes^2) list): its round count and round r.
+int circle_round_count(int nodes);
+FabricRound circle_round(int nodes, int r);
 
 // The partner of `node` in `round`, or -1 when it idles there.
 int partner_in_round(const FabricRound& round, int node);
@@ -86,6 +89,15 @@ struct FabricFlag {
   double value = 0, threshold = 0;
 };
 
+// A node of the bounded form whose worst pair is beyond the bound while none of its pairs is
+// listed (the bound is stricter than the re-measure rule the list was kept by).
+struct FabricNodeFlag {
+  int node = 0, rail = 0;
+  std::string metric, unit;
+  std::int64_t size_bytes = 0;
+  double value = 0, threshold = 0;  // the node's worst pair
+};
+
 struct FabricJudgement {
   int nodes = 0, rails = 0;
   std::vector<std::string> hosts;
@@ -93,10 +105,12 @@ struct FabricJudgement {
   std::vector<std::string> checked;  // "bandwidth_uni @ 4194304 B: median pair 3.2e9 B/s, threshold ..." lines
   std::optional<int> shared;         // the node every flagged pair has in common
   int failed_pairs = 0;
+  std::vector<FabricNodeFlag> node_flags;  // bounded form only (common/fabric_summary.hpp)
 };
 
 // Each pair's figure is the one measured alone where the pair was re-measured, else the one
 // measured with its round: a pair slow only beside others shared a bottleneck, not a bad link.
+// Reads either form: full matrices, or the bounded form above full_matrix_up_to nodes.
 FabricJudgement judge_fabric(const json& fabric, const FabricCriteria& c);
 
 }  // namespace capbench

@@ -8,12 +8,14 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "common/fabric.hpp"
+#include "common/fabric_summary.hpp"
 #include "common/stats.hpp"
 #include "bench/timing.hpp"
 
@@ -341,6 +343,90 @@ std::vector<Metric> pair_metrics(const Plan& plan, const std::vector<PairResult>
   return out;
 }
 
+// Above full_matrix_up_to nodes: the per-node summaries, fed one round at a time.
+struct BoundedFabric {
+  FabricSummaryBuilder builder;
+  // [rail][size] -> figure index
+  std::vector<std::vector<std::size_t>> latency, latency_p99, uni, bidir;
+
+  BoundedFabric(const Plan& plan, int nodes, int rails) : builder(nodes, plan.remeasure_below) {
+    for (int k = 0; k < rails; ++k) {
+      auto& lat = latency.emplace_back();
+      auto& p99 = latency_p99.emplace_back();
+      for (const auto s : plan.latency_sizes) {
+        lat.push_back(builder.figure("latency", "s", s, k, "latency"));
+        p99.push_back(builder.figure("latency_p99", "s", s, k, ""));
+      }
+      auto& u = uni.emplace_back();
+      auto& b = bidir.emplace_back();
+      // One median for both bandwidths per size, as short_pairs() pools them.
+      for (const auto s : plan.bandwidth_sizes) {
+        u.push_back(builder.figure("bandwidth_uni", "B/s", s, k, "bandwidth"));
+        b.push_back(builder.figure("bandwidth_bidir", "B/s", s, k, "bandwidth"));
+      }
+    }
+  }
+
+  void add(const PairResult& r) {
+    if (r.failed) return;
+    const auto k = static_cast<std::size_t>(r.rail);
+    for (std::size_t s = 0; s < r.latency.size(); ++s) {
+      builder.add(latency[k][s], r.a, r.b, r.latency[s]);
+      builder.add(latency_p99[k][s], r.a, r.b, r.latency_p99[s]);
+    }
+    for (std::size_t s = 0; s < r.uni_ab.size(); ++s) {
+      builder.add(uni[k][s], r.a, r.b, r.uni_ab[s]);
+      builder.add(uni[k][s], r.b, r.a, r.uni_ba[s]);
+      builder.add(bidir[k][s], r.a, r.b, r.bidir[s]);
+    }
+  }
+};
+
+// The bounded form's list entries of the pairs measured again alone.
+json alone_pairs(const Plan& plan, const std::vector<PairResult>& alone) {
+  json out = empty_fabric_pairs();
+  auto entry = [&](int a, int b, int rail, const char* metric, std::int64_t size, double v) {
+    if (std::isfinite(v)) append_fabric_pair(out, a, b, rail, metric, size, "alone", v);
+  };
+  for (const auto& r : alone) {
+    if (r.failed) continue;
+    for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
+      entry(r.a, r.b, r.rail, "latency", plan.latency_sizes[s], r.latency[s]);
+      entry(r.a, r.b, r.rail, "latency_p99", plan.latency_sizes[s], r.latency_p99[s]);
+    }
+    for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
+      entry(r.a, r.b, r.rail, "bandwidth_uni", plan.bandwidth_sizes[s], r.uni_ab[s]);
+      entry(r.b, r.a, r.rail, "bandwidth_uni", plan.bandwidth_sizes[s], r.uni_ba[s]);
+      entry(r.a, r.b, r.rail, "bandwidth_bidir", plan.bandwidth_sizes[s], r.bidir[s]);
+    }
+  }
+  return out;
+}
+
+// The case metrics above the size: the same statistics over pairs, no per-pair samples.
+std::vector<Metric> pooled_pair_metrics(const Plan& plan, const FabricSummaryBuilder& b) {
+  std::vector<Metric> out;
+  auto add = [&](const char* name, const char* metric, const char* unit, std::int64_t size) {
+    const auto s = b.pooled(metric, size);
+    if (s.n == 0) return;
+    Metric m;
+    m.name = name;
+    m.unit = unit;
+    m.labels = {{"size_bytes", size}};
+    m.stats = s;
+    out.push_back(std::move(m));
+  };
+  for (const auto s : plan.latency_sizes) {
+    add("pair_latency", "latency", "s", s);
+    add("pair_latency_p99", "latency_p99", "s", s);
+  }
+  for (const auto s : plan.bandwidth_sizes) {
+    add("pair_bandwidth_uni", "bandwidth_uni", "B/s", s);
+    add("pair_bandwidth_bidir", "bandwidth_bidir", "B/s", s);
+  }
+  return out;
+}
+
 }  // namespace
 
 Support FabricBenchmark::filter(const PlannedCase&) const {
@@ -383,15 +469,29 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
   bool corrupt = ctx.corrupt_result;
   std::vector<std::string> my_errors;
   std::int64_t my_mismatches = 0;
-  const auto rounds = circle_schedule(l.nodes);
-  std::vector<PairResult> concurrent;
-  for (const auto& round : rounds) {
-    auto got = measure_round(comm, *transport_, plan, l, round, corrupt, ctx.deadline, my_errors, my_mismatches);
-    concurrent.insert(concurrent.end(), got.begin(), got.end());
+  // Above full_matrix_up_to nodes no N x N matrix: each round folded into per-node summaries
+  // (every rank folds the same gathered figures, so all agree on the pairs to measure again).
+  const int full_up_to = p.value("full_matrix_up_to", kFabricFullMatrixNodes);
+  std::optional<BoundedFabric> bounded;
+  if (l.nodes > full_up_to) bounded.emplace(plan, l.nodes, l.rails);
+  const int round_count = circle_round_count(l.nodes);
+  std::vector<PairResult> concurrent;  // every pair up to the size; above it the failed ones only
+  for (int r = 0; r < round_count; ++r) {
+    auto got = measure_round(comm, *transport_, plan, l, circle_round(l.nodes, r), corrupt, ctx.deadline, my_errors,
+                             my_mismatches);
+    if (!bounded) {
+      concurrent.insert(concurrent.end(), got.begin(), got.end());
+      continue;
+    }
+    for (auto& pr : got)
+      if (pr.failed) concurrent.push_back(std::move(pr));
+      else bounded->add(pr);
+    bounded->builder.end_round();
   }
   // Each pair that fell short, again, with no other pair running: a pair that recovers shared
   // a bottleneck with the others of its round; one that stays short has a bad link.
-  const auto again = l.nodes > 2 ? short_pairs(plan, concurrent) : std::vector<std::pair<int, int>>{};
+  const auto again = l.nodes <= 2 ? std::vector<std::pair<int, int>>{}
+                                  : (bounded ? bounded->builder.short_pairs() : short_pairs(plan, concurrent));
   std::vector<PairResult> alone;
   for (const auto& pair : again) {
     auto got = measure_round(comm, *transport_, plan, l, FabricRound{pair}, corrupt, ctx.deadline, my_errors, my_mismatches);
@@ -400,17 +500,25 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
 
   json fabric = {{"transport", transport_->name()}, {"nodes", l.nodes}, {"hosts", l.hosts}, {"rails", l.rails},
                  {"rail_ranks", l.rank_of}, {"remeasure_below", plan.remeasure_below}};
-  json rounds_json = json::array();
-  for (const auto& r : rounds) {
-    json pairs = json::array();
-    for (const auto& [a, b] : r) pairs.push_back({a, b});
-    rounds_json.push_back(std::move(pairs));
+  if (bounded) {
+    fabric["form"] = "summary";
+    fabric["full_matrix_up_to"] = full_up_to;
+    fabric["schedule"] = {{"name", "circle"}, {"nodes", l.nodes}, {"rounds", round_count}};
+    fabric["pairs"] = alone_pairs(plan, alone);
+    bounded->builder.write(fabric, again);
+  } else {
+    json rounds_json = json::array();
+    for (const auto& r : circle_schedule(l.nodes)) {
+      json pairs = json::array();
+      for (const auto& [a, b] : r) pairs.push_back({a, b});
+      rounds_json.push_back(std::move(pairs));
+    }
+    fabric["rounds"] = std::move(rounds_json);
+    json matrices = json::array();
+    add_matrices(matrices, plan, l, concurrent, "concurrent");
+    add_matrices(matrices, plan, l, alone, "alone");
+    fabric["matrices"] = std::move(matrices);
   }
-  fabric["rounds"] = std::move(rounds_json);
-  json matrices = json::array();
-  add_matrices(matrices, plan, l, concurrent, "concurrent");
-  add_matrices(matrices, plan, l, alone, "alone");
-  fabric["matrices"] = std::move(matrices);
   json failed = json::array();
   for (const auto* list : {&concurrent, &alone})
     for (const auto& r : *list)
@@ -434,7 +542,7 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
   fabric_ = {{"fabric", std::move(fabric)}};
 
   RankResult r;
-  r.metrics = pair_metrics(plan, concurrent);
+  r.metrics = bounded ? pooled_pair_metrics(plan, bounded->builder) : pair_metrics(plan, concurrent);
   Verification& v = r.verification;
   v.method = "pattern-words";
   v.status = my_errors.empty() ? "passed" : "failed";
@@ -442,7 +550,7 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
   v.detail = my_errors.empty() ? "every payload word of every pair this rank took part in matched"
                                : fmt::format("{}", fmt::join(my_errors, "; "));
   r.info = transport_->info();
-  r.info["rounds"] = rounds.size();
+  r.info["rounds"] = round_count;
   r.info["rails"] = l.rails;
   r.info["window"] = plan.window;
   r.info["latency_iterations"] = plan.latency_iterations;

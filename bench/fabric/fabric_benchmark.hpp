@@ -2,7 +2,8 @@
 // The fabric benchmark: point-to-point latency and bandwidth between every pair of nodes, one
 // pair per rail (local rank k of one node with local rank k of the other), every pair of a
 // round at once (common/fabric.hpp's circle schedule); then each pair that fell short is
-// measured again alone. Its figures are node x node matrices in the case's info.fabric.
+// measured again alone. Its figures are node x node matrices in the case's info.fabric, or
+// above full_matrix_up_to nodes per-node summaries and the short pairs (common/fabric_summary.hpp).
 #include <memory>
 
 #include "bench/fabric/fabric_transport.hpp"

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/fabric_summary.hpp"
 #include "common/stats.hpp"
 #include "reports/system/quantity.hpp"
 #include "reports/render/summary.hpp"
@@ -17,6 +18,9 @@ namespace capbench {
 namespace {
 
 constexpr int kCellsUpTo = 64;  // above this many nodes the map is one cell per node
+// The report lists at most this many flagged pairs and nodes (all are in the results file and
+// the criteria's failures): a bad node of 12,500 has 12,499 pairs.
+constexpr std::size_t kListedUpTo = 200;
 
 const ReportCase* fabric_case(const ReportResults& r) {
   for (const auto& c : r.cases)
@@ -84,10 +88,70 @@ std::string pair_text(const FabricJudgement& j, const FabricFlag& fl) {
                      format_si(fl.threshold, fl.unit), fl.phase == "alone" ? "measured again alone" : "with its round");
 }
 
+// A node of the bounded form whose worst pair is beyond the bound, the pair itself not listed.
+std::string node_flag_text(const FabricJudgement& j, const FabricNodeFlag& nf) {
+  return fmt::format("{} (rail {}): worst pair {} {} at {}, beyond {} (the pair is not listed: above {} nodes the "
+                     "file lists only the pairs short by the re-measure rule)",
+                     j.hosts[std::size_t(nf.node)], nf.rail, nf.metric, format_si(nf.value, nf.unit),
+                     format_bytes(double(nf.size_bytes)), format_si(nf.threshold, nf.unit), kFabricFullMatrixNodes);
+}
+
+// The flagged pairs and nodes as the report lists them: the first kListedUpTo, then a count.
+std::vector<std::string> flag_lines(const FabricJudgement& j) {
+  std::vector<std::string> out;
+  const std::size_t total = j.flagged.size() + j.node_flags.size();
+  for (const auto& fl : j.flagged)
+    if (out.size() < kListedUpTo) out.push_back(pair_text(j, fl));
+  for (const auto& nf : j.node_flags)
+    if (out.size() < kListedUpTo) out.push_back(node_flag_text(j, nf));
+  if (total > out.size())
+    out.push_back(fmt::format("… and {} more (every one is in the results file's info.fabric and in the criteria's "
+                              "failures)", total - out.size()));
+  return out;
+}
+
 std::string shared_text(const FabricJudgement& j) {
-  if (j.flagged.empty()) return "no pair flagged";
+  if (j.flagged.empty() && j.node_flags.empty()) return "no pair flagged";
   if (j.shared) return "shared node: " + j.hosts[std::size_t(*j.shared)];
   return "the flagged pairs share no single node";
+}
+
+// The bounded form's map of one metric: one cell per node, coloured by its worst pair (over
+// its rails) as a fraction of the median pair; the nodes of flagged pairs outlined.
+std::string fabric_summary_html(const json& f, const FabricJudgement& j, const std::string& metric) {
+  const auto w = fabric_node_worst(f, metric);
+  if (w.size_bytes == 0) return {};
+  std::set<int> marked;
+  for (const auto& fl : j.flagged)
+    if (fl.metric == metric) marked.insert({fl.a, fl.b});
+  for (const auto& nf : j.node_flags)
+    if (nf.metric == metric) marked.insert(nf.node);
+  const std::string unit = metric == "latency" ? "s" : "B/s";
+  const int n = j.nodes, cell = 9, per_row = kCellsUpTo, rows = (n + per_row - 1) / per_row;
+  std::string o = fmt::format("<h3>{} at {} (per node)</h3><p class=\"note\">{} nodes: one cell per node, coloured "
+                              "by its worst pair over its rails (hover for its lowest, median and highest); above "
+                              "{} nodes the file keeps per-node summaries and the short pairs, not the matrix.</p>",
+                              metric, format_bytes(double(w.size_bytes)), n, kFabricFullMatrixNodes);
+  o += fmt::format("<svg class=\"fabric-heatmap fabric-summary\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" "
+                   "height=\"{}\">",
+                   per_row * cell, rows * cell);
+  for (int i = 0; i < n; ++i) {
+    const double fr = w.fraction[std::size_t(i)];
+    o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}><title>{}: worst pair {} ({} of "
+                     "the median pair), node median {}</title></rect>",
+                     (i % per_row) * cell, (i / per_row) * cell, cell - 1, cell - 1, colour(fr),
+                     marked.count(i) ? " stroke=\"#111\" stroke-width=\"1\" data-flagged=\"1\"" : "",
+                     html_escape(j.hosts[std::size_t(i)]),
+                     std::isfinite(w.worst[std::size_t(i)]) ? format_si(w.worst[std::size_t(i)], unit) : std::string("n/a"),
+                     std::isfinite(fr) ? percent(fr) : std::string("n/a"),
+                     std::isfinite(w.node_median[std::size_t(i)]) ? format_si(w.node_median[std::size_t(i)], unit)
+                                                                  : std::string("n/a"));
+  }
+  o += "</svg>";
+  o += fmt::format("<p class=\"note\">Median pair {}; colour: fraction of the median pair (red 0, green at or above "
+                   "it); outlined: a node of a flagged pair.</p>",
+                   format_si(w.median, unit));
+  return o;
 }
 
 }  // namespace
@@ -142,6 +206,14 @@ CriterionResult evaluate_fabric_criterion(const FabricCriterion& c, const Analys
     cf.threshold = fl.threshold;
     r.failures.push_back(std::move(cf));
   }
+  for (const auto& nf : j.node_flags) {
+    CriterionFailure cf;
+    cf.host = j.hosts[std::size_t(nf.node)];
+    cf.what = node_flag_text(j, nf);
+    cf.measured = nf.value;
+    cf.threshold = nf.threshold;
+    r.failures.push_back(std::move(cf));
+  }
   for (const auto& p : f.value("failed_pairs", json::array())) {
     CriterionFailure cf;
     cf.host = j.hosts[p.at("a").get<std::size_t>()] + " ↔ " + j.hosts[p.at("b").get<std::size_t>()];
@@ -149,7 +221,7 @@ CriterionResult evaluate_fabric_criterion(const FabricCriterion& c, const Analys
     r.failures.push_back(std::move(cf));
     ++r.checked;
   }
-  if (!j.flagged.empty()) r.note = shared_text(j);
+  if (!j.flagged.empty() || !j.node_flags.empty()) r.note = shared_text(j);
   r.status = r.checked == 0 ? "NOT_EVALUATED" : (r.failures.empty() ? "PASS" : "FAIL");
   if (r.checked == 0) r.note = "no pair figure to check";
   return r;
@@ -231,7 +303,12 @@ std::string render_fabric_html(const ReportInputs& in) {
                               "that fell short measured again alone. {}</p>",
                               j.nodes, j.rails, html_escape(f.value("transport", "")),
                               html_escape(f.value("note", "")));
+  const bool bounded = f.contains("form");
   for (const char* metric : {"bandwidth_uni", "bandwidth_bidir", "latency"}) {
+    if (bounded) {
+      o += fabric_summary_html(f, j, metric);
+      continue;
+    }
     std::int64_t size = 0;
     const auto m = final_matrix(f, metric, &size);
     if (size == 0) continue;
@@ -242,9 +319,9 @@ std::string render_fabric_html(const ReportInputs& in) {
     o += fabric_heatmap_svg(m, j.hosts, flagged, metric == std::string("latency") ? "s" : "B/s");
   }
   o += fmt::format("<p id=\"fabric-shared\"><b>{}</b></p>", html_escape(shared_text(j)));
-  if (!j.flagged.empty()) {
+  if (!j.flagged.empty() || !j.node_flags.empty()) {
     o += "<ul class=\"fail\">";
-    for (const auto& fl : j.flagged) o += "<li>" + html_escape(pair_text(j, fl)) + "</li>";
+    for (const auto& line : flag_lines(j)) o += "<li>" + html_escape(line) + "</li>";
     o += "</ul>";
   }
   for (const auto& line : j.checked) o += "<p class=\"note\">" + html_escape(line) + "</p>";
@@ -260,7 +337,8 @@ std::string render_fabric_markdown(const ReportInputs& in) {
                               md_escape(f.value("transport", "")), md_escape(f.value("note", "")));
   for (const auto& line : j.checked) o += "- " + md_escape(line) + "\n";
   o += "\n**" + md_escape(shared_text(j)) + "**\n\n";
-  for (const auto& fl : j.flagged) o += "- " + md_escape(pair_text(j, fl)) + "\n";
+  for (const auto& line : flag_lines(j)) o += "- " + md_escape(line) + "\n";
+  if (f.contains("form")) return o + "\n";  // the bounded form: above 256 nodes, no matrix
   // The matrix itself, while it fits a page.
   std::int64_t size = 0;
   const auto m = final_matrix(f, "bandwidth_uni", &size);

@@ -1,6 +1,6 @@
 // Prints what a results file's fabric case says (through the strict reader and judge_fabric):
 //   fabric_check RESULTS [--min-bandwidth B/s] [--min-fraction F] [--max-latency S]
-// lines "hosts N", "checked ...", "flagged HOST_A HOST_B rail K METRIC VALUE PHASE",
+// lines "hosts N", "form full|summary", "checked ...", "flagged HOST_A HOST_B rail K METRIC VALUE PHASE",
 // "shared HOST" or "shared none", "failed_pairs N", "benchmark_shared HOST|none"
 // (info.fabric.shared_node, by the benchmark's own re-measure rule). Exit 2 when the file is unreadable or
 // holds no fabric matrices.
@@ -37,10 +37,14 @@ int main(int argc, char** argv) {
     for (const auto& cs : f.cases) {
       if (!cs.info.contains("fabric")) continue;
       const auto j = capbench::judge_fabric(cs.info.at("fabric"), c);
+      std::printf("form %s\n", cs.info.at("fabric").contains("form") ? "summary" : "full");
       for (const auto& line : j.checked) std::printf("checked %s\n", line.c_str());
       for (const auto& fl : j.flagged)
         std::printf("flagged %s %s rail %d %s %.4g %s\n", j.hosts[std::size_t(fl.a)].c_str(),
                     j.hosts[std::size_t(fl.b)].c_str(), fl.rail, fl.metric.c_str(), fl.value, fl.phase.c_str());
+      for (const auto& nf : j.node_flags)
+        std::printf("node_flagged %s rail %d %s %.4g\n", j.hosts[std::size_t(nf.node)].c_str(), nf.rail, nf.metric.c_str(),
+                    nf.value);
       std::printf("shared %s\n", j.shared ? j.hosts[std::size_t(*j.shared)].c_str() : "none");
       std::printf("failed_pairs %d\n", j.failed_pairs);
       const auto& own = cs.info.at("fabric").value("shared_node", capbench::json(nullptr));

@@ -4,6 +4,8 @@
 # mpirun over TCP.
 #   fabric_planted  a 20 Mbit/s rate limit on node 2's link: the results and the report name node 2
 #   fabric_clean    nothing planted: nothing flagged
+#   fabric_bounded  as fabric_planted, the case in the bounded form (full_matrix_up_to 2): the
+#                   per-node summaries streamed by the benchmark name node 2 the same way
 #   fabric_wrong    one received word corrupted on node 1 (CAPBENCH_FAULT kind=wrong): that pair fails
 #   smoke           the smoke suite, 2 ranks per node: the results show 4 hosts
 #   kill_node       node 1's ranks killed mid-case: the results name node 1's host
@@ -46,8 +48,8 @@ run() {  # run SLOTS SUITE [extra mpirun args]
   rc=$?
 }
 
-fabric_case() {
-  run 1 "$here/netns_fabric_suite.json"
+fabric_case() {  # fabric_case [SUITE]
+  run 1 "${1:-$here/netns_fabric_suite.json}"
   [[ $rc -eq 0 ]] || fail "capbench exit $rc"
   "$fabric_check" "$results" --min-bandwidth "$floor" >"$work/check.txt" || fail "fabric_check failed"
   cat "$work/check.txt"
@@ -69,6 +71,22 @@ case "$scenario" in
     grep -q "shared node: $slow" "$work/report/report.md" || fail "report.md does not name $slow"
     grep -q "shared node: $slow" "$work/report/report.html" || fail "report.html does not name $slow"
     grep -q "<svg" "$work/report/report.html" || fail "report.html has no heat map"
+    ;;
+  fabric_bounded)
+    cluster_slow_node 2 20mbit
+    fabric_case "$here/netns_fabric_bounded_suite.json"
+    slow=${CLUSTER_HOSTS[2]}
+    grep -qx "form summary" "$work/check.txt" || fail "the case is not in the bounded form"
+    grep -qx "shared $slow" "$work/check.txt" || fail "the bounded form does not name $slow as the shared node"
+    grep -qx "benchmark_shared $slow" "$work/check.txt" || fail "the benchmark's own shared_node is not $slow"
+    grep '^flagged' "$work/check.txt" | grep -v -q "$slow" && fail "a pair without $slow was flagged"
+    grep -q '^flagged' "$work/check.txt" || fail "nothing flagged"
+    # check_results on the fabric case alone: its statistics over pairs without samples pass.
+    "$check_results" "$results" 4 cpu >"$work/check_results.txt" 2>&1
+    grep -q 'FAIL: fabric' "$work/check_results.txt" && { cat "$work/check_results.txt" >&2; fail "check_results failed the fabric case"; }
+    [[ $report_rc -eq 1 ]] || fail "capreport report exit $report_rc, expected 1 (a criterion failed)"
+    grep -q "shared node: $slow" "$work/report/report.html" || fail "report.html does not name $slow"
+    grep -q "fabric-summary" "$work/report/report.html" || fail "report.html has no per-node map"
     ;;
   fabric_clean)
     fabric_case

@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
   app.add_option("--all-samples-up-to", o.all_samples_up_to,
                  "Ranks up to which every rank keeps its samples, as capbench run's option (negative: always)")
       ->capture_default_str();
+  app.add_option("--fabric-rails", o.fabric_rails,
+                 "Rails of a fabric case in the suite (its nodes: ranks / GPUs per node; bounded form above the "
+                 "case's full_matrix_up_to)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

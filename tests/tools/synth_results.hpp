@@ -17,6 +17,7 @@ struct SynthOptions {
   double h100_node_fraction = 0.55;  // the first nodes are H100 SXM, the rest A100 SXM4 80GB
   int samples_per_metric = -1;       // -1: the case's iterations
   int all_samples_up_to = kKeepAllSamplesUpTo;  // as the runner: above it, samples of outliers only
+  int fabric_rails = 1;  // rails of a fabric case (its nodes: ranks / gpus_per_node); tests/tools/synth_fabric.hpp
 };
 
 // Throws std::invalid_argument on options out of range.

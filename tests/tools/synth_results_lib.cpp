@@ -13,6 +13,7 @@
 #include "common/collectives.hpp"
 #include "common/precision.hpp"
 #include "common/sample_retention.hpp"
+#include "tests/tools/synth_fabric.hpp"
 
 namespace capbench {
 
@@ -97,6 +98,22 @@ class Generator {
       c.started_at = fmt::format("2026-11-26T00:{:02}:{:02}.000Z", int(t / 60) % 60, int(t) % 60);
       c.ranks.reserve(std::size_t(o_.ranks));
       for (int r = 0; r < o_.ranks; ++r) c.ranks.push_back(rank_result(spec, r));
+      if (spec.benchmark == "fabric" && fabric_nodes() >= 2) {
+        SynthFabricOptions fo;
+        fo.nodes = fabric_nodes();
+        fo.rails = std::min(o_.fabric_rails, o_.gpus_per_node);
+        fo.seed = o_.seed;
+        fo.slow_node = fo.nodes / 3;
+        fo.full_matrix_up_to = spec.params.value("full_matrix_up_to", kFabricFullMatrixNodes);
+        fo.remeasure_below = spec.params.value("remeasure_below", 0.8);
+        if (auto it = spec.params.find("latency_sizes"); it != spec.params.end()) fo.latency_size = it->front().get<std::int64_t>();
+        if (auto it = spec.params.find("bandwidth_sizes"); it != spec.params.end())
+          fo.bandwidth_size = it->back().get<std::int64_t>();
+        auto sf = synthesize_fabric(fo);
+        c.metrics = std::move(sf.metrics);
+        c.info = std::move(sf.info);
+        c.info["metrics_basis"] = "synthetic: one sample per node pair and rail";
+      }
       if (spec.benchmark == "collective") {
         c.metrics = collective_metrics(spec);
         c.info["metrics_basis"] = "synthetic: per timed iteration, the slowest rank's time";
@@ -113,6 +130,7 @@ class Generator {
   }
 
  private:
+  int fabric_nodes() const { return (o_.ranks + o_.gpus_per_node - 1) / o_.gpus_per_node; }
   const Sku& sku_of(int rank) const { return rank / o_.gpus_per_node < h100_nodes_ ? kH100 : kA100; }
 
   RankIdentity identity(int r) {
@@ -248,6 +266,16 @@ class Generator {
       rr.verification = {"passed", "stream-replay", "0 array elements outside relative tolerance", 2.2e-16,
                          1.5e-14, 0};
       rr.info = {{"elements", 268435456}, {"array_bytes", 2147483648.0}, {"block_size", 1024}};
+    } else if (spec.benchmark == "fabric") {
+      // Job-wide figures (synth_fabric.hpp); each rank reports its payload check.
+      if (fabric_nodes() < 2) {
+        rr.status = "skipped";
+        rr.error = "the job runs on 1 node: a fabric case needs at least 2 nodes to form a pair";
+        return rr;
+      }
+      rr.verification = {"passed", "pattern-words", "every payload word of every pair this rank took part in matched",
+                         0, 0, 0};
+      rr.info = {{"transport", "nccl"}};
     } else if (spec.benchmark == "collective") {
       // The figures are job-wide (case_metrics); each rank reports its check and its GPU.
       const auto op = *collective_from_key(p.at("operation").get<std::string>());

@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+
+#include "common/suite.hpp"
+#include "tests/reports/report_test_util.hpp"
+#include "tests/tools/synth_results.hpp"
 
 namespace capbench {
 namespace {
@@ -59,6 +64,47 @@ TEST(FabricCriteria, ReadsQuantitiesAndRejectsAnEmptyRule) {
   EXPECT_THROW(read_fabric_criteria(ConfigNode(json::parse(R"([{"id": "p"}])"), "c.json")), ConfigError);
   EXPECT_THROW(read_fabric_criteria(ConfigNode(json::parse(R"([{"id": "p", "min_bandwidth": {"value": 1, "unit": "s"}}])"), "c.json")),
                ConfigError);
+}
+
+// 300 nodes, above the 256 of the full form: a results file written and read back as capreport
+// reads it, the report draws one cell per node from the per-node summaries and names the slow
+// node the flagged pairs share (the synthetic generator plants it at node index 100).
+TEST(FabricReport, BoundedFormDrawsPerNodeSummariesAndNamesTheSlowNode) {
+  const Suite suite = parse_suite(R"({"schema": "capbench.suite/1", "name": "f", "description": "fabric alone",
+      "defaults": {"warmup": 1, "iterations": 3, "timeout_s": 60}, "cases": [{"benchmark": "fabric"}]})",
+                                  "fabric.json");
+  SynthOptions o;
+  o.ranks = 300;
+  o.gpus_per_node = 1;
+  o.seed = 3;
+  const std::string path = ::testing::TempDir() + "fabric_bounded_report_results.json";
+  write_synthetic_results(suite, o, path);
+  ResultsFile results;
+  try {
+    results = read_results_file(path);  // the strict reader checks the bounded form
+  } catch (...) {
+    std::remove(path.c_str());
+    throw;
+  }
+  std::remove(path.c_str());
+  ASSERT_EQ(results.cases.size(), 1u);
+  const json& f = results.cases[0].info.at("fabric");
+  ASSERT_EQ(f.value("form", ""), "summary");
+  for (const auto& m : results.cases[0].metrics) EXPECT_TRUE(m.samples.empty()) << m.name;  // statistics only
+  EXPECT_LT(f.dump().size(), 1'000'000u);  // O(N): a full form of 300 nodes is ~12 MB
+
+  GpuDatabase db = GpuDatabase::built_in();
+  const Analysis a = analyze(results, path, "0", db, nullptr);
+  const ReportInputs in{&a, nullptr, nullptr, "t"};
+  const auto html = render_fabric_html(in);
+  EXPECT_EQ(count(html, "fabric-summary"), 3u);  // one map per metric drawn
+  EXPECT_EQ(count(html, "<rect"), 3u * 300u);    // one cell per node, no matrix
+  EXPECT_NE(html.find("node0101: worst pair"), std::string::npos);
+  EXPECT_NE(html.find("shared node: node0101"), std::string::npos);
+  EXPECT_GT(count(html, "data-flagged"), 0u);
+  const auto md = render_fabric_markdown(in);
+  EXPECT_NE(md.find("shared node: node0101"), std::string::npos);
+  EXPECT_EQ(md.find("| node0001 |"), std::string::npos);  // no matrix table
 }
 
 }  // namespace
