@@ -101,9 +101,10 @@ class MpiFabric final : public FabricTransport {
       } else {
         // Both ways, the tokens go round twice. The first exchange waits out the peer's check
         // of the last window (milliseconds, unequal); after the second both sides post their
-        // sends within one message latency of each other. Started further apart, the first
-        // side's data fills the connection before it accepts the other's rendezvous, and the
-        // two directions run one after the other (TCP BTL; docs/performance.md).
+        // sends within one message latency of each other. Started further apart, the data of
+        // the side that starts first fills the connection ahead of its answers to the other's
+        // rendezvous requests, and the two directions run one after the other (seen on Open
+        // MPI's TCP BTL; docs/performance.md).
         const int exchanges = mode == StreamMode::both ? 2 : 1;
         for (int x = 0; x < exchanges; ++x) {
           MPI_Request ready[2];
