@@ -99,11 +99,20 @@ class MpiFabric final : public FabricTransport {
         MPI_Isend(&token_out, 1, MPI_INT, t.peer, kAck, mpi(), &reqs[0]);
         wait(reqs.data(), 1, t.peer, deadline, "acknowledging a window");
       } else {
-        MPI_Request ready[2];
-        int r = 0;
-        MPI_Irecv(&token_in, 1, MPI_INT, t.peer, kReady, mpi(), &ready[r++]);
-        if (mode == StreamMode::both) MPI_Isend(&token_out, 1, MPI_INT, t.peer, kReady, mpi(), &ready[r++]);
-        wait(ready, r, t.peer, deadline, "waiting for the peer's receives");
+        // Both ways, the tokens go round twice. The first exchange waits out the peer's check
+        // of the last window (milliseconds, unequal); after the second both sides post their
+        // sends within one message latency of each other. Started further apart, the data of
+        // the side that starts first fills the connection ahead of its answers to the other's
+        // rendezvous requests, and the two directions run one after the other (seen on Open
+        // MPI's TCP BTL; docs/performance.md).
+        const int exchanges = mode == StreamMode::both ? 2 : 1;
+        for (int x = 0; x < exchanges; ++x) {
+          MPI_Request ready[2];
+          int r = 0;
+          MPI_Irecv(&token_in, 1, MPI_INT, t.peer, kReady, mpi(), &ready[r++]);
+          if (mode == StreamMode::both) MPI_Isend(&token_out, 1, MPI_INT, t.peer, kReady, mpi(), &ready[r++]);
+          wait(ready, r, t.peer, deadline, "waiting for the peer's receives");
+        }
         const auto t0 = Clock::now();
         for (int k = 0; k < w; ++k) MPI_Isend(send_.data(), words, MPI_UINT32_T, t.peer, kData, mpi(), &reqs[std::size_t(n++)]);
         if (mode == StreamMode::both) {
