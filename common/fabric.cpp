@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -46,6 +47,37 @@ int partner_in_round(const FabricRound& round, int node) {
 std::uint64_t fabric_message_seed(std::uint64_t case_seed, int sender, int receiver, std::int64_t iteration) {
   return derive_seed(case_seed ^ 0xFAB1C0DEull, static_cast<std::uint64_t>(sender),
                      static_cast<std::uint64_t>(receiver), static_cast<std::uint64_t>(iteration));
+}
+
+const FabricMetricInfo* find_fabric_metric(std::string_view metric) {
+  for (const auto& m : kFabricMetrics)
+    if (m.name == metric) return &m;
+  return nullptr;
+}
+
+PairLatency pair_latency(const std::vector<double>& round_trip_seconds) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (round_trip_seconds.empty()) return {nan, nan, nan};
+  std::vector<double> half;
+  double total = 0;
+  for (const double s : round_trip_seconds) {
+    half.push_back(s / 2);
+    total += s;
+  }
+  std::sort(half.begin(), half.end());
+  return {percentile_sorted(half, 50), percentile_sorted(half, 99), total / (2.0 * double(half.size()))};
+}
+
+PairBandwidth pair_bandwidth(const std::vector<double>& window_seconds, double bytes_per_window) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (window_seconds.empty()) return {nan, nan};
+  std::vector<double> rate;
+  double total = 0;
+  for (const double s : window_seconds) {
+    rate.push_back(bytes_per_window / s);
+    total += s;
+  }
+  return {median(rate), bytes_per_window * double(rate.size()) / total};
 }
 
 FlagResult flag_pairs(const std::vector<PairFigure>& figures, const FlagRule& rule) {
@@ -117,6 +149,28 @@ int check_node_index(const ConfigNode& n, int nodes) {
   return static_cast<int>(v);
 }
 
+}  // namespace
+
+const FabricMetricInfo& checked_fabric_metric_name(const ConfigNode& name) {
+  const auto* found = name.raw().is_string() ? find_fabric_metric(name.raw().get<std::string>()) : nullptr;
+  if (!found) {
+    std::string list;
+    for (const auto& m : kFabricMetrics) list += fmt::format("{}{}", list.empty() ? "" : ", ", m.name);
+    name.fail("one of: " + list);
+  }
+  return *found;
+}
+
+const FabricMetricInfo& checked_fabric_metric(const ConfigNode& m) {
+  const auto& metric = checked_fabric_metric_name(m.at("metric"));
+  if (m.at("unit").as_string() != metric.unit)
+    m.at("unit").fail(fmt::format("\"{}\", the unit of {}", metric.unit, metric.name));
+  m.at("size_bytes").as_positive_int();
+  return metric;
+}
+
+namespace {
+
 // The full form's schedule and matrices.
 void check_full_matrices(const ConfigNode& f, int nodes, int rails) {
   for (const auto& round : f.at("rounds").items())
@@ -127,11 +181,7 @@ void check_full_matrices(const ConfigNode& f, int nodes, int rails) {
     }
   for (const auto& m : f.at("matrices").items()) {
     m.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "values"});
-    const auto metric = m.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
-    const auto unit = m.at("unit").as_enum({"s", "B/s"});
-    if ((unit == "s") != (metric == "latency" || metric == "latency_p99"))
-      m.at("unit").fail(fmt::format("the unit of {}", metric));
-    m.at("size_bytes").as_positive_int();
+    checked_fabric_metric(m);
     const auto rail = m.at("rail").as_non_negative_int();
     if (rail >= rails) m.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
     m.at("phase").as_enum({"concurrent", "alone"});
@@ -211,6 +261,25 @@ double cell(const json& m, int i, int j) {
 
 }  // namespace
 
+std::vector<FabricJudgedFigure> fabric_judged_figures(const FabricCriteria& c) {
+  std::vector<FabricJudgedFigure> out;
+  FlagRule bw;
+  bw.sense = FabricSense::higher_better;
+  bw.fraction_of_median = c.min_bandwidth_fraction;
+  bw.absolute = c.min_bandwidth;
+  if (bw.fraction_of_median || bw.absolute) {
+    out.push_back({"bandwidth_uni", true, bw});
+    out.push_back({"bandwidth_bidir", true, bw});
+  }
+  if (c.max_latency) {
+    FlagRule lat;
+    lat.sense = FabricSense::lower_better;
+    lat.absolute = c.max_latency;
+    out.push_back({"latency", false, lat});
+  }
+  return out;
+}
+
 FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
   if (f.contains("form")) return judge_fabric_summary(f, c);
   FabricJudgement out;
@@ -225,7 +294,8 @@ FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
     s.unit = m.at("unit").get<std::string>();
     s.by_rail[m.at("rail").get<int>()][m.at("phase").get<std::string>()] = &m.at("values");
   }
-  auto judge = [&](const std::string& metric, bool largest, FlagRule rule, bool directed) {
+  auto judge = [&](const std::string& metric, bool largest, const FlagRule& rule) {
+    const bool directed = find_fabric_metric(metric)->directed;
     const auto it = sets.find(metric);
     if (it == sets.end() || it->second.empty()) return;
     const auto& [size, set] = largest ? *it->second.rbegin() : *it->second.begin();
@@ -258,20 +328,7 @@ FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
       out.flagged.push_back({figs[i].a, figs[i].b, figs[i].rail, metric, set.unit, phases[i], size, figs[i].value,
                              r.threshold});
   };
-  FlagRule bw;
-  bw.sense = FabricSense::higher_better;
-  bw.fraction_of_median = c.min_bandwidth_fraction;
-  bw.absolute = c.min_bandwidth;
-  if (bw.fraction_of_median || bw.absolute) {
-    judge("bandwidth_uni", true, bw, true);
-    judge("bandwidth_bidir", true, bw, false);
-  }
-  if (c.max_latency) {
-    FlagRule lat;
-    lat.sense = FabricSense::lower_better;
-    lat.absolute = c.max_latency;
-    judge("latency", false, lat, false);
-  }
+  for (const auto& j : fabric_judged_figures(c)) judge(j.metric, j.largest_size, j.rule);
   std::vector<std::pair<int, int>> pairs;
   for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
   out.shared = shared_node(pairs, out.nodes);

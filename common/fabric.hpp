@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,6 +40,42 @@ struct PairFigure {
 // How a metric is judged: bandwidth is short when low, latency when high.
 enum class FabricSense { higher_better, lower_better };
 
+// The per-pair figures a fabric case records (info.fabric, docs/results-schema.md). The median
+// figures are what pairs are flagged and judged by (one slow window does not move them); the
+// `_mean` figures are total bytes over total time (latency: total time over the round trips),
+// the basis of IMB and of most peers, so that a pair can be set beside them like for like.
+struct FabricMetricInfo {
+  std::string_view name, unit;
+  FabricSense sense;
+  bool directed;  // a one-way figure: values[a][b] is a sending to b
+  std::string_view basis;
+};
+inline constexpr FabricMetricInfo kFabricMetrics[] = {
+    {"latency", "s", FabricSense::lower_better, false, "median half round trip"},
+    {"latency_p99", "s", FabricSense::lower_better, false, "99th percentile half round trip"},
+    {"latency_mean", "s", FabricSense::lower_better, false, "total time of the round trips / (2 x round trips)"},
+    {"bandwidth_uni", "B/s", FabricSense::higher_better, true, "median window, one way"},
+    {"bandwidth_uni_mean", "B/s", FabricSense::higher_better, true, "total bytes / total time of the windows, one way"},
+    {"bandwidth_bidir", "B/s", FabricSense::higher_better, false, "median window, both ways at once"},
+    {"bandwidth_bidir_mean", "B/s", FabricSense::higher_better, false,
+     "total bytes / total time of the windows, both ways at once"},
+};
+
+// The table's entry of `metric`, or nullptr.
+const FabricMetricInfo* find_fabric_metric(std::string_view metric);
+
+// A pair's figures from its timed exchanges (NaN where there were none): from the seconds of
+// each round trip, the median, 99th percentile and mean half round trip; from the seconds of
+// each window, the median window's rate and the total bytes over the total time.
+struct PairLatency {
+  double median, p99, mean;
+};
+PairLatency pair_latency(const std::vector<double>& round_trip_seconds);
+struct PairBandwidth {
+  double median, mean;
+};
+PairBandwidth pair_bandwidth(const std::vector<double>& window_seconds, double bytes_per_window);
+
 // Robust flagging: a pair falls short when its value is beyond `fraction` of the median pair
 // (value < fraction x median for bandwidth, value > median / fraction for latency) or beyond
 // an absolute bound (min for bandwidth, max for latency) where one is given. The median is
@@ -67,6 +104,11 @@ std::optional<int> shared_node(const std::vector<std::pair<int, int>>& flagged_p
 // Checks cases[].info.fabric strictly: shapes, hosts, matrices N x N of finite
 // non-negative numbers or null. Throws ConfigError naming the file and key path.
 void check_fabric_info(const ConfigNode& fabric, const std::string& benchmark);
+
+// A metric name, checked against kFabricMetrics; and an object's `metric`, `unit` (the metric's
+// own) and `size_bytes`. Throw ConfigError naming the key path.
+const FabricMetricInfo& checked_fabric_metric_name(const ConfigNode& name);
+const FabricMetricInfo& checked_fabric_metric(const ConfigNode& object);
 
 }  // namespace capbench
 
@@ -107,6 +149,15 @@ struct FabricJudgement {
   int failed_pairs = 0;
   std::vector<FabricNodeFlag> node_flags;  // bounded form only (common/fabric_summary.hpp)
 };
+
+// What judge_fabric judges, from the criteria: bandwidth one way and both ways at the largest
+// size measured (a fraction of the median pair and/or a floor), latency at the smallest (a bound).
+struct FabricJudgedFigure {
+  const char* metric;
+  bool largest_size;
+  FlagRule rule;
+};
+std::vector<FabricJudgedFigure> fabric_judged_figures(const FabricCriteria& c);
 
 // Each pair's figure is the one measured alone where the pair was re-measured, else the one
 // measured with its round: a pair slow only beside others shared a bottleneck, not a bad link.

@@ -144,13 +144,15 @@ void append_fabric_pair(json& p, int a, int b, int rail, const std::string& metr
 }
 
 FabricSense fabric_metric_sense(const std::string& metric) {
-  return metric == "latency" || metric == "latency_p99" ? FabricSense::lower_better : FabricSense::higher_better;
+  const auto* m = find_fabric_metric(metric);
+  return m ? m->sense : FabricSense::higher_better;
 }
 
 std::size_t FabricSummaryBuilder::figure(const std::string& metric, const std::string& unit, std::int64_t size_bytes,
                                          int rail, const std::string& short_group) {
   Figure f;
   f.metric = metric;
+  f.sense = fabric_metric_sense(metric);
   f.unit = unit;
   f.size_bytes = size_bytes;
   f.rail = rail;
@@ -166,7 +168,7 @@ std::size_t FabricSummaryBuilder::figure(const std::string& metric, const std::s
     if (it == group_keys_.end()) {
       group_keys_.push_back(key);
       Group g;
-      g.sense = fabric_metric_sense(metric);
+      g.sense = f.sense;
       groups_.push_back(std::move(g));
       it = group_keys_.end() - 1;
     }
@@ -189,7 +191,7 @@ void FabricSummaryBuilder::add(std::size_t fi, int a, int b, double v) {
   if (!std::isfinite(v)) return;
   Figure& f = figures_.at(fi);
   f.all.add(v);
-  const bool higher = fabric_metric_sense(f.metric) == FabricSense::higher_better;
+  const bool higher = f.sense == FabricSense::higher_better;
   for (const int n : {a, b}) {
     const auto k = static_cast<std::size_t>(n);
     auto& w = f.worst[k];
@@ -312,17 +314,8 @@ double non_negative(const ConfigNode& n) {
   return x;
 }
 
-std::string checked_metric(const ConfigNode& m) {
-  const auto metric = m.at("metric").as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
-  const auto unit = m.at("unit").as_enum({"s", "B/s"});
-  if ((unit == "s") != (fabric_metric_sense(metric) == FabricSense::lower_better))
-    m.at("unit").fail(fmt::format("the unit of {}", metric));
-  m.at("size_bytes").as_positive_int();
-  return metric;
-}
-
-void check_node_summaries(const ConfigNode& s, int nodes, const std::string& metric, std::int64_t pairs) {
-  const std::int64_t per_node = (nodes - 1) * (metric == "bandwidth_uni" ? 2 : 1);
+void check_node_summaries(const ConfigNode& s, int nodes, const FabricMetricInfo& metric, std::int64_t pairs) {
+  const std::int64_t per_node = (nodes - 1) * (metric.directed ? 2 : 1);
   for (const char* key : {"lowest", "median", "highest", "count"})
     if (s.at(key).size() != static_cast<std::size_t>(nodes))
       s.at(key).fail(fmt::format("{} entries, one per node (fabric.nodes)", nodes));
@@ -331,7 +324,7 @@ void check_node_summaries(const ConfigNode& s, int nodes, const std::string& met
     const auto c = s.at("count")[std::size_t(n)];
     const std::int64_t k = c.as_non_negative_int();
     if (k > per_node) c.fail(fmt::format("at most {} pairs of one node ({} nodes{})", per_node, nodes,
-                                         metric == "bandwidth_uni" ? ", both directions" : ""));
+                                         metric.directed ? ", both directions" : ""));
     total += k;
     const auto lo = s.at("lowest")[std::size_t(n)], md = s.at("median")[std::size_t(n)],
                hi = s.at("highest")[std::size_t(n)];
@@ -370,10 +363,10 @@ void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
   for (const auto& s : f.at("summaries").items()) {
     s.allow_only({"metric", "unit", "size_bytes", "rail", "phase", "pairs", "median_pair", "list_bound", "lowest",
                   "median", "highest", "count", "worst_not_remeasured"});
-    const auto metric = checked_metric(s);
+    const auto& metric = checked_fabric_metric(s);
     if (s.at("rail").as_non_negative_int() >= rails) s.at("rail").fail(fmt::format("a rail below {} (fabric.rails)", rails));
     s.at("phase").as_enum({"concurrent"});
-    const std::int64_t most = std::int64_t(nodes) * (nodes - 1) / 2 * (metric == "bandwidth_uni" ? 2 : 1);
+    const std::int64_t most = std::int64_t(nodes) * (nodes - 1) / 2 * (metric.directed ? 2 : 1);
     const auto pairs = s.at("pairs").as_non_negative_int();
     if (pairs > most) s.at("pairs").fail(fmt::format("at most {} pairs of {} nodes", most, nodes));
     non_negative(s.at("median_pair"));
@@ -382,7 +375,7 @@ void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
   }
   for (const auto& p : f.at("pooled").items()) {
     p.allow_only({"metric", "unit", "size_bytes", "pairs", "median"});
-    checked_metric(p);
+    checked_fabric_metric(p);
     p.at("pairs").as_non_negative_int();
     non_negative(p.at("median"));
   }
@@ -395,7 +388,7 @@ void check_fabric_summary(const ConfigNode& f, int nodes, int rails) {
     if (node_index(pairs.at("a")[i], nodes) == node_index(pairs.at("b")[i], nodes)) pairs.at("b")[i].fail("a node other than a");
     if (pairs.at("rail")[i].as_non_negative_int() >= rails)
       pairs.at("rail")[i].fail(fmt::format("a rail below {} (fabric.rails)", rails));
-    pairs.at("metric")[i].as_enum({"latency", "latency_p99", "bandwidth_uni", "bandwidth_bidir"});
+    checked_fabric_metric_name(pairs.at("metric")[i]);
     pairs.at("size_bytes")[i].as_positive_int();
     pairs.at("phase")[i].as_enum({"concurrent", "alone"});
     non_negative(pairs.at("value")[i]);
@@ -482,7 +475,8 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
     pooled[p.at("metric").get<std::string>()][p.at("size_bytes").get<std::int64_t>()] = {
         p.at("unit").get<std::string>(), p.at("median").get<double>(), p.at("pairs").get<std::int64_t>()};
   std::set<int> median_beyond;  // nodes whose median pair is beyond a bound stricter than the list
-  auto judge = [&](const std::string& metric, bool largest, const FlagRule& rule, bool directed) {
+  auto judge = [&](const std::string& metric, bool largest, const FlagRule& rule) {
+    const bool directed = find_fabric_metric(metric)->directed;
     const auto it = pooled.find(metric);
     if (it == pooled.end() || it->second.empty()) return;
     const auto& [size, fig] = largest ? *it->second.rbegin() : *it->second.begin();
@@ -513,20 +507,7 @@ FabricJudgement judge_fabric_summary(const json& f, const FabricCriteria& c) {
                                                     : fmt::format(" (and {} nodes with an unlisted pair below)",
                                                                   nodes.size())));
   };
-  FlagRule bw;
-  bw.sense = FabricSense::higher_better;
-  bw.fraction_of_median = c.min_bandwidth_fraction;
-  bw.absolute = c.min_bandwidth;
-  if (bw.fraction_of_median || bw.absolute) {
-    judge("bandwidth_uni", true, bw, true);
-    judge("bandwidth_bidir", true, bw, false);
-  }
-  if (c.max_latency) {
-    FlagRule lat;
-    lat.sense = FabricSense::lower_better;
-    lat.absolute = c.max_latency;
-    judge("latency", false, lat, false);
-  }
+  for (const auto& j : fabric_judged_figures(c)) judge(j.metric, j.largest_size, j.rule);
   std::vector<std::pair<int, int>> pairs;
   for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
   out.shared = shared_node(pairs, out.nodes);

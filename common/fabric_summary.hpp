@@ -96,6 +96,7 @@ class FabricSummaryBuilder {
   };
   struct Figure {
     std::string metric, unit;
+    FabricSense sense = FabricSense::higher_better;
     std::int64_t size_bytes = 0;
     int rail = 0;
     int group = -1;

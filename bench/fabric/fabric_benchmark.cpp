@@ -115,9 +115,13 @@ struct Plan {
   int window = 1, latency_iterations = 1000, warmup = 0, iterations = 1;
   double remeasure_below = 0.8;
   std::uint64_t case_seed = 0;
-  // One record per measured pair on each rank: per latency size median and p99 (initiator),
-  // per bandwidth size one-way out (as sender) and both ways (initiator); then mismatches.
-  std::size_t record_size() const { return 2 * latency_sizes.size() + 2 * bandwidth_sizes.size() + 1; }
+  // One record per measured pair on each rank: per latency size median, p99 and mean
+  // (initiator), per bandwidth size one-way out (as sender: median and mean window) and both
+  // ways (initiator: median and mean); then mismatches.
+  static constexpr std::size_t kPerLatencySize = 3, kPerBandwidthSize = 4;
+  std::size_t record_size() const {
+    return kPerLatencySize * latency_sizes.size() + kPerBandwidthSize * bandwidth_sizes.size() + 1;
+  }
 };
 
 // This rank's side of one pair: a record as above, NaN where the other side holds the figure.
@@ -141,37 +145,28 @@ std::vector<double> measure_pair(FabricTransport& t, const Plan& plan, int peer,
     const auto o = t.ping_pong(task(bytes, std::max(plan.latency_iterations / 10, 1), plan.latency_iterations),
                                deadline);
     mismatches += o.mismatches;
-    if (initiator && !o.seconds.empty()) {
-      std::vector<double> half;
-      for (double s : o.seconds) half.push_back(s / 2);
-      std::sort(half.begin(), half.end());
-      rec.push_back(percentile_sorted(half, 50));
-      rec.push_back(percentile_sorted(half, 99));
-    } else {
-      rec.push_back(kNone);
-      rec.push_back(kNone);
-    }
+    const auto lat = pair_latency(initiator ? o.seconds : std::vector<double>{});
+    rec.insert(rec.end(), {lat.median, lat.p99, lat.mean});
   }
-  auto median_bw = [&](const PairOutcome& o, double bytes_per_exchange) {
-    std::vector<double> bw;
-    for (double s : o.seconds) bw.push_back(bytes_per_exchange / s);
-    return bw.empty() ? kNone : median(bw);
+  auto push_bandwidth = [&](const PairOutcome* o, double bytes_per_exchange) {
+    const auto bw = pair_bandwidth(o ? o->seconds : std::vector<double>{}, bytes_per_exchange);
+    rec.insert(rec.end(), {bw.median, bw.mean});
   };
   for (const auto bytes : plan.bandwidth_sizes) {
     const double window_bytes = double(bytes) * plan.window;
     // One way, the initiator's node sending first, then the other.
-    double out_bw = kNone;
+    PairOutcome out;
     for (int leg = 0; leg < 2; ++leg) {
       const bool sending = (leg == 0) == initiator;
-      const auto o = t.stream(task(bytes, plan.warmup, plan.iterations), sending ? StreamMode::send : StreamMode::receive,
-                              deadline);
+      auto o = t.stream(task(bytes, plan.warmup, plan.iterations), sending ? StreamMode::send : StreamMode::receive,
+                        deadline);
       mismatches += o.mismatches;
-      if (sending) out_bw = median_bw(o, window_bytes);
+      if (sending) out = std::move(o);
     }
-    rec.push_back(out_bw);
+    push_bandwidth(&out, window_bytes);
     const auto o = t.stream(task(bytes, plan.warmup, plan.iterations), StreamMode::both, deadline);
     mismatches += o.mismatches;
-    rec.push_back(initiator ? median_bw(o, 2 * window_bytes) : kNone);
+    push_bandwidth(initiator ? &o : nullptr, 2 * window_bytes);
   }
   rec.push_back(double(mismatches));
   if (mismatches > 0) error = fmt::format("{} payload words received wrong", mismatches);
@@ -181,11 +176,38 @@ std::vector<double> measure_pair(FabricTransport& t, const Plan& plan, int peer,
 // The figures of one node pair on one rail, from the records of both its ranks.
 struct PairResult {
   int a = 0, b = 0, rail = 0;
-  std::vector<double> latency, latency_p99;        // per latency size
-  std::vector<double> uni_ab, uni_ba, bidir;       // per bandwidth size
+  std::vector<double> latency, latency_p99, latency_mean;                   // per latency size
+  std::vector<double> uni_ab, uni_ba, uni_ab_mean, uni_ba_mean, bidir, bidir_mean;  // per bandwidth size
   bool failed = false;
   std::string error;
 };
+
+// One figure of a pair at one size, as the results file records it: a -> b and b -> a (the
+// same value unless the metric is directed).
+struct PairValue {
+  const char* metric;
+  std::int64_t size_bytes;
+  double ab, ba;
+};
+
+// Every figure of a pair, in the order of kFabricMetrics within each size.
+std::vector<PairValue> pair_values(const Plan& plan, const PairResult& r) {
+  std::vector<PairValue> out;
+  for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
+    const auto size = plan.latency_sizes[s];
+    out.push_back({"latency", size, r.latency[s], r.latency[s]});
+    out.push_back({"latency_p99", size, r.latency_p99[s], r.latency_p99[s]});
+    out.push_back({"latency_mean", size, r.latency_mean[s], r.latency_mean[s]});
+  }
+  for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
+    const auto size = plan.bandwidth_sizes[s];
+    out.push_back({"bandwidth_uni", size, r.uni_ab[s], r.uni_ba[s]});
+    out.push_back({"bandwidth_uni_mean", size, r.uni_ab_mean[s], r.uni_ba_mean[s]});
+    out.push_back({"bandwidth_bidir", size, r.bidir[s], r.bidir[s]});
+    out.push_back({"bandwidth_bidir_mean", size, r.bidir_mean[s], r.bidir_mean[s]});
+  }
+  return out;
+}
 
 PairResult combine(const Plan& plan, int a, int b, int rail, const double* rec_a, const double* rec_b) {
   PairResult p;
@@ -194,13 +216,19 @@ PairResult combine(const Plan& plan, int a, int b, int rail, const double* rec_a
   p.rail = rail;
   const std::size_t L = plan.latency_sizes.size(), B = plan.bandwidth_sizes.size();
   for (std::size_t i = 0; i < L; ++i) {
-    p.latency.push_back(rec_a[2 * i]);
-    p.latency_p99.push_back(rec_a[2 * i + 1]);
+    const double* x = rec_a + Plan::kPerLatencySize * i;
+    p.latency.push_back(x[0]);
+    p.latency_p99.push_back(x[1]);
+    p.latency_mean.push_back(x[2]);
   }
   for (std::size_t i = 0; i < B; ++i) {
-    p.uni_ab.push_back(rec_a[2 * L + 2 * i]);
-    p.uni_ba.push_back(rec_b[2 * L + 2 * i]);
-    p.bidir.push_back(rec_a[2 * L + 2 * i + 1]);
+    const std::size_t at = Plan::kPerLatencySize * L + Plan::kPerBandwidthSize * i;
+    p.uni_ab.push_back(rec_a[at]);
+    p.uni_ab_mean.push_back(rec_a[at + 1]);
+    p.uni_ba.push_back(rec_b[at]);
+    p.uni_ba_mean.push_back(rec_b[at + 1]);
+    p.bidir.push_back(rec_a[at + 2]);
+    p.bidir_mean.push_back(rec_a[at + 3]);
   }
   const double bad_a = rec_a[plan.record_size() - 1], bad_b = rec_b[plan.record_size() - 1];
   if (bad_a > 0 || bad_b > 0) {
@@ -276,44 +304,32 @@ void set_cell(json& m, int i, int j, double v) {
   if (std::isfinite(v)) m[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = v;
 }
 
-// Matrices of every metric, size and rail for one phase.
+// Matrices of every metric, size and rail for one phase, in the order of the pairs' figures.
 void add_matrices(json& out, const Plan& plan, const Layout& l, const std::vector<PairResult>& results,
                   const char* phase) {
-  auto emit = [&](const char* metric, const char* unit, std::int64_t size, int rail, auto fill) {
-    json values = null_matrix(l.nodes);
-    bool any = false;
-    for (const auto& r : results) {
-      if (r.rail != rail || r.failed) continue;
-      any = fill(values, r) || any;
-    }
-    if (!any) return;
-    out.push_back({{"metric", metric}, {"unit", unit}, {"size_bytes", size}, {"rail", rail}, {"phase", phase},
-                   {"values", std::move(values)}});
-  };
   for (int k = 0; k < l.rails; ++k) {
-    for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
-      emit("latency", "s", plan.latency_sizes[s], k, [&](json& m, const PairResult& r) {
-        set_cell(m, r.a, r.b, r.latency[s]);
-        set_cell(m, r.b, r.a, r.latency[s]);
-        return std::isfinite(r.latency[s]);
-      });
-      emit("latency_p99", "s", plan.latency_sizes[s], k, [&](json& m, const PairResult& r) {
-        set_cell(m, r.a, r.b, r.latency_p99[s]);
-        set_cell(m, r.b, r.a, r.latency_p99[s]);
-        return std::isfinite(r.latency_p99[s]);
-      });
+    std::vector<json> values;  // by figure index of pair_values()
+    std::vector<bool> any;
+    std::vector<PairValue> layout;
+    for (const auto& r : results) {
+      if (r.rail != k || r.failed) continue;
+      const auto figs = pair_values(plan, r);
+      if (layout.empty()) {
+        layout = figs;
+        values.assign(figs.size(), null_matrix(l.nodes));
+        any.assign(figs.size(), false);
+      }
+      for (std::size_t i = 0; i < figs.size(); ++i) {
+        set_cell(values[i], r.a, r.b, figs[i].ab);
+        set_cell(values[i], r.b, r.a, figs[i].ba);
+        any[i] = any[i] || std::isfinite(figs[i].ab) || std::isfinite(figs[i].ba);
+      }
     }
-    for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
-      emit("bandwidth_uni", "B/s", plan.bandwidth_sizes[s], k, [&](json& m, const PairResult& r) {
-        set_cell(m, r.a, r.b, r.uni_ab[s]);
-        set_cell(m, r.b, r.a, r.uni_ba[s]);
-        return std::isfinite(r.uni_ab[s]) || std::isfinite(r.uni_ba[s]);
-      });
-      emit("bandwidth_bidir", "B/s", plan.bandwidth_sizes[s], k, [&](json& m, const PairResult& r) {
-        set_cell(m, r.a, r.b, r.bidir[s]);
-        set_cell(m, r.b, r.a, r.bidir[s]);
-        return std::isfinite(r.bidir[s]);
-      });
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (!any[i]) continue;
+      const auto* m = find_fabric_metric(layout[i].metric);
+      out.push_back({{"metric", layout[i].metric}, {"unit", m->unit}, {"size_bytes", layout[i].size_bytes},
+                     {"rail", k}, {"phase", phase}, {"values", std::move(values[i])}});
     }
   }
 }
@@ -346,38 +362,39 @@ std::vector<Metric> pair_metrics(const Plan& plan, const std::vector<PairResult>
 // Above full_matrix_up_to nodes: the per-node summaries, fed one round at a time.
 struct BoundedFabric {
   FabricSummaryBuilder builder;
-  // [rail][size] -> figure index
-  std::vector<std::vector<std::size_t>> latency, latency_p99, uni, bidir;
+  std::vector<std::vector<std::size_t>> figure_of;  // [rail][index in pair_values()] -> figure
 
   BoundedFabric(const Plan& plan, int nodes, int rails) : builder(nodes, plan.remeasure_below) {
+    // The layout of pair_values(), from a pair with no figures.
+    PairResult blank;
+    blank.latency = blank.latency_p99 = blank.latency_mean = std::vector<double>(plan.latency_sizes.size(), kNone);
+    blank.uni_ab = blank.uni_ba = blank.uni_ab_mean = blank.uni_ba_mean = blank.bidir = blank.bidir_mean =
+        std::vector<double>(plan.bandwidth_sizes.size(), kNone);
+    const auto layout = pair_values(plan, blank);
     for (int k = 0; k < rails; ++k) {
-      auto& lat = latency.emplace_back();
-      auto& p99 = latency_p99.emplace_back();
-      for (const auto s : plan.latency_sizes) {
-        lat.push_back(builder.figure("latency", "s", s, k, "latency"));
-        p99.push_back(builder.figure("latency_p99", "s", s, k, ""));
-      }
-      auto& u = uni.emplace_back();
-      auto& b = bidir.emplace_back();
-      // One median for both bandwidths per size, as short_pairs() pools them.
-      for (const auto s : plan.bandwidth_sizes) {
-        u.push_back(builder.figure("bandwidth_uni", "B/s", s, k, "bandwidth"));
-        b.push_back(builder.figure("bandwidth_bidir", "B/s", s, k, "bandwidth"));
-      }
+      auto& ids = figure_of.emplace_back();
+      for (const auto& v : layout)
+        ids.push_back(builder.figure(v.metric, std::string(find_fabric_metric(v.metric)->unit), v.size_bytes, k,
+                                     short_group(v.metric)));
     }
   }
 
-  void add(const PairResult& r) {
+  // The re-measure rule's groups, as short_pairs() pools them: latency alone, one median for
+  // both bandwidths per size; the p99 and mean figures are recorded, not judged.
+  static std::string short_group(std::string_view metric) {
+    if (metric == "latency") return "latency";
+    if (metric == "bandwidth_uni" || metric == "bandwidth_bidir") return "bandwidth";
+    return "";
+  }
+
+  void add(const Plan& plan, const PairResult& r) {
     if (r.failed) return;
-    const auto k = static_cast<std::size_t>(r.rail);
-    for (std::size_t s = 0; s < r.latency.size(); ++s) {
-      builder.add(latency[k][s], r.a, r.b, r.latency[s]);
-      builder.add(latency_p99[k][s], r.a, r.b, r.latency_p99[s]);
-    }
-    for (std::size_t s = 0; s < r.uni_ab.size(); ++s) {
-      builder.add(uni[k][s], r.a, r.b, r.uni_ab[s]);
-      builder.add(uni[k][s], r.b, r.a, r.uni_ba[s]);
-      builder.add(bidir[k][s], r.a, r.b, r.bidir[s]);
+    const auto& ids = figure_of[static_cast<std::size_t>(r.rail)];
+    const auto figs = pair_values(plan, r);
+    for (std::size_t i = 0; i < figs.size(); ++i) {
+      const bool directed = find_fabric_metric(figs[i].metric)->directed;
+      builder.add(ids[i], r.a, r.b, figs[i].ab);
+      if (directed) builder.add(ids[i], r.b, r.a, figs[i].ba);
     }
   }
 };
@@ -385,19 +402,12 @@ struct BoundedFabric {
 // The bounded form's list entries of the pairs measured again alone.
 json alone_pairs(const Plan& plan, const std::vector<PairResult>& alone) {
   json out = empty_fabric_pairs();
-  auto entry = [&](int a, int b, int rail, const char* metric, std::int64_t size, double v) {
-    if (std::isfinite(v)) append_fabric_pair(out, a, b, rail, metric, size, "alone", v);
-  };
   for (const auto& r : alone) {
     if (r.failed) continue;
-    for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
-      entry(r.a, r.b, r.rail, "latency", plan.latency_sizes[s], r.latency[s]);
-      entry(r.a, r.b, r.rail, "latency_p99", plan.latency_sizes[s], r.latency_p99[s]);
-    }
-    for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
-      entry(r.a, r.b, r.rail, "bandwidth_uni", plan.bandwidth_sizes[s], r.uni_ab[s]);
-      entry(r.b, r.a, r.rail, "bandwidth_uni", plan.bandwidth_sizes[s], r.uni_ba[s]);
-      entry(r.a, r.b, r.rail, "bandwidth_bidir", plan.bandwidth_sizes[s], r.bidir[s]);
+    for (const auto& v : pair_values(plan, r)) {
+      if (std::isfinite(v.ab)) append_fabric_pair(out, r.a, r.b, r.rail, v.metric, v.size_bytes, "alone", v.ab);
+      if (find_fabric_metric(v.metric)->directed && std::isfinite(v.ba))
+        append_fabric_pair(out, r.b, r.a, r.rail, v.metric, v.size_bytes, "alone", v.ba);
     }
   }
   return out;
@@ -485,7 +495,7 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
     }
     for (auto& pr : got)
       if (pr.failed) concurrent.push_back(std::move(pr));
-      else bounded->add(pr);
+      else bounded->add(plan, pr);
     bounded->builder.end_round();
   }
   // Each pair that fell short, again, with no other pair running: a pair that recovers shared

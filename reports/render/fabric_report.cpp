@@ -47,7 +47,7 @@ std::vector<std::vector<double>> final_matrix(const json& f, const std::string& 
   for (const auto& m : f.at("matrices"))
     if (m.at("metric") == metric) size = std::max(size, m.at("size_bytes").get<std::int64_t>());
   if (size_out) *size_out = size;
-  const bool lower_better = metric == "latency" || metric == "latency_p99";
+  const bool lower_better = fabric_metric_sense(metric) == FabricSense::lower_better;
   for (const char* phase : {"concurrent", "alone"}) {
     // Worst rail of this phase; the alone phase then replaces what it re-measured.
     std::vector<std::vector<double>> phase_values(out.size(), std::vector<double>(out.size(), nan));
@@ -81,7 +81,8 @@ std::string colour(double fraction) {
 }
 
 std::string pair_text(const FabricJudgement& j, const FabricFlag& fl) {
-  const bool directed = fl.metric == "bandwidth_uni";
+  const auto* info = find_fabric_metric(fl.metric);
+  const bool directed = info && info->directed;
   return fmt::format("{} {} {} (rail {}): {} {} at {}, below {} ({})", j.hosts[std::size_t(fl.a)],
                      directed ? "→" : "↔", j.hosts[std::size_t(fl.b)], fl.rail, fl.metric,
                      format_si(fl.value, fl.unit), format_bytes(double(fl.size_bytes)),
@@ -200,7 +201,8 @@ CriterionResult evaluate_fabric_criterion(const FabricCriterion& c, const Analys
   }
   for (const auto& fl : j.flagged) {
     CriterionFailure cf;
-    cf.host = j.hosts[std::size_t(fl.a)] + (fl.metric == "bandwidth_uni" ? " → " : " ↔ ") + j.hosts[std::size_t(fl.b)];
+    const auto* info = find_fabric_metric(fl.metric);
+    cf.host = j.hosts[std::size_t(fl.a)] + (info && info->directed ? " → " : " ↔ ") + j.hosts[std::size_t(fl.b)];
     cf.what = pair_text(j, fl);
     cf.measured = fl.value;
     cf.threshold = fl.threshold;

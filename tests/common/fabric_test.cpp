@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 namespace capbench {
@@ -138,6 +139,35 @@ json fabric_doc() {
 
 TEST(FabricInfo, ValidDocumentPasses) { EXPECT_NO_THROW(check_fabric_info(ConfigNode(fabric_doc(), "f.json"), "fabric")); }
 
+TEST(FabricInfo, EveryMetricOfTheTableWithItsUnitPasses) {
+  for (const auto& m : kFabricMetrics) {
+    auto d = fabric_doc();
+    d["matrices"][0]["metric"] = std::string(m.name);
+    d["matrices"][0]["unit"] = std::string(m.unit);
+    EXPECT_NO_THROW(check_fabric_info(ConfigNode(d, "f.json"), "fabric")) << m.name;
+    EXPECT_EQ(find_fabric_metric(m.name), &m);
+  }
+  EXPECT_EQ(find_fabric_metric("bandwidth"), nullptr);
+}
+
+// The median figures are robust to one slow exchange; the means are total over total (IMB's
+// basis), which one slow exchange lowers: neither is the arithmetic mean of the rates.
+TEST(FabricPairFigures, MedianAndTotalOverTotal) {
+  // Windows of 4 bytes in 1, 1 and 4 s: rates 4, 4, 1 B/s; 12 B in 6 s.
+  const auto bw = pair_bandwidth({1.0, 4.0, 1.0}, 4.0);
+  EXPECT_DOUBLE_EQ(bw.median, 4.0);
+  EXPECT_DOUBLE_EQ(bw.mean, 2.0);  // not (4 + 4 + 1) / 3
+  // Round trips of 2, 2, 2 and 10 us: half round trips 1, 1, 1, 5; 16 us over 8 half trips.
+  const auto lat = pair_latency({2e-6, 10e-6, 2e-6, 2e-6});
+  EXPECT_DOUBLE_EQ(lat.median, 1e-6);
+  EXPECT_DOUBLE_EQ(lat.mean, 2e-6);
+  EXPECT_GT(lat.p99, 4e-6);
+  EXPECT_LE(lat.p99, 5e-6);
+  // Nothing timed on this side: no figure, not zero.
+  EXPECT_TRUE(std::isnan(pair_bandwidth({}, 4.0).mean));
+  EXPECT_TRUE(std::isnan(pair_latency({}).median));
+}
+
 TEST(FabricInfo, BadDocumentsNameTheKeyPath) {
   auto expect_fail = [](json doc, const std::string& path_part, const std::string& bench = "fabric") {
     try {
@@ -156,6 +186,12 @@ TEST(FabricInfo, BadDocumentsNameTheKeyPath) {
   d = fabric_doc();
   d["matrices"][0]["unit"] = "s";
   expect_fail(d, "unit");
+  d = fabric_doc();
+  d["matrices"][0]["metric"] = "bandwidth";  // not a metric of kFabricMetrics
+  expect_fail(d, "matrices[0].metric");
+  d = fabric_doc();
+  d["matrices"][0]["metric"] = "latency_mean";  // a latency in B/s
+  expect_fail(d, "matrices[0].unit");
   d = fabric_doc();
   d["hosts"] = {"a"};
   expect_fail(d, "hosts");

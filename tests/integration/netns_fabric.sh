@@ -58,6 +58,26 @@ fabric_case() {  # fabric_case [SUITE]
   report_rc=$?
 }
 
+# Every pair's figures, the medians and the means (total over total, IMB's basis), of 4 nodes:
+# 6 pairs, 12 directed. The mean and median of one pair differ by its slow exchanges, never by
+# orders of magnitude.
+expect_every_figure() {
+  local metric pairs want line median mean
+  for metric in latency latency_p99 latency_mean bandwidth_uni bandwidth_uni_mean bandwidth_bidir bandwidth_bidir_mean; do
+    want=6
+    [[ $metric == bandwidth_uni* ]] && want=12
+    line=$(grep "^figure $metric " "$work/check.txt") || fail "no $metric figure"
+    pairs=$(awk '{print $4}' <<<"$line")
+    [[ $pairs -eq $want ]] || fail "$metric: $pairs pairs, expected $want"
+  done
+  for metric in latency bandwidth_uni bandwidth_bidir; do
+    median=$(awk -v m="$metric" '$1 == "figure" && $2 == m {print $5}' "$work/check.txt")
+    mean=$(awk -v m="${metric}_mean" '$1 == "figure" && $2 == m {print $5}' "$work/check.txt")
+    awk -v a="$median" -v b="$mean" 'BEGIN { r = b / a; exit !(r > 0.1 && r < 10) }' ||
+      fail "$metric: median pair $median against mean $mean"
+  done
+}
+
 case "$scenario" in
   fabric_planted)
     cluster_slow_node 2 20mbit
@@ -81,6 +101,7 @@ case "$scenario" in
     grep -qx "benchmark_shared $slow" "$work/check.txt" || fail "the benchmark's own shared_node is not $slow"
     grep '^flagged' "$work/check.txt" | grep -v -q "$slow" && fail "a pair without $slow was flagged"
     grep -q '^flagged' "$work/check.txt" || fail "nothing flagged"
+    expect_every_figure
     # check_results on the fabric case alone: its statistics over pairs without samples pass.
     "$check_results" "$results" 4 cpu >"$work/check_results.txt" 2>&1
     grep -q 'FAIL: fabric' "$work/check_results.txt" && { cat "$work/check_results.txt" >&2; fail "check_results failed the fabric case"; }
@@ -91,6 +112,7 @@ case "$scenario" in
   fabric_clean)
     fabric_case
     grep -q '^flagged' "$work/check.txt" && fail "pairs flagged with nothing planted"
+    expect_every_figure
     grep -qx "shared none" "$work/check.txt" || fail "a shared node named with nothing planted"
     # Not asserted here: the benchmark's own reading (info.fabric.shared_node), which is relative
     # to the median pair; on an oversubscribed machine some unlimited veth pairs run at a tenth of
