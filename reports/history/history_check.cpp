@@ -97,6 +97,10 @@ SampleComparison compare_series(const std::vector<std::vector<double>>& baseline
     if (night.size() >= 2) within.push_back(log_sample_spread(night));
   c.within_baseline = within.empty() ? 0.0 : median(within);
   c.within_tonight = run.size() >= 2 ? log_sample_spread(run) : 0.0;
+  const auto [lowest, highest] = std::minmax_element(run.begin(), run.end());
+  // As worse_by: a loss of rate, for a time through the rate it implies.
+  c.best_worse_by = higher_better ? 1.0 - *highest / c.baseline_median : 1.0 - c.baseline_median / *lowest;
+  c.worst_better_by = higher_better ? *lowest / c.baseline_median - 1.0 : c.baseline_median / *highest - 1.0;
   c.higher_better = higher_better;
   c.night_medians = std::move(night_medians);
   // "Worse" is the run's samples lying below the baseline's for a rate, above for a time.
@@ -163,9 +167,14 @@ std::map<std::string, double> judge_family(std::vector<SampleComparison*>& famil
   control_false_alarms(family, opt.alpha);
   for (auto* c : family) {
     const bool flagged = c->verdict == Verdict::kRegression || c->verdict == Verdict::kImproved;
-    // A real slowdown moves every sample; a disturbed night scatters them.
-    if (flagged && c->within_baseline > 0 && c->within_tonight > opt.noise_multiple * c->within_baseline)
-      c->verdict = Verdict::kUnsteady;
+    // A real slowdown moves every sample, the best one too; a disturbed night scatters them,
+    // and preemption only slows a sample, so its best samples stay where they were. Scattered
+    // samples whose best one still moved by the threshold are a change (an outlier or two
+    // slower still does not hide it).
+    const bool scattered = c->within_baseline > 0 && c->within_tonight > opt.noise_multiple * c->within_baseline;
+    const bool every_sample_moved = c->verdict == Verdict::kRegression ? c->best_worse_by >= c->threshold
+                                                                       : c->worst_better_by >= c->threshold;
+    if (flagged && scattered && !every_sample_moved) c->verdict = Verdict::kUnsteady;
   }
   return typical;
 }

@@ -40,6 +40,9 @@ struct SampleComparison {
   double spread = 0;                   // night-to-night spread of the baseline (sd of log medians)
   double threshold = 0;                // the loss that counts: max(min_effect, 1 - exp(-k spread))
   double within_tonight = 0, within_baseline = 0;  // sd of log samples: tonight's, baseline nights' median
+  // Tonight's best sample's loss of rate against the baseline median, and its worst sample's
+  // gain: when even the best sample lost the threshold, every sample moved (see judge_family).
+  double best_worse_by = 0, worst_better_by = 0;
   double spread_used = 0;              // max(spread, the check's typical spread): see decide_verdict
   std::size_t n_baseline = 0, n_run = 0, baseline_nights = 0;
   Verdict verdict = Verdict::kOk;

@@ -397,6 +397,29 @@ TEST(HistoryCheck, AScatteredNightIsUnsteadyNotARegression) {
   EXPECT_GT(scattered.within_tonight, o.noise_multiple * scattered.within_baseline);
 }
 
+TEST(HistoryCheck, ScatteredButEverySampleMovedIsARegression) {
+  const std::vector<double> night{100, 101, 99, 100.5, 99.5};
+  const auto nights = std::vector<std::vector<double>>(8, night);
+  const CheckOptions o;
+  // Every sample half as fast, one preempted to a tenth of that: scattered, but even the best
+  // sample lost half the rate. A time metric of the same samples (seconds per unit) too.
+  auto slowed = compare_series(nights, {50, 50.5, 5, 49.8, 50.2}, true, o);
+  std::vector<double> base_times, times;
+  for (double v : night) base_times.push_back(1.0 / v);
+  for (double v : {50.0, 50.5, 5.0, 49.8, 50.2}) times.push_back(1.0 / v);
+  auto slowed_time = compare_series(std::vector<std::vector<double>>(8, base_times), times, false, o);
+  // Tonight's best sample at the baseline: the drop is in some samples only.
+  auto disturbed = compare_series(nights, {100, 50.5, 5, 49.8, 50.2}, true, o);
+  std::vector<SampleComparison*> family{&slowed, &slowed_time, &disturbed};
+  judge_family(family, o);
+  EXPECT_GT(slowed.within_tonight, o.noise_multiple * slowed.within_baseline);
+  EXPECT_NEAR(slowed.best_worse_by, 0.495, 1e-3);
+  EXPECT_EQ(slowed.verdict, Verdict::kRegression);
+  EXPECT_NEAR(slowed_time.best_worse_by, 0.495, 1e-3);
+  EXPECT_EQ(slowed_time.verdict, Verdict::kRegression);
+  EXPECT_EQ(disturbed.verdict, Verdict::kUnsteady);
+}
+
 TEST(HistoryCheck, NoiseFloorIsPerBenchmark) {
   // A calm GEMM series among wildly noisy collectives keeps its own, small floor.
   std::mt19937_64 rng(5);
