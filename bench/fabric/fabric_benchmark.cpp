@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -185,26 +187,38 @@ struct PairResult {
 // One figure of a pair at one size, as the results file records it: a -> b and b -> a (the
 // same value unless the metric is directed).
 struct PairValue {
-  const char* metric;
+  const FabricMetricInfo* metric;
   std::int64_t size_bytes;
   double ab, ba;
 };
 
-// Every figure of a pair, in the order of kFabricMetrics within each size.
+const FabricMetricInfo* metric_info(std::string_view name) {
+  const auto* m = find_fabric_metric(name);
+  if (!m) throw std::logic_error(fmt::format("fabric metric {} is not in kFabricMetrics", name));
+  return m;
+}
+
+// Every figure of a pair, in the order of kFabricMetrics within each size. Called for every
+// pair of every round (above full_matrix_up_to nodes too): the table is looked up once.
 std::vector<PairValue> pair_values(const Plan& plan, const PairResult& r) {
+  static const FabricMetricInfo *lat = metric_info("latency"), *p99 = metric_info("latency_p99"),
+                                *lat_mean = metric_info("latency_mean"), *uni = metric_info("bandwidth_uni"),
+                                *uni_mean = metric_info("bandwidth_uni_mean"), *bidir = metric_info("bandwidth_bidir"),
+                                *bidir_mean = metric_info("bandwidth_bidir_mean");
   std::vector<PairValue> out;
+  out.reserve(3 * plan.latency_sizes.size() + 4 * plan.bandwidth_sizes.size());
   for (std::size_t s = 0; s < plan.latency_sizes.size(); ++s) {
     const auto size = plan.latency_sizes[s];
-    out.push_back({"latency", size, r.latency[s], r.latency[s]});
-    out.push_back({"latency_p99", size, r.latency_p99[s], r.latency_p99[s]});
-    out.push_back({"latency_mean", size, r.latency_mean[s], r.latency_mean[s]});
+    out.push_back({lat, size, r.latency[s], r.latency[s]});
+    out.push_back({p99, size, r.latency_p99[s], r.latency_p99[s]});
+    out.push_back({lat_mean, size, r.latency_mean[s], r.latency_mean[s]});
   }
   for (std::size_t s = 0; s < plan.bandwidth_sizes.size(); ++s) {
     const auto size = plan.bandwidth_sizes[s];
-    out.push_back({"bandwidth_uni", size, r.uni_ab[s], r.uni_ba[s]});
-    out.push_back({"bandwidth_uni_mean", size, r.uni_ab_mean[s], r.uni_ba_mean[s]});
-    out.push_back({"bandwidth_bidir", size, r.bidir[s], r.bidir[s]});
-    out.push_back({"bandwidth_bidir_mean", size, r.bidir_mean[s], r.bidir_mean[s]});
+    out.push_back({uni, size, r.uni_ab[s], r.uni_ba[s]});
+    out.push_back({uni_mean, size, r.uni_ab_mean[s], r.uni_ba_mean[s]});
+    out.push_back({bidir, size, r.bidir[s], r.bidir[s]});
+    out.push_back({bidir_mean, size, r.bidir_mean[s], r.bidir_mean[s]});
   }
   return out;
 }
@@ -327,9 +341,10 @@ void add_matrices(json& out, const Plan& plan, const Layout& l, const std::vecto
     }
     for (std::size_t i = 0; i < layout.size(); ++i) {
       if (!any[i]) continue;
-      const auto* m = find_fabric_metric(layout[i].metric);
-      out.push_back({{"metric", layout[i].metric}, {"unit", m->unit}, {"size_bytes", layout[i].size_bytes},
-                     {"rail", k}, {"phase", phase}, {"values", std::move(values[i])}});
+      const auto* m = layout[i].metric;
+      out.push_back({{"metric", std::string(m->name)}, {"unit", std::string(m->unit)},
+                     {"size_bytes", layout[i].size_bytes}, {"rail", k}, {"phase", phase},
+                     {"values", std::move(values[i])}});
     }
   }
 }
@@ -374,8 +389,8 @@ struct BoundedFabric {
     for (int k = 0; k < rails; ++k) {
       auto& ids = figure_of.emplace_back();
       for (const auto& v : layout)
-        ids.push_back(builder.figure(v.metric, std::string(find_fabric_metric(v.metric)->unit), v.size_bytes, k,
-                                     short_group(v.metric)));
+        ids.push_back(builder.figure(std::string(v.metric->name), std::string(v.metric->unit), v.size_bytes, k,
+                                     short_group(v.metric->name)));
     }
   }
 
@@ -392,9 +407,8 @@ struct BoundedFabric {
     const auto& ids = figure_of[static_cast<std::size_t>(r.rail)];
     const auto figs = pair_values(plan, r);
     for (std::size_t i = 0; i < figs.size(); ++i) {
-      const bool directed = find_fabric_metric(figs[i].metric)->directed;
       builder.add(ids[i], r.a, r.b, figs[i].ab);
-      if (directed) builder.add(ids[i], r.b, r.a, figs[i].ba);
+      if (figs[i].metric->directed) builder.add(ids[i], r.b, r.a, figs[i].ba);
     }
   }
 };
@@ -405,9 +419,10 @@ json alone_pairs(const Plan& plan, const std::vector<PairResult>& alone) {
   for (const auto& r : alone) {
     if (r.failed) continue;
     for (const auto& v : pair_values(plan, r)) {
-      if (std::isfinite(v.ab)) append_fabric_pair(out, r.a, r.b, r.rail, v.metric, v.size_bytes, "alone", v.ab);
-      if (find_fabric_metric(v.metric)->directed && std::isfinite(v.ba))
-        append_fabric_pair(out, r.b, r.a, r.rail, v.metric, v.size_bytes, "alone", v.ba);
+      const std::string metric(v.metric->name);
+      if (std::isfinite(v.ab)) append_fabric_pair(out, r.a, r.b, r.rail, metric, v.size_bytes, "alone", v.ab);
+      if (v.metric->directed && std::isfinite(v.ba))
+        append_fabric_pair(out, r.b, r.a, r.rail, metric, v.size_bytes, "alone", v.ba);
     }
   }
   return out;

@@ -1,11 +1,11 @@
 // Prints what a results file's fabric case says (through the strict reader and judge_fabric):
 //   fabric_check RESULTS [--min-bandwidth B/s] [--min-fraction F] [--max-latency S]
 // lines "hosts N", "form full|summary", "checked ...", "flagged HOST_A HOST_B rail K METRIC VALUE PHASE",
-// "shared HOST" or "shared none", "failed_pairs N", "benchmark_shared HOST|none",
+// "shared HOST" or "shared none", "failed_pairs N",
 // "figure METRIC SIZE PAIRS MEDIAN" per metric and size of the concurrent phase (pairs with a figure,
-// each direction of a directed metric; the median pair)
-// (info.fabric.shared_node, by the benchmark's own re-measure rule). Exit 2 when the file is unreadable or
-// holds no fabric matrices.
+// each direction of a directed metric; the median pair),
+// "benchmark_shared HOST|none" (info.fabric.shared_node, by the benchmark's own re-measure rule).
+// Exit 2 when the file is unreadable or holds no fabric matrices.
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
