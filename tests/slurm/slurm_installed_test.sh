@@ -25,7 +25,7 @@ jobs_submitted=()
 
 cleanup() {
   local rc=$?
-  for j in "${jobs_submitted[@]}"; do scancel "${j}" >/dev/null 2>&1 || true; done
+  for j in "${jobs_submitted[@]}"; do timeout 15 scancel "${j}" >/dev/null 2>&1 || true; done
   stop_private_slurm
   if [[ "${rc}" != 0 && "${rc}" != "${skip_code}" ]]; then
     for f in "${work}"/*.log "${work}"/night/*.out; do
@@ -55,17 +55,17 @@ start_private_slurm slurm_installed_test
 wait_job() {
   local id="$1" state="" deadline=$((SECONDS + job_wait_s))
   while ((SECONDS < deadline)); do
-    state="$(scontrol show job "${id}" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
+    state="$(timeout 15 scontrol show job "${id}" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
     case "${state}" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE) break ;; esac
     sleep 1
   done
-  echo "${state:-unknown} $(scontrol show job "${id}" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
+  echo "${state:-unknown} $(timeout 15 scontrol show job "${id}" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
 }
 
 mkdir -p "${work}/night"
 unset CAPBENCH_ROOT CAPBENCH_BUILD CAPBENCH_SUITE CAPBENCH_OUT CAPBENCH_HISTORY_DB
 export CAPBENCH_BACKEND=cpu OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-submit=(sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 --time=00:05:00
+submit=(timeout 60 sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 --time=00:05:00
         --chdir="${work}/night")
 
 # --- nightly.sbatch: nightly.sh and the nightly suite of the prefix, its capbench and capreport.

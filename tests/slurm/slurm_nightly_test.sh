@@ -31,7 +31,7 @@ show_logs() {
 
 cleanup() {
   local rc=$?
-  if [[ -n "${job_id:-}" ]]; then scancel "${job_id}" >/dev/null 2>&1 || true; fi
+  if [[ -n "${job_id:-}" ]]; then timeout 15 scancel "${job_id}" >/dev/null 2>&1 || true; fi
   stop_private_slurm
   if [[ "${rc}" != 0 && "${rc}" != "${skip_code}" ]]; then show_logs; fi
   rm -rf "${work}"
@@ -47,7 +47,7 @@ export CAPBENCH_ROOT="${repo}" CAPBENCH_BUILD="${build_dir}" CAPBENCH_BACKEND=cp
 export CAPBENCH_SUITE="${repo}/tests/nightly/nightly_clean_suite.json"
 export CAPBENCH_HISTORY_DB="${work}/history.sqlite" CAPBENCH_OUT="${work}/out"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-job_id="$(sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 \
+job_id="$(timeout 60 sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --gpus-per-node=0 \
   --time=00:05:00 --output="${work}/out/job-%j.out" --chdir="${work}" "${repo}/scripts/slurm/nightly.sbatch")"
 job_id="${job_id%%;*}"
 echo "slurm_nightly_test: submitted job ${job_id}"
@@ -55,13 +55,13 @@ echo "slurm_nightly_test: submitted job ${job_id}"
 job_state=""
 deadline=$((SECONDS + job_wait_s))
 while ((SECONDS < deadline)); do
-  job_state="$(scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
+  job_state="$(timeout 15 scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)"
   case "${job_state}" in
     COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE) break ;;
   esac
   sleep 1
 done
-exit_code="$(scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
+exit_code="$(timeout 15 scontrol show job "${job_id}" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
 echo "slurm_nightly_test: job ${job_id}: state ${job_state:-unknown}, exit code ${exit_code:-unknown}"
 cat "${work}/out/job-${job_id}.out" 2>/dev/null || true
 

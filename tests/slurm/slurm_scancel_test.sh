@@ -19,7 +19,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-slurm-scancel.XXXXXX")"
 chmod 700 "${work}"
 cleanup() {
   local rc=$?
-  if [[ -n "${job_id:-}" ]]; then scancel --signal=KILL "${job_id}" >/dev/null 2>&1 || true; fi
+  if [[ -n "${job_id:-}" ]]; then timeout 15 scancel --signal=KILL "${job_id}" >/dev/null 2>&1 || true; fi
   stop_private_slurm
   if [[ "${rc}" != 0 && "${rc}" != "${skip_code}" ]]; then
     for f in "${work}"/*.log "${work}"/out/*; do
@@ -51,7 +51,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 exec srun --mpi=pmix "${build_dir}/bench/capbench" run --suite "${work}/long_suite.json" --backend cpu --threads 1 \
   --results "${results}"
 JOB
-job_id="$(sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=00:10:00 \
+job_id="$(timeout 60 sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=00:10:00 \
   --output="${work}/out/job.out" --chdir="${work}" "${work}/job.sbatch")"
 job_id="${job_id%%;*}"
 echo "slurm_scancel_test: submitted job ${job_id}"
