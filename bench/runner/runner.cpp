@@ -471,6 +471,9 @@ class RunSession {
             fmt::print(stderr, "capbench: could not write results: {}\n", e.what());
           }
         });
+    // Storage files go as soon as a stop signal arrives: mpirun's SIGKILL follows its SIGTERM
+    // by 1 s, which a rank in a long write or a stuck call would not survive to unwind.
+    watchdog_->set_at_stop([this] { StorageSession::instance().remove_everything(root_); });
     // The watchdog's own exit (2 s after a stop signal) skips every destructor: storage files go
     // first there too, as in abort_job().
     watchdog_->set_before_exit([this] {

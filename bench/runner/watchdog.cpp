@@ -25,6 +25,7 @@ Watchdog::~Watchdog() {
   }
   cv_.notify_all();
   thread_.join();
+  if (at_stop_thread_.joinable()) at_stop_thread_.join();
 }
 
 void Watchdog::arm(std::string phase, double limit_s) {
@@ -34,6 +35,11 @@ void Watchdog::arm(std::string phase, double limit_s) {
   until_ = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                   std::chrono::duration<double>(limit_s));
   armed_ = true;
+}
+
+void Watchdog::set_at_stop(std::function<void()> f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  at_stop_ = std::move(f);
 }
 
 void Watchdog::set_before_exit(std::function<void()> f) {
@@ -61,7 +67,11 @@ void Watchdog::loop() {
       std::_Exit(kExitFailed);  // the launcher sees a rank fail and ends the job
     }
     if (stop_requested()) {
-      if (stop_seen_ == std::chrono::steady_clock::time_point{}) stop_seen_ = now;
+      if (stop_seen_ == std::chrono::steady_clock::time_point{}) {
+        stop_seen_ = now;
+        // On a thread of its own, so that a slow removal never delays marking the file.
+        if (at_stop_) at_stop_thread_ = std::thread(at_stop_);
+      }
       if (!stop_handled_ && now - stop_seen_ >= kStopGrace) {
         stop_handled_ = true;
         lock.unlock();

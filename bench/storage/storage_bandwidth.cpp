@@ -309,7 +309,7 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
 RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::string& run_dir, RankResult r) {
   auto& session = StorageSession::instance();
   const int me = ctx.comm.rank(), n = ctx.comm.size();
-  const StoredSet* set = session.find(p.set_key());
+  const auto set = session.find(p.set_key());
   std::string err;
   if (!set)
     err = fmt::format("nothing to read: the {} write phase did not complete in this run (it must come before the read)",

@@ -60,7 +60,7 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
         if (!shared) make_subdir(lay.dir(me));
       });
   } else {
-    const StoredSet* s = session.find(p.set_key());
+    const auto s = session.find(p.set_key());
     if (!s) err = fmt::format("nothing to {}: the {} metadata create phase did not complete in this run", p.op, p.dir_mode);
     else set = *s;
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,12 +34,18 @@ class StorageSession {
   void untrack(const std::string& path);  // removed by the phase that used it
 
   void store(const std::string& key, StoredSet s);
-  const StoredSet* find(const std::string& key) const;
+  // A copy: a stop's sweep (on the watchdog thread) may clear the sets while a phase reads one.
+  std::optional<StoredSet> find(const std::string& key) const;
   void forget(const std::string& key);
 
   // Removes every tracked file and directory of this rank; where `whole_tree` (rank 0 at the
   // end of the run, or before it aborts the job), also each run directory it created, with
-  // whatever other ranks left in it. Keeps what a suite asked to keep. Never throws.
+  // whatever other ranks left in it. Keeps what a suite asked to keep. Never throws; safe
+  // from any thread: the watchdog calls it as soon as it sees a stop signal, whatever the main
+  // thread is doing, since Open MPI's mpirun sends SIGKILL 1 s after its SIGTERM.
+  // Called only as the process ends: each file loses its name while the process holds it open,
+  // so that a freshly written GiB, whose freeing takes tenths of a second, costs no more than
+  // an empty file; the kernel frees its blocks when the process exits, moments later.
   void remove_everything(bool whole_tree) noexcept;
 
   // Command line --storage-path: overrides every storage case's path.
@@ -52,6 +59,7 @@ class StorageSession {
   };
   mutable std::mutex mu_;
   std::map<std::string, RunDir> run_dirs_;
+  std::vector<int> held_open_;  // removed files held open; the process's end closes them
   std::set<std::string> tracked_;
   std::map<std::string, StoredSet> stored_;
   std::string path_override_;

@@ -8,6 +8,8 @@ scenario="$1" mpirun="$2" capbench="$3" check="$4" suite="$5" work="$6"
 rm -rf "$work" && mkdir -p "$work"
 results="$work/results.json"
 grace=2
+# shellcheck source-path=SCRIPTDIR source=launcher_wait.sh
+source "$(dirname "${BASH_SOURCE[0]}")/launcher_wait.sh"
 fail() { echo "faults_run $scenario: $*" >&2; echo "--- stderr:" >&2; cat "$work/stderr" >&2 2>/dev/null; exit 1; }
 
 # Runs capbench on 4 ranks with the given fault; sets rc and elapsed (seconds).
@@ -89,9 +91,10 @@ case "$scenario" in
     sleep 0.5
     kill -TERM "$pid"
     start=$SECONDS
-    wait "$pid"
-    rc=$?
-    [[ $((SECONDS - start)) -le 10 ]] || fail "took $((SECONDS - start)) s to stop after SIGTERM"
+    wait_for_launcher_end "$pid" "^$capbench run --suite $suite" 30 ||
+      { kill -KILL "$pid"; fail "a rank was still running 30 s after SIGTERM: $launcher_left"; }
+    rc=$launcher_rc
+    [[ $((ranks_ended_at - start)) -le 10 ]] || fail "the ranks took $((ranks_ended_at - start)) s to stop after SIGTERM"
     expect_failed_exit
     expect_file status=incomplete "reason~signal 15" case0=passed case1=passed
     ;;

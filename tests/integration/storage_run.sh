@@ -5,7 +5,8 @@
 # Scenarios: phases_np2, phases_np4 (every phase passes), flip (a byte flipped between write
 # and read fails the read naming file and offset), enospc (a small tmpfs: ENOSPC, a refusal
 # and a read-only mount each fail their case, the run goes on, nothing is left; root only),
-# sigterm (SIGTERM during a write phase leaves no file behind), report (a real CPU run's report
+# sigterm (SIGTERM during a write phase leaves no file behind), sigterm_stuck (SIGTERM while
+# rank 0 is stuck where it cannot unwind: still nothing left, before mpirun's SIGKILL), report (a real CPU run's report
 # shows the storage section and the observed capacity beside the declared 107 PB, raw), keep
 # (keep_files leaves the files).
 set -uo pipefail
@@ -41,6 +42,15 @@ small_suite() {  # PATH: every phase with small sizes, then a stream case (the r
       "metadata": { "files_per_rank": 50 } },
     { "benchmark": "stream", "precisions": ["fp64"], "elements": 65536, "iterations": 2, "warmup": 0 } ] }
 JSON
+}
+# shellcheck source-path=SCRIPTDIR source=launcher_wait.sh
+source "$(dirname "${BASH_SOURCE[0]}")/launcher_wait.sh"
+wait_for_end() {  # PID of the launcher, just sent SIGTERM: sets rc; fails naming a rank still up after 40 s
+  if ! wait_for_launcher_end "$1" "^$capbench run --suite $work/suite.json" 40; then
+    kill -KILL "$1"
+    fail "a capbench rank was still running 40 s after SIGTERM:"$'\n'"$launcher_left"
+  fi
+  rc=$launcher_rc
 }
 all_passed() {  # NCASES
   local args=(status=complete "cases=$1")
@@ -110,9 +120,30 @@ JSON
     sleep 0.5
     [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "no file was being written when SIGTERM was sent"
     kill -TERM $pid
-    timeout 40 tail --pid=$pid -f /dev/null || { kill -KILL $pid; fail "the run did not end within 40 s of SIGTERM"; }
-    wait $pid
-    rc=$?
+    wait_for_end $pid
+    [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
+    expect_file status=incomplete "reason~signal 15"
+    expect_empty "$work/fs"
+    ;;
+  sigterm_stuck)  # rank 0 stuck at the read's start (kind=hang) with the written files on disk
+    cat > "$work/suite.json" <<JSON
+{ "schema": "capbench.suite/1", "name": "storage-sigterm-stuck", "defaults": { "timeout_s": 60 },
+  "cases": [ { "benchmark": "storage", "path": "$work/fs", "phases": ["easy"], "iterations": 1,
+               "easy": { "transfer_bytes": 1048576, "block_bytes": 8388608 } } ] }
+JSON
+    CAPBENCH_FAULT="rank=0,case=storage/easy_read,kind=hang" "$mpirun" -np 2 --oversubscribe "$capbench" run \
+      --suite "$work/suite.json" --results "$results" --grace 5 --threads 1 > "$work/stdout" 2> "$work/stderr" &
+    pid=$!
+    for _ in $(seq 400); do
+      grep -q "\[  2/2\]" "$work/stderr" 2>/dev/null && break
+      sleep 0.05
+    done
+    grep -q "\[  2/2\]" "$work/stderr" || { kill -KILL $pid; fail "the read phase never started"; }
+    sleep 0.5
+    [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "the written files were not on disk when SIGTERM was sent"
+    # Rank 0 cannot unwind; the SIGKILL that follows mpirun's SIGTERM by 1 s ends it.
+    kill -TERM $pid
+    wait_for_end $pid
     [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
     expect_file status=incomplete "reason~signal 15"
     expect_empty "$work/fs"
