@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "common/sha256.hpp"
 
@@ -49,7 +50,8 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, "step");
+  const char* sql = sqlite3_sql(stmt_);
+  fail(db_, "step of \"" + std::string(sql ? sql : "").substr(0, 60) + "\"");
 }
 void Statement::reset() {
   sqlite3_reset(stmt_);
@@ -173,11 +175,7 @@ HistoryDb::HistoryDb(const std::string& path, const std::vector<Migration>& migr
     // Another job may hold the write lock for a while (a large run going in): wait, do not fail.
     sqlite3_busy_timeout(db_, 60000);
     exec("PRAGMA foreign_keys = ON");
-    {
-      Statement wal(db_, "PRAGMA journal_mode = WAL");
-      wal.step();
-      if (wal.text(0) != "wal") throw HistoryError(fmt::format("{}: cannot switch to WAL mode", path));
-    }
+    use_wal();
     exec("PRAGMA synchronous = NORMAL");
     migrate(migrations);
   } catch (...) {
@@ -188,6 +186,35 @@ HistoryDb::HistoryDb(const std::string& path, const std::vector<Migration>& migr
 }
 
 HistoryDb::~HistoryDb() { sqlite3_close(db_); }
+
+// Nightly jobs of several partitions add to one database at once. Setting the journal mode
+// needs the database to itself for a moment, and SQLite answers SQLITE_BUSY at once there,
+// without the busy handler: wait and retry as long as the busy timeout would.
+void HistoryDb::use_wal() {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &stmt, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        const auto* text = sqlite3_column_text(stmt, 0);
+        mode = text ? reinterpret_cast<const char*>(text) : "";
+      }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_ROW) {
+      if (mode != "wal") throw HistoryError(fmt::format("{}: cannot switch to WAL mode (journal mode {})", path_, mode));
+      return;
+    }
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+      throw HistoryError(fmt::format("{}: cannot switch to WAL mode: {}", path_, sqlite3_errmsg(db_)));
+    if (std::chrono::steady_clock::now() >= until)
+      throw HistoryError(fmt::format("{}: cannot switch to WAL mode: the database stayed locked for 60 s", path_));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
 
 void HistoryDb::exec(const std::string& sql) {
   char* err = nullptr;

@@ -68,6 +68,7 @@ class HistoryDb {
   void exec(const std::string& sql);
 
  private:
+  void use_wal();
   void migrate(const std::vector<Migration>& migrations);
   std::string path_;
   sqlite3* db_ = nullptr;
