@@ -8,7 +8,13 @@
 #include <string>
 
 inline std::string fuzz_input_file(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/capbench-fuzz-" + std::to_string(::getpid()) + ".json";
+  // Removed when the fuzzer exits normally (its time is up); a crash leaves it, beside the crash input.
+  struct InputFile {
+    std::string path = "/tmp/capbench-fuzz-" + std::to_string(::getpid()) + ".json";
+    ~InputFile() { std::remove(path.c_str()); }
+  };
+  static const InputFile input;
+  const std::string& path = input.path;
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) __builtin_trap();
   if (size > 0 && std::fwrite(data, 1, size, f) != size) __builtin_trap();

@@ -16,11 +16,7 @@ using testing::T;
 using testing::make_job_wide;
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("capbench-criteria-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return testing::write_scratch_file(name, text);
 }
 
 const CriterionResult& result(const Verdict& v, const std::string& id) {

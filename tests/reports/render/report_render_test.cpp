@@ -20,11 +20,7 @@ namespace {
 using testing::Loaded;
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("capbench-render-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return testing::write_scratch_file(name, text);
 }
 
 TEST(Escape, EveryFormat) {
