@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by tests that stop a run with SIGTERM to mpirun. What they assert is capbench's part:
 # every rank ends promptly. Open MPI 4.1's mpirun itself now and then stays up after its last
-# child has gone (a race in its own teardown, seen about once in 150 such stops on this
+# child has gone (in its own teardown, not traced; seen twice in about 300 such stops on this
 # machine); that is told apart, said, and ended, rather than waited on for ever.
 #
 #   wait_for_launcher_end PID RANK_PATTERN LIMIT_S
