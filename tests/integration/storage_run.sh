@@ -52,6 +52,26 @@ wait_for_end() {  # PID of the launcher, just sent SIGTERM: sets rc; fails namin
   fi
   rc=$launcher_rc
 }
+# MARKER WHAT: 2 ranks run $work/suite.json; once the progress line MARKER is out and rank files
+# are on disk, SIGTERM to mpirun: every rank ends, the file says why, and nothing is left.
+stop_during() {
+  local marker="$1" what="$2"
+  "$mpirun" -np 2 --oversubscribe "$capbench" run --suite "$work/suite.json" --results "$results" --grace 5 \
+    --threads 1 > "$work/stdout" 2> "$work/stderr" &
+  pid=$!
+  for _ in $(seq 400); do
+    grep -qF "$marker" "$work/stderr" 2>/dev/null && break
+    sleep 0.05
+  done
+  grep -qF "$marker" "$work/stderr" || { kill -KILL $pid; fail "$what never started"; }
+  sleep 0.5
+  [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "no rank file was on disk during $what when SIGTERM was sent"
+  kill -TERM $pid
+  wait_for_end $pid
+  [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
+  expect_file status=incomplete "reason~signal 15"
+  expect_empty "$work/fs"
+}
 all_passed() {  # NCASES
   local args=(status=complete "cases=$1")
   for ((i = 0; i < $1; i++)); do args+=("case$i=passed"); done
@@ -109,21 +129,7 @@ JSON
   "cases": [ { "benchmark": "storage", "path": "$work/fs", "phases": ["capacity", "easy"], "iterations": 50,
                "easy": { "transfer_bytes": 1048576, "block_bytes": 1073741824 } } ] }
 JSON
-    "$mpirun" -np 2 --oversubscribe "$capbench" run --suite "$work/suite.json" --results "$results" --grace 5 \
-      --threads 1 > "$work/stdout" 2> "$work/stderr" &
-    pid=$!
-    for _ in $(seq 200); do
-      grep -q "\[  2/3\]" "$work/stderr" 2>/dev/null && break
-      sleep 0.05
-    done
-    grep -q "\[  2/3\]" "$work/stderr" || { kill -KILL $pid; fail "the write phase never started"; }
-    sleep 0.5
-    [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "no file was being written when SIGTERM was sent"
-    kill -TERM $pid
-    wait_for_end $pid
-    [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
-    expect_file status=incomplete "reason~signal 15"
-    expect_empty "$work/fs"
+    stop_during "[  2/3]" "the write phase"
     ;;
   sigterm_stuck)  # rank 0 stuck at the read's start (kind=hang) with the written files on disk
     cat > "$work/suite.json" <<JSON
@@ -131,22 +137,8 @@ JSON
   "cases": [ { "benchmark": "storage", "path": "$work/fs", "phases": ["easy"], "iterations": 1,
                "easy": { "transfer_bytes": 1048576, "block_bytes": 8388608 } } ] }
 JSON
-    CAPBENCH_FAULT="rank=0,case=storage/easy_read,kind=hang" "$mpirun" -np 2 --oversubscribe "$capbench" run \
-      --suite "$work/suite.json" --results "$results" --grace 5 --threads 1 > "$work/stdout" 2> "$work/stderr" &
-    pid=$!
-    for _ in $(seq 400); do
-      grep -q "\[  2/2\]" "$work/stderr" 2>/dev/null && break
-      sleep 0.05
-    done
-    grep -q "\[  2/2\]" "$work/stderr" || { kill -KILL $pid; fail "the read phase never started"; }
-    sleep 0.5
-    [[ -n "$(find "$work/fs" -name 'rank-*' 2>/dev/null)" ]] || fail "the written files were not on disk when SIGTERM was sent"
     # Rank 0 cannot unwind; the SIGKILL that follows mpirun's SIGTERM by 1 s ends it.
-    kill -TERM $pid
-    wait_for_end $pid
-    [[ $rc -ne 0 ]] || fail "exit 0 after SIGTERM"
-    expect_file status=incomplete "reason~signal 15"
-    expect_empty "$work/fs"
+    CAPBENCH_FAULT="rank=0,case=storage/easy_read,kind=hang" stop_during "[  2/2]" "the read phase"
     ;;
   keep)  # keep_files: the files stay, in the run directory the results name
     cat > "$work/suite.json" <<JSON
