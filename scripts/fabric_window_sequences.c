@@ -89,20 +89,27 @@ static double synchronised(long windows, long* iteration) {
   return rate(total, windows);
 }
 
+static int usage_error(const char* why) {
+  if (me == 0)
+    fprintf(stderr, "usage: mpirun -np 2 fabric_window_sequences BYTES WINDOW WINDOWS REPETITIONS (%s)\n", why);
+  MPI_Finalize();
+  return 2;
+}
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   comm = MPI_COMM_WORLD;
   int size = 0;
   MPI_Comm_size(comm, &size);
   MPI_Comm_rank(comm, &me);
-  if (argc != 5 || size != 2) {
-    if (me == 0) fprintf(stderr, "usage: mpirun -np 2 fabric_window_sequences BYTES WINDOW WINDOWS REPETITIONS\n");
-    MPI_Abort(comm, 2);
-  }
+  // Every rank sees the same arguments, so every rank refuses them and ends normally: an
+  // MPI_Abort from one rank could kill rank 0 before its usage line is written.
+  if (argc != 5 || size != 2) return usage_error("expected 4 arguments and 2 ranks");
   words = atol(argv[1]) / 4;
   window = atol(argv[2]);
   const long windows = atol(argv[3]), reps = atol(argv[4]);
-  if (words < 2 || window < 1 || window > 256 || windows < 1 || reps < 1) MPI_Abort(comm, 2);
+  if (words < 2 || window < 1 || window > 256 || windows < 1 || reps < 1)
+    return usage_error("BYTES >= 8, 1 <= WINDOW <= 256, WINDOWS >= 1, REPETITIONS >= 1");
   peer = 1 - me;
   send_buf = calloc((size_t)words, 4);
   slots = calloc((size_t)(words * window), 4);
