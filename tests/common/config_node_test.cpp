@@ -1,4 +1,5 @@
 #include "common/config_node.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 #include <cstdio>
 
@@ -102,7 +103,8 @@ TEST(ConfigNode, TextThatIsNotUtf8IsRefusedWithLineAndColumn) {
 }
 
 TEST(ConfigNode, FileAboveTheSizeLimitIsRefusedBeforeReading) {
-  const std::string path = testing::TempDir() + "/capbench-sparse-config.json";
+  const capbench::testing::ScratchDir dir;
+  const std::string path = (dir.path / "capbench-sparse-config.json").string();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
   std::fseek(f, long(1) << 30, SEEK_SET);  // sparse 1 GiB: never read

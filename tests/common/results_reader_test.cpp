@@ -3,8 +3,6 @@
 // same ConfigError (file, key path, problem).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -14,6 +12,7 @@
 
 #include "common/results_reader.hpp"
 #include "common/suite.hpp"
+#include "tests/tools/scratch_dir.hpp"
 #include "tests/tools/synth_results.hpp"
 
 namespace capbench {
@@ -26,15 +25,7 @@ const Suite& test_suite() {
   return s;
 }
 
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("capbench-reader-" + std::to_string(::getpid()) + "-" + name)).string();
-}
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = temp_path(name);
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
+using testing::write_scratch_file;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -106,7 +97,7 @@ std::string synthetic_text(int ranks, int samples = 3) {
 
 TEST(ResultsReader, ReadsSyntheticFilesLikeTheReferenceWithoutFallingBack) {
   for (const int ranks : {1, 9, 24}) {
-    const std::string path = write_temp("synth.json", synthetic_text(ranks));
+    const std::string path = write_scratch_file("synth.json", synthetic_text(ranks));
     FastReadStats stats;
     const Outcome o = expect_same(path, &stats);
     ASSERT_TRUE(o.results.has_value());
@@ -118,7 +109,7 @@ TEST(ResultsReader, ReadsSyntheticFilesLikeTheReferenceWithoutFallingBack) {
 }
 
 TEST(ResultsReader, ByCaseKeepsRankInfoOnlyWhereAskedAndHandsCasesOverInOrder) {
-  const std::string path = write_temp("synth-info.json", synthetic_text(9));
+  const std::string path = write_scratch_file("synth-info.json", synthetic_text(9));
   const ResultsFile whole = read_results_file_reference(path);
   std::vector<CaseResult> cases;
   const RankInfoFilter keep_gemm_only = [](const std::string& b) { return b == "gemm"; };
@@ -159,7 +150,7 @@ TEST(ResultsReader, ByCaseReadsACaseWhoseBenchmarkComesAfterItsRanksThroughTheRe
   const auto warmup = text.find("\"warmup\":", at);
   ASSERT_NE(warmup, std::string::npos);
   text.insert(warmup, key + " ");
-  const std::string path = write_temp("synth-late-benchmark.json", text);
+  const std::string path = write_scratch_file("synth-late-benchmark.json", text);
   const ResultsFile whole = read_results_file_reference(path);
   std::vector<CaseResult> cases;
   FastReadStats stats;
@@ -218,7 +209,7 @@ class MutatedRecord : public ::testing::Test {
   Outcome edit_record(const std::string& rec, FastReadStats* stats = nullptr) {
     std::string text = text_;
     text.replace(record_begin(), record_end() - record_begin(), rec);
-    const std::string path = write_temp("mutated.json", text);
+    const std::string path = write_scratch_file("mutated.json", text);
     Outcome o = expect_same(path, stats);
     fs::remove(path);
     return o;
@@ -279,7 +270,7 @@ TEST_F(MutatedRecord, ADuplicatedRankAfterANonObjectIsNamedAtItsPlaceInTheFile) 
   const std::size_t rank = text.find("\"rank\":3", next);
   ASSERT_NE(rank, std::string::npos);
   text.replace(rank, std::string("\"rank\":3").size(), "\"rank\":1");
-  const std::string path = write_temp("dup-after-non-object.json", text);
+  const std::string path = write_scratch_file("dup-after-non-object.json", text);
   const Outcome o = expect_same(path);
   fs::remove(path);
   EXPECT_EQ(o.key_path, "cases[1].ranks[3].rank");
@@ -326,7 +317,7 @@ TEST_F(MutatedRecord, GenericValuesKeepNlohmannsNumberTypes) {
 TEST_F(MutatedRecord, TruncatedFilesAreRejectedAtEveryCut) {
   for (const std::size_t cut : {record_begin() + 5, record_end() - 1, record_end(), text_.size() / 2,
                                 text_.size() - 3}) {
-    const std::string path = write_temp("truncated.json", text_.substr(0, cut));
+    const std::string path = write_scratch_file("truncated.json", text_.substr(0, cut));
     const Outcome o = expect_same(path);
     EXPECT_FALSE(o.results.has_value()) << cut;
     fs::remove(path);
@@ -336,7 +327,7 @@ TEST_F(MutatedRecord, TruncatedFilesAreRejectedAtEveryCut) {
 TEST(ResultsReader, SkeletonOddities) {
   const std::string text = synthetic_text(2);
   auto check = [](const std::string& t, bool accepted) {
-    const std::string path = write_temp("odd.json", t);
+    const std::string path = write_scratch_file("odd.json", t);
     EXPECT_EQ(expect_same(path).results.has_value(), accepted);
     fs::remove(path);
   };

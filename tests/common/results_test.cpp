@@ -1,4 +1,5 @@
 #include "common/results.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -134,12 +135,9 @@ TEST(Results, RejectsRankCountMismatch) {
 }
 
 TEST(Results, TruncatedFileIsReportedWithItsPath) {
-  const std::string path = ::testing::TempDir() + "truncated.json";
+  const capbench::testing::ScratchDir dir;
   const std::string text = results_to_json(sample_results()).dump();
-  {
-    std::ofstream f(path);
-    f << text.substr(0, text.size() / 2);
-  }
+  const std::string path = dir.write("truncated.json", text.substr(0, text.size() / 2));
   try {
     read_results_file(path);
     FAIL() << "accepted a truncated file";
@@ -150,9 +148,8 @@ TEST(Results, TruncatedFileIsReportedWithItsPath) {
 }
 
 TEST(Results, AtomicWriteReplacesWholeFileAndLeavesNoTemporary) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "atomic_write";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const capbench::testing::ScratchDir scratch;
+  const auto& dir = scratch.path;
   const auto path = (dir / "r.json").string();
   write_json_atomic(path, results_to_json(sample_results()));
   write_json_atomic(path, results_to_json(sample_results()));

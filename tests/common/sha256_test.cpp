@@ -1,4 +1,5 @@
 #include "common/sha256.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -24,11 +25,8 @@ TEST(Sha256, MillionAsInPiecesEqualsWhole) {
 }
 
 TEST(Sha256, FileDigestEqualsStringDigest) {
-  const std::string path = ::testing::TempDir() + "sha_test.txt";
-  {
-    std::ofstream f(path, std::ios::binary);
-    f << "capbench";
-  }
+  const capbench::testing::ScratchDir dir;
+  const std::string path = dir.write("sha_test.txt", "capbench");
   EXPECT_EQ(sha256_file_hex(path), sha256_hex("capbench"));
   std::remove(path.c_str());
   EXPECT_THROW(sha256_file_hex(path), std::runtime_error);

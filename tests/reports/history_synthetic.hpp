@@ -15,6 +15,7 @@
 
 #include "common/results.hpp"
 #include "common/stats.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench::testing {
 
@@ -163,18 +164,5 @@ inline std::string write_synthetic_run(const std::filesystem::path& dir, const S
   write_json_atomic(path, results_to_json(r));
   return path;
 }
-
-// A fresh temporary directory, removed when the test ends.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/capbench-history-test.XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 }  // namespace capbench::testing

@@ -1,8 +1,6 @@
 #pragma once
 // Shared fixtures of the capacity report tests: golden results files in tests/data/results
 // (written by tests/data/results/generate.py) and the shipped configuration files.
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -15,28 +13,9 @@
 #include "reports/capacity/capacity.hpp"
 #include "reports/system/gpu_database.hpp"
 #include "reports/system/system_config.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench::testing {
-
-// A file in this test process's own scratch directory, which goes when the process ends.
-inline std::string write_scratch_file(const std::string& name, const std::string& text) {
-  struct ScratchDir {
-    std::filesystem::path path;
-    ScratchDir() {
-      char tmpl[] = "/tmp/capbench-report-test.XXXXXX";
-      if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp under /tmp failed");
-      path = tmpl;
-    }
-    ~ScratchDir() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  };
-  static const ScratchDir dir;
-  const auto path = (dir.path / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
 
 inline std::string source_path(const std::string& rel) { return std::string(CAPBENCH_SOURCE_DIR) + "/" + rel; }
 inline std::string results_path(const std::string& name) { return source_path("tests/data/results/" + name); }

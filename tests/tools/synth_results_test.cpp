@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -10,6 +8,7 @@
 #include "common/results.hpp"
 #include "common/suite.hpp"
 #include "tests/tools/synth_results.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench {
 namespace {
@@ -71,7 +70,8 @@ TEST(SynthResults, SamplesVaryAndStatsDescribeThem) {
 // The results file at scale: the streaming writer and the streaming reader (common/results.cpp)
 // against the document path, on synthetic files.
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()))).string();
+  static const testing::ScratchDir dir;
+  return (dir.path / name).string();
 }
 
 TEST(ResultsAtScale, StreamingWriterWritesExactlyTheDocumentsText) {

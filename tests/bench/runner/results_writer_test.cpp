@@ -10,6 +10,7 @@
 
 #include "common/results.hpp"
 #include "common/suite.hpp"
+#include "tests/tools/scratch_dir.hpp"
 #include "tests/tools/synth_results.hpp"
 
 namespace capbench {
@@ -22,17 +23,7 @@ const Suite& test_suite() {
   return s;
 }
 
-// A directory of this test's own, removed at the end whatever happens.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("capbench_writer_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using testing::ScratchDir;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -57,7 +48,7 @@ ResultsFile head_of(const ResultsFile& r) {
 }
 
 TEST(ResultsWriter, FileIsAWholeRunningDocumentAfterEveryCase) {
-  TempDir dir;
+  ScratchDir dir;
   const ResultsFile full = synthetic(16);
   const std::string path = (dir.path / "r.json").string();
   ResultsWriter w(path, head_of(full));
@@ -78,7 +69,7 @@ TEST(ResultsWriter, FileIsAWholeRunningDocumentAfterEveryCase) {
 }
 
 TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
-  TempDir dir;
+  ScratchDir dir;
   ResultsFile full = synthetic(24);
   full.cases[1].ranks[3].status = "failed";  // a digest that is not ok
   full.cases[1].ranks[3].error = "planted";
@@ -105,7 +96,7 @@ TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
 }
 
 TEST(ResultsWriter, WritesTheFileOnceAndATrailerPerCase) {
-  TempDir dir;
+  ScratchDir dir;
   const ResultsFile full = synthetic(64);
   const std::string path = (dir.path / "r.json").string();
   ResultsWriter w(path, head_of(full));
@@ -117,7 +108,7 @@ TEST(ResultsWriter, WritesTheFileOnceAndATrailerPerCase) {
 }
 
 TEST(ResultsWriter, AStopMidRunLeavesTheFileIncompleteWithTheCaseUnderWay) {
-  TempDir dir;
+  ScratchDir dir;
   const ResultsFile full = synthetic(8);
   const std::string path = (dir.path / "r.json").string();
   ResultsWriter w(path, head_of(full));
@@ -140,7 +131,7 @@ TEST(ResultsWriter, AStopMidRunLeavesTheFileIncompleteWithTheCaseUnderWay) {
 }
 
 TEST(ResultsWriter, AShorterTrailerLeavesNoStaleBytes) {
-  TempDir dir;
+  ScratchDir dir;
   const ResultsFile full = synthetic(4);
   const std::string path = (dir.path / "r.json").string();
   ResultsWriter w(path, head_of(full));
@@ -158,7 +149,7 @@ TEST(ResultsWriter, AShorterTrailerLeavesNoStaleBytes) {
 }
 
 TEST(ResultsWriter, AHealthRecordChangedDuringTheRunIsWrittenAtTheEnd) {
-  TempDir dir;
+  ScratchDir dir;
   ResultsFile full = synthetic(8);
   full.health = HealthRecord{};
   full.health->gate = "record";
@@ -185,7 +176,7 @@ TEST(ResultsWriter, AHealthRecordChangedDuringTheRunIsWrittenAtTheEnd) {
 }
 
 TEST(ResultsWriter, ReplacesAnEarlierFileAndNamesAPathItCannotWrite) {
-  TempDir dir;
+  ScratchDir dir;
   const std::string path = (dir.path / "r.json").string();
   { std::ofstream(path) << "an earlier file"; }
   const ResultsFile full = synthetic(2);

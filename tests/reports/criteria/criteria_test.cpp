@@ -15,9 +15,7 @@ using testing::Loaded;
 using testing::T;
 using testing::make_job_wide;
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  return testing::write_scratch_file(name, text);
-}
+using testing::write_scratch_file;
 
 const CriterionResult& result(const Verdict& v, const std::string& id) {
   for (const auto& r : v.results)
@@ -80,7 +78,7 @@ TEST(Criteria, MixedFleetFailsNamingTheSlowAndTheFailedGpu) {
 
 TEST(Criteria, MissingTelemetryIsNeverAPass) {
   Loaded l("one-h100.json", "");
-  const auto path = write_temp("telemetry.json", R"({"schema": "capbench.criteria/1", "name": "t",
+  const auto path = write_scratch_file("telemetry.json", R"({"schema": "capbench.criteria/1", "name": "t",
       "telemetry": {"max_throttled_fraction": 0.05}})");
   const auto v = evaluate_criteria(load_criteria(path), l.analysis);
   EXPECT_EQ(result(v, "telemetry").status, "NOT_EVALUATED");
@@ -89,7 +87,7 @@ TEST(Criteria, MissingTelemetryIsNeverAPass) {
 
 TEST(Criteria, SustainedSystemCriterionAgainstPeakTargetIsNotEvaluated) {
   Loaded l("mixed-fleet.json", testing::kGwangju);
-  const auto path = write_temp("sys.json", R"({"schema": "capbench.criteria/1", "name": "s",
+  const auto path = write_scratch_file("sys.json", R"({"schema": "capbench.criteria/1", "name": "s",
       "system": [{"id": "vs-target", "figure": "projected", "min_fraction_of_target": 1.0}]})");
   const auto v = evaluate_criteria(load_criteria(path), l.analysis);
   EXPECT_EQ(result(v, "vs-target").status, "NOT_EVALUATED");
@@ -98,7 +96,7 @@ TEST(Criteria, SustainedSystemCriterionAgainstPeakTargetIsNotEvaluated) {
 
 TEST(Criteria, SustainedTargetCriterionUsesTheProjection) {
   Loaded l("one-h100.json", "tests/reports/data/sustained-system.json");
-  const auto path = write_temp("sys2.json", R"({"schema": "capbench.criteria/1", "name": "s",
+  const auto path = write_scratch_file("sys2.json", R"({"schema": "capbench.criteria/1", "name": "s",
       "system": [{"id": "vs-target", "figure": "projected", "min_fraction_of_target": 0.5}]})");
   const auto v = evaluate_criteria(load_criteria(path), l.analysis);
   const auto& r = result(v, "vs-target");
@@ -111,7 +109,7 @@ TEST(Criteria, SustainedTargetCriterionUsesTheProjection) {
 
 TEST(Criteria, ThresholdInTheWrongUnitIsRejected) {
   // A bandwidth floor written in FLOP/s would compare bytes with FLOPs: rejected, naming the key.
-  const auto path = write_temp("unit.json", R"({"schema": "capbench.criteria/1", "name": "u",
+  const auto path = write_scratch_file("unit.json", R"({"schema": "capbench.criteria/1", "name": "u",
       "collectives": [{"id": "c", "operation": "all_reduce", "min_size": {"value": 1, "unit": "GiB"},
                        "min_busbw": {"value": 300, "unit": "TFLOP/s"}}]})");
   try {
@@ -122,16 +120,16 @@ TEST(Criteria, ThresholdInTheWrongUnitIsRejected) {
     EXPECT_NE(e.key_path().find("min_busbw.unit"), std::string::npos) << e.key_path();
     EXPECT_NE(e.problem().find("B/s"), std::string::npos) << e.problem();
   }
-  const auto gemm = write_temp("unit2.json", R"({"schema": "capbench.criteria/1", "name": "u",
+  const auto gemm = write_scratch_file("unit2.json", R"({"schema": "capbench.criteria/1", "name": "u",
       "per_gpu": [{"id": "g", "benchmark": "gemm", "precision": "fp64", "min": {"value": 50, "unit": "GB/s"}}]})");
   EXPECT_THROW(load_criteria(gemm), ConfigError);
-  const auto int8 = write_temp("unit3.json", R"({"schema": "capbench.criteria/1", "name": "u",
+  const auto int8 = write_scratch_file("unit3.json", R"({"schema": "capbench.criteria/1", "name": "u",
       "per_gpu": [{"id": "g", "benchmark": "gemm", "precision": "int8", "min": {"value": 50, "unit": "TFLOP/s"}}]})");
   EXPECT_THROW(load_criteria(int8), ConfigError);  // INT8 is counted in OP/s
 }
 
 TEST(Criteria, ThresholdUnitsAreConverted) {
-  const auto path = write_temp("conv.json", R"({"schema": "capbench.criteria/1", "name": "u",
+  const auto path = write_scratch_file("conv.json", R"({"schema": "capbench.criteria/1", "name": "u",
       "per_gpu": [{"id": "g", "benchmark": "gemm", "precision": "fp64", "min": {"value": 0.05, "unit": "PFLOP/s"}}],
       "collectives": [{"id": "c", "operation": "all_reduce", "min_size": {"value": 256, "unit": "MiB"},
                        "min_busbw": {"value": 0.3, "unit": "TB/s"}}]})");
@@ -142,7 +140,7 @@ TEST(Criteria, ThresholdUnitsAreConverted) {
 }
 
 TEST(Criteria, UnknownKeyIsRejected) {
-  const auto path = write_temp("key.json", R"({"schema": "capbench.criteria/1", "name": "k",
+  const auto path = write_scratch_file("key.json", R"({"schema": "capbench.criteria/1", "name": "k",
       "per_gpu": [{"id": "g", "benchmark": "gemm", "precision": "fp64", "min_fraction_of_meadian": 0.9}]})");
   try {
     load_criteria(path);
@@ -215,7 +213,7 @@ CaseTelemetry throttled(double fraction) {
 
 TEST(Criteria, TelemetryIsReadFromTheRanksTypedField) {
   Loaded l("one-h100.json", "");
-  const auto path = write_temp("telemetry-typed.json", R"({"schema": "capbench.criteria/1", "name": "t",
+  const auto path = write_scratch_file("telemetry-typed.json", R"({"schema": "capbench.criteria/1", "name": "t",
       "telemetry": {"max_throttled_fraction": 0.05}})");
   const auto crit = load_criteria(path);
   for (auto& c : l.results.cases)

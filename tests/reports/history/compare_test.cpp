@@ -13,7 +13,7 @@ namespace {
 
 using testing::fleet;
 using testing::SynthRun;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::write_synthetic_run;
 
 std::string write(const std::filesystem::path& p, const std::string& text) {
@@ -40,7 +40,7 @@ std::string google_benchmark_json(double scale) {
 }
 
 TEST(Compare, GoogleBenchmarkRepetitionsAreTheSamples) {
-  TempDir dir;
+  ScratchDir dir;
   const auto a = write(dir.path / "a.json", google_benchmark_json(1.0));
   const auto b = write(dir.path / "b.json", google_benchmark_json(1.2));
   const auto r = compare_files(a, b, 0.05, 0.03);
@@ -60,7 +60,7 @@ TEST(Compare, GoogleBenchmarkRepetitionsAreTheSamples) {
 }
 
 TEST(Compare, OneSampleEachIsNeverSignificant) {
-  TempDir dir;
+  ScratchDir dir;
   const auto a = write(dir.path / "a.json", google_benchmark_json(1.0));
   const auto b = write(dir.path / "b.json", google_benchmark_json(2.0));
   for (const auto& row : compare_files(a, b, 0.05, 0.03).rows)
@@ -72,7 +72,7 @@ TEST(Compare, OneSampleEachIsNeverSignificant) {
 }
 
 TEST(Compare, CapbenchResultsPerCaseAndMetric) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(5);
   const auto a = write_synthetic_run(dir.path, SynthRun{"a", 1, fleet(1)}, rng);
   const auto b = write_synthetic_run(dir.path, SynthRun{"b", 2, fleet(1, 2, 700e12 * 0.9)}, rng);
@@ -87,7 +87,7 @@ TEST(Compare, CapbenchResultsPerCaseAndMetric) {
 }
 
 TEST(Compare, JobWideMetricsAreTheJobSeries) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(7);
   SynthRun ra{"a", 1, fleet(1)}, rb{"b", 2, fleet(1)};
   ra.job_busbw = 150e9;
@@ -105,7 +105,7 @@ TEST(Compare, JobWideMetricsAreTheJobSeries) {
 }
 
 TEST(Compare, RanksWithStatsOnlyAreNotPooled) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(8);
   SynthRun ra{"a", 1, fleet(2)}, rb{"b", 2, fleet(2, 2, 700e12 * 0.9)};
   rb.thin_samples = true;
@@ -119,7 +119,7 @@ TEST(Compare, RanksWithStatsOnlyAreNotPooled) {
 }
 
 TEST(Compare, BadInputNamesTheFileAndKey) {
-  TempDir dir;
+  ScratchDir dir;
   const auto gb = write(dir.path / "gb.json", google_benchmark_json(1.0));
   std::mt19937_64 rng(6);
   const auto cap = write_synthetic_run(dir.path, SynthRun{"a", 1, fleet(1)}, rng);

@@ -14,11 +14,11 @@ namespace {
 using testing::fleet;
 using testing::SynthGpu;
 using testing::SynthRun;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::write_synthetic_run;
 
 struct History {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng;
   std::unique_ptr<HistoryDb> db;
   explicit History(std::uint64_t seed) : rng(seed) { db = std::make_unique<HistoryDb>((dir.path / "h.sqlite").string()); }

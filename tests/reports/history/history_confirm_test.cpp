@@ -15,11 +15,11 @@ namespace {
 
 using testing::fleet;
 using testing::SynthRun;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::write_synthetic_run;
 
 struct History {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng{16};
   std::unique_ptr<HistoryDb> db;
   History() {

@@ -14,7 +14,7 @@ namespace {
 
 using testing::fleet;
 using testing::SynthRun;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::write_synthetic_run;
 
 std::int64_t count(HistoryDb& db, const std::string& sql) {
@@ -24,7 +24,7 @@ std::int64_t count(HistoryDb& db, const std::string& sql) {
 }
 
 TEST(HistoryDb, NewDatabaseIsAtTheNewestSchemaInWalMode) {
-  TempDir dir;
+  ScratchDir dir;
   HistoryDb db((dir.path / "h.sqlite").string());
   EXPECT_EQ(db.schema_version(), history_migrations().back().version);
   Statement s(db.handle(), "PRAGMA journal_mode");
@@ -33,7 +33,7 @@ TEST(HistoryDb, NewDatabaseIsAtTheNewestSchemaInWalMode) {
 }
 
 TEST(HistoryDb, AddingTheSameFileTwiceStoresItOnce) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(1);
   const auto file = write_synthetic_run(dir.path, SynthRun{"run-1", 1, fleet(2)}, rng);
   HistoryDb db((dir.path / "h.sqlite").string());
@@ -50,7 +50,7 @@ TEST(HistoryDb, AddingTheSameFileTwiceStoresItOnce) {
 }
 
 TEST(HistoryDb, JobWideMetricsAreStoredUnderTheJobRank) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(2);
   SynthRun run{"run-1", 1, fleet(2)};
   run.job_busbw = 150e9;
@@ -69,7 +69,7 @@ TEST(HistoryDb, JobWideMetricsAreStoredUnderTheJobRank) {
 }
 
 TEST(HistoryDb, RanksWithoutSamplesKeepTheirStatsMedianAndNoSampleRows) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(3);
   SynthRun run{"run-1", 1, fleet(2)};
   run.thin_samples = true;
@@ -82,7 +82,7 @@ TEST(HistoryDb, RanksWithoutSamplesKeepTheirStatsMedianAndNoSampleRows) {
 }
 
 TEST(HistoryDb, SameRunIdFromAnotherFileIsRefusedUnlessReplaced) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(2);
   const auto file = write_synthetic_run(dir.path, SynthRun{"run-1", 1, fleet(1)}, rng);
   HistoryDb db((dir.path / "h.sqlite").string());
@@ -97,7 +97,7 @@ TEST(HistoryDb, SameRunIdFromAnotherFileIsRefusedUnlessReplaced) {
 }
 
 TEST(HistoryDb, InvalidResultsFileAddsNothing) {
-  TempDir dir;
+  ScratchDir dir;
   const auto bad = (dir.path / "bad.json").string();
   std::ofstream(bad) << R"({"schema": "capbench.results/1", "run": {}})";
   HistoryDb db((dir.path / "h.sqlite").string());
@@ -106,7 +106,7 @@ TEST(HistoryDb, InvalidResultsFileAddsNothing) {
 }
 
 TEST(HistoryDb, OlderDatabaseIsMigratedKeepingItsRuns) {
-  TempDir dir;
+  ScratchDir dir;
   const auto path = (dir.path / "h.sqlite").string();
   std::mt19937_64 rng(3);
   const auto file = write_synthetic_run(dir.path, SynthRun{"run-1", 1, fleet(1)}, rng);
@@ -125,7 +125,7 @@ TEST(HistoryDb, OlderDatabaseIsMigratedKeepingItsRuns) {
 }
 
 TEST(HistoryDb, MigrationsAreAppliedInOrderAndOnlyOnce) {
-  TempDir dir;
+  ScratchDir dir;
   const auto path = (dir.path / "h.sqlite").string();
   const std::vector<Migration> steps{{1, "CREATE TABLE t (x INTEGER)"},
                                      {2, "INSERT INTO t VALUES (2)"},
@@ -140,7 +140,7 @@ TEST(HistoryDb, MigrationsAreAppliedInOrderAndOnlyOnce) {
 }
 
 TEST(HistoryDb, DatabaseFromANewerCapreportIsRefused) {
-  TempDir dir;
+  ScratchDir dir;
   const auto path = (dir.path / "h.sqlite").string();
   {
     HistoryDb db(path);
@@ -150,7 +150,7 @@ TEST(HistoryDb, DatabaseFromANewerCapreportIsRefused) {
 }
 
 TEST(HistoryDb, TwoProcessesAddingAtOnceBothLandIntact) {
-  TempDir dir;
+  ScratchDir dir;
   const auto path = (dir.path / "h.sqlite").string();
   std::mt19937_64 rng(4);
   constexpr int kPerProcess = 6;

@@ -11,7 +11,7 @@ namespace {
 
 using testing::fleet;
 using testing::SynthRun;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::write_synthetic_run;
 
 std::size_t count_of(const std::string& text, const std::string& what) {
@@ -21,7 +21,7 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 }
 
 TEST(HistoryTrend, EscapesStringsAndMarksTheRegression) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(21);
   HistoryDb db((dir.path / "h.sqlite").string());
   auto gpus = fleet(1);
@@ -57,7 +57,7 @@ TEST(HistoryTrend, EscapesStringsAndMarksTheRegression) {
 }
 
 TEST(HistoryTrend, JobWideCollectiveHasItsOwnLine) {
-  TempDir dir;
+  ScratchDir dir;
   std::mt19937_64 rng(22);
   HistoryDb db((dir.path / "h.sqlite").string());
   for (int day = 1; day <= 3; ++day) {
@@ -77,7 +77,7 @@ TEST(HistoryTrend, JobWideCollectiveHasItsOwnLine) {
 }
 
 TEST(HistoryTrend, EmptyHistoryIsAnError) {
-  TempDir dir;
+  ScratchDir dir;
   HistoryDb db((dir.path / "h.sqlite").string());
   EXPECT_THROW(render_trend_html(db, TrendOptions{}), HistoryError);
 }

@@ -3,7 +3,6 @@
 #include "reports/input/report_results.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -14,6 +13,7 @@
 #include "reports/render/health_report.hpp"
 #include "reports/render/report.hpp"
 #include "tests/tools/synth_results.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench {
 namespace {
@@ -53,12 +53,11 @@ TEST(ReportResults, CaseByCaseGivesTheSameReportOnASyntheticFleetAboveTheSampleT
   const Suite suite = load_suite_file(testing::source_path("tests/data/synth_acceptance_suite.json"));
   SynthOptions o;
   o.ranks = 600;  // above 512: most ranks keep statistics only
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("capbench-digest-" + std::to_string(::getpid()) + ".json")).string();
+  const testing::ScratchDir dir;
+  const std::string path = (dir.path / "capbench-digest.json").string();
   write_synthetic_results(suite, o, path);
   const GpuDatabase db = GpuDatabase::built_in();
   const std::string report = report_both_ways(path, db, nullptr);
-  std::filesystem::remove(path);
   EXPECT_NE(report.find("600"), std::string::npos);
 }
 

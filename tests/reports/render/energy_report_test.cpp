@@ -9,6 +9,7 @@
 
 #include "tests/reports/report_test_util.hpp"
 #include "reports/render/report.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench {
 namespace {
@@ -34,11 +35,10 @@ ResultsFile with_energy() {
     t.energy = e;
     for (auto& rr : c.ranks) rr.telemetry = t;
   }
-  const auto path = std::filesystem::temp_directory_path() / "health-energy-report-test.json";
-  write_results_file_atomic(path.string(), rf);
-  ResultsFile back = read_results_file(path.string());
-  std::filesystem::remove(path);
-  return back;
+  const testing::ScratchDir dir;
+  const auto path = (dir.path / "health-energy-report-test.json").string();
+  write_results_file_atomic(path, rf);
+  return read_results_file(path);
 }
 
 TEST(EnergyReport, GflopsPerWattPerPrecisionAndModelFromTheEnergyReadings) {

@@ -9,6 +9,7 @@
 #include "common/suite.hpp"
 #include "tests/reports/report_test_util.hpp"
 #include "tests/tools/synth_results.hpp"
+#include "tests/tools/scratch_dir.hpp"
 
 namespace capbench {
 namespace {
@@ -77,16 +78,10 @@ TEST(FabricReport, BoundedFormDrawsPerNodeSummariesAndNamesTheSlowNode) {
   o.ranks = 300;
   o.gpus_per_node = 1;
   o.seed = 3;
-  const std::string path = ::testing::TempDir() + "fabric_bounded_report_results.json";
+  const testing::ScratchDir dir;
+  const std::string path = (dir.path / "fabric_bounded_report_results.json").string();
   write_synthetic_results(suite, o, path);
-  ResultsFile results;
-  try {
-    results = read_results_file(path);  // the strict reader checks the bounded form
-  } catch (...) {
-    std::remove(path.c_str());
-    throw;
-  }
-  std::remove(path.c_str());
+  const ResultsFile results = read_results_file(path);  // the strict reader checks the bounded form
   ASSERT_EQ(results.cases.size(), 1u);
   const json& f = results.cases[0].info.at("fabric");
   ASSERT_EQ(f.value("form", ""), "summary");

@@ -19,9 +19,7 @@ namespace {
 
 using testing::Loaded;
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  return testing::write_scratch_file(name, text);
-}
+using testing::write_scratch_file;
 
 TEST(Escape, EveryFormat) {
   EXPECT_EQ(html_escape("<script>alert('x')</script>&\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
@@ -237,7 +235,7 @@ TEST(SystemConfig, ShippedGwangjuDescription) {
 
 TEST(SystemConfig, ErrorsNameFileKeyAndExpectation) {
   const auto db = GpuDatabase::built_in();
-  const auto bad_unit = write_temp("s1.json", R"({"schema": "capbench.system/1", "name": "x",
+  const auto bad_unit = write_scratch_file("s1.json", R"({"schema": "capbench.system/1", "name": "x",
       "target": {"value": 88.5, "unit": "PB/s", "precision": "fp64", "basis": "peak"},
       "inventory": [{"model": "t4", "count": 1, "measurable_by_capbench": true}]})");
   try {
@@ -247,11 +245,11 @@ TEST(SystemConfig, ErrorsNameFileKeyAndExpectation) {
     EXPECT_EQ(e.key_path(), "target.unit");
     EXPECT_NE(e.problem().find("FLOP/s"), std::string::npos);
   }
-  const auto bad_model = write_temp("s2.json", R"({"schema": "capbench.system/1", "name": "x",
+  const auto bad_model = write_scratch_file("s2.json", R"({"schema": "capbench.system/1", "name": "x",
       "target": {"value": 88.5, "unit": "PFLOP/s", "precision": "fp64", "basis": "peak"},
       "inventory": [{"model": "h100", "count": 1, "measurable_by_capbench": true}]})");
   EXPECT_THROW(load_system_config(bad_model, db), ConfigError);
-  const auto bad_basis = write_temp("s3.json", R"({"schema": "capbench.system/1", "name": "x",
+  const auto bad_basis = write_scratch_file("s3.json", R"({"schema": "capbench.system/1", "name": "x",
       "target": {"value": 88.5, "unit": "PFLOP/s", "precision": "fp64", "basis": "theoretical"},
       "inventory": [{"model": "t4", "count": 1, "measurable_by_capbench": true}]})");
   EXPECT_THROW(load_system_config(bad_basis, db), ConfigError);
