@@ -1,4 +1,5 @@
 #include "common/results.hpp"
+#include "common/results_journal.hpp"
 #include "common/results_reader.hpp"
 #include "common/input_limits.hpp"
 #include "common/results_consistency.hpp"
@@ -404,8 +405,15 @@ class ResultsSaxReader {
   bool end_object() { return close(); }
   bool end_array() { return close(); }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
-    throw ConfigError(*file_, "", fmt::format("not valid JSON (truncated or corrupt) near byte {}: {}", position,
-                                              e.what()));
+    // A journal beside the file: capbench was stopped while appending a case.
+    const bool journal = ::access(journal_path(*file_).c_str(), F_OK) == 0;
+    throw ConfigError(*file_, "",
+                      fmt::format("not valid JSON (truncated or corrupt) near byte {}: {}{}", position, e.what(),
+                                  journal ? fmt::format("; capbench's journal is beside it (the run was killed while "
+                                                        "writing a case): `capreport salvage {} -o NEW.json` recovers "
+                                                        "every case finished before",
+                                                        *file_)
+                                          : std::string()));
   }
 
  private:

@@ -39,6 +39,7 @@ std::string fault_kind_name(FaultKind k) {
     case FaultKind::wrong: return "wrong";
     case FaultKind::slow: return "slow";
     case FaultKind::flip: return "flip";
+    case FaultKind::tear: return "tear";
   }
   return "?";
 }
@@ -48,7 +49,7 @@ FaultSpec parse_fault_spec(const std::string& text) {
   f.text = text;
   std::map<std::string, std::string> kv;
   std::size_t pos = 0;
-  if (text.empty()) bad(text, "empty; expected rank=<n>,case=<number or id>,kind=<throw|hang|exit|wrong|slow|flip>");
+  if (text.empty()) bad(text, "empty; expected rank=<n>,case=<number or id>,kind=<throw|hang|exit|wrong|slow|flip|tear>");
   while (pos <= text.size()) {
     const std::size_t comma = text.find(',', pos);
     const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
@@ -85,7 +86,8 @@ FaultSpec parse_fault_spec(const std::string& text) {
   else if (k == "wrong") f.kind = FaultKind::wrong;
   else if (k == "slow") f.kind = FaultKind::slow;
   else if (k == "flip") f.kind = FaultKind::flip;
-  else bad(text, fmt::format("kind \"{}\" is not one of throw, hang, exit, wrong, slow, flip", k));
+  else if (k == "tear") f.kind = FaultKind::tear;
+  else bad(text, fmt::format("kind \"{}\" is not one of throw, hang, exit, wrong, slow, flip, tear", k));
 
   if (auto it = kv.find("seconds"); it != kv.end()) {
     if (f.kind != FaultKind::slow) bad(text, "seconds applies to kind=slow only");
@@ -101,6 +103,8 @@ FaultSpec parse_fault_spec(const std::string& text) {
 
 void check_fault_against_plan(const FaultSpec& f, int nranks, const std::vector<PlannedCase>& plan) {
   if (f.rank >= nranks) bad(f.text, fmt::format("rank {} does not exist (the run has {} ranks)", f.rank, nranks));
+  if (f.kind == FaultKind::tear && f.rank != 0)
+    bad(f.text, "kind=tear cuts the results file, which rank 0 writes: rank must be 0");
   if (f.case_number > 0) {
     if (f.case_number > static_cast<int>(plan.size()))
       bad(f.text, fmt::format("case {} does not exist (the plan has {} cases)", f.case_number, plan.size()));
@@ -132,6 +136,7 @@ void act_out_fault_before_case(const FaultSpec& f, const PlannedCase& c, bool (*
     }
     case FaultKind::wrong:
     case FaultKind::flip:
+    case FaultKind::tear:
       return;
   }
 }

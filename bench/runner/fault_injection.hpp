@@ -8,7 +8,9 @@
 // exit (the process is killed, as by the OOM killer), wrong (one output element is corrupted
 // before the benchmark's own check), slow (the rank starts the case `seconds` late; default:
 // half the case's timeout), flip (a storage read phase flips one byte of the stored file it
-// reads, before reading it; the pattern check must name the file and offset). Rank 0 reads the variable and sends it to every rank; the
+// reads, before reading it; the pattern check must name the file and offset), tear (rank 0
+// only: it SIGKILLs itself halfway through writing the case into the results file, as a
+// launcher's SIGKILL or the OOM killer can; `capreport salvage` must recover the cases before). Rank 0 reads the variable and sends it to every rank; the
 // results file records it in run.environment so such a run is never taken for a real one.
 #include <optional>
 #include <string>
@@ -17,7 +19,7 @@
 
 namespace capbench {
 
-enum class FaultKind { throw_error, hang, exit, wrong, slow, flip };
+enum class FaultKind { throw_error, hang, exit, wrong, slow, flip, tear };
 
 struct FaultSpec {
   int rank = 0;
@@ -45,7 +47,7 @@ FaultSpec parse_fault_spec(const std::string& text);
 void check_fault_against_plan(const FaultSpec& f, int nranks, const std::vector<PlannedCase>& plan);
 
 // Acts out throw, hang, exit and slow on this rank at the start of the case (wrong is acted
-// out by the benchmark through CaseContext::corrupt_result). `should_stop` is polled by slow.
+// out by the benchmark through CaseContext::corrupt_result, tear by the results writer). `should_stop` is polled by slow.
 void act_out_fault_before_case(const FaultSpec& f, const PlannedCase& c, bool (*should_stop)());
 
 }  // namespace capbench

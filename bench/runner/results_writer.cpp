@@ -1,6 +1,7 @@
 #include "bench/runner/results_writer.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "common/results_journal.hpp"
 
 namespace capbench {
 
@@ -53,10 +56,28 @@ ResultsWriter::~ResultsWriter() {
 std::string ResultsWriter::trailer_text(std::uint64_t covering) const {
   ResultsFile only_run;
   only_run.run = results_.run;
-  std::string t = "\n ],\n \"run\": " + layered_text(results_to_json(only_run).at("run"), 1) + "\n}";
-  if (t.size() + 1 < covering) t.append(covering - t.size() - 1, ' ');
-  t += '\n';
-  return t;
+  return results_trailer_text(results_to_json(only_run).at("run"), covering);
+}
+
+void ResultsWriter::journal_locked() {
+  if (!journal_ok_) return;
+  ResultsFile only_run;
+  only_run.run = results_.run;
+  try {
+    write_results_journal(journal_path(path_), {trailer_offset_, static_cast<std::int64_t>(cases_written_), cases_begin_,
+                                                results_to_json(only_run).at("run")});
+  } catch (const std::exception& e) {
+    // The results file is whole; only a kill in the middle of a later case could not be salvaged.
+    journal_ok_ = false;
+    fmt::print(stderr, "capbench: warning: {}; the results file is written as before, without a journal\n", e.what());
+  }
+}
+
+void ResultsWriter::end_journal_locked() { ::unlink(journal_path(path_).c_str()); }
+
+void ResultsWriter::plant_tear_in_next_case() {
+  std::lock_guard<std::mutex> lock(mu_);
+  tear_planted_ = true;
 }
 
 void ResultsWriter::write_at(std::uint64_t offset, std::string_view text) {
@@ -99,6 +120,7 @@ void ResultsWriter::create_locked(const std::vector<CaseResult>& initial_cases) 
     ::unlink(tmp.c_str());
     throw;
   }
+  journal_locked();
 }
 
 // One case where the trailer stood, then the trailer after it.
@@ -108,6 +130,10 @@ void ResultsWriter::append_locked(const CaseResult* c) {
     write_at(at, cases_written_ ? ",\n" : "\n");
     at += cases_written_ ? 2 : 1;
     emit_case_text(*c, [&](std::string_view piece) {
+      if (tear_planted_) {  // fault injection: killed in the middle of writing the case
+        write_at(at, piece.substr(0, piece.size() / 2));
+        ::kill(::getpid(), SIGKILL);
+      }
       write_at(at, piece);
       at += piece.size();
     });
@@ -168,6 +194,7 @@ void ResultsWriter::add_case(CaseResult c) {
   std::lock_guard<std::mutex> lock(mu_);
   c.status = derive_case_status(c.ranks);
   append_locked(&c);
+  journal_locked();
 }
 
 void ResultsWriter::note_health_changed() {
@@ -182,10 +209,11 @@ void ResultsWriter::finish(const std::string& status, const std::string& reason)
   results_.run.finished_at = utc_now_iso8601();
   if (health_changed_) {
     rewrite_with_new_head_locked();
-    return;
+  } else {
+    append_locked(nullptr);
+    if (::fsync(fd_) != 0) throw io_error(path_, "cannot flush");
   }
-  append_locked(nullptr);
-  if (::fsync(fd_) != 0) throw io_error(path_, "cannot flush");
+  end_journal_locked();
 }
 
 bool ResultsWriter::mark_incomplete_if_running(const std::string& reason, const CaseResult* in_progress) {
@@ -202,12 +230,14 @@ bool ResultsWriter::mark_incomplete_if_running(const std::string& reason, const 
     append_locked(nullptr);
   }
   if (health_changed_) rewrite_with_new_head_locked();
+  end_journal_locked();
   return true;
 }
 
 void ResultsWriter::write() {
   std::lock_guard<std::mutex> lock(mu_);
   append_locked(nullptr);
+  journal_locked();
 }
 
 void ResultsWriter::hold_for_exit() { mu_.lock(); }

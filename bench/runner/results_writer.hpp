@@ -17,6 +17,11 @@
 // shorter than the one it replaces is padded with spaces, so the file never shrinks and no
 // stale byte follows the document.
 //
+// A case appended in place can be cut by a SIGKILL (the launcher's second step, the OOM
+// killer); after each case the journal beside the file (common/results_journal.hpp) records
+// where the finished cases end and the run block, so `capreport salvage` recovers every case
+// finished before the kill. The journal goes when the final trailer is on disk.
+//
 // Rank 0 keeps a digest per rank and case (case_digest.hpp), not the case. The one exception
 // to writing once: when a case's health events changed the health record (in the head),
 // finish() rewrites the file once with the folded record (temporary file, rename).
@@ -60,6 +65,9 @@ class ResultsWriter {
   // Every byte this writer handed to the file system, and the file's length now.
   std::uint64_t bytes_written() const;
   std::uint64_t file_size() const;
+  // Fault injection (kind=tear) only: the next case is cut halfway through its first piece of
+  // text and the process SIGKILLs itself, leaving the file as a killed writer would.
+  void plant_tear_in_next_case();
 
  private:
   void create_locked(const std::vector<CaseResult>& initial_cases);
@@ -68,6 +76,8 @@ class ResultsWriter {
   void write_at(std::uint64_t offset, std::string_view text);
   void sync();
   std::string trailer_text(std::uint64_t covering) const;
+  void journal_locked();       // after a case or trailer is on disk: the journal says so
+  void end_journal_locked();   // after the final trailer: the journal goes
 
   mutable std::mutex mu_;  // the main thread and the watchdog both write
   std::string path_;
@@ -80,6 +90,8 @@ class ResultsWriter {
   std::uint64_t bytes_written_ = 0;
   std::size_t cases_written_ = 0;
   bool health_changed_ = false;
+  bool journal_ok_ = true;  // false after a journal write failed (said once; the file is unaffected)
+  bool tear_planted_ = false;
 };
 
 }  // namespace capbench

@@ -704,6 +704,8 @@ class RunSession {
     if (!g.complete) abandon_case(spec, std::move(cr), g, mine, my_samples, payloads, root_wait_s);
     read_rank_payloads(cr, payloads);  // frees each text once read
     if (samples_later) collect_kept_samples(spec, cr, my_samples);
+    if (fault_ && fault_->kind == FaultKind::tear && fault_->applies(comm_.rank(), spec))
+      writer_->plant_tear_in_next_case();
     record_case(std::move(cr), mine, bench, job_basis, std::move(job_metrics));
     watchdog_->disarm();
     return true;

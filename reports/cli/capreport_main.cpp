@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_history_commands(app, commands);
   add_compare_command(app, commands);
   add_import_command(app, commands);
+  add_salvage_command(app, commands);
 
   try {
     app.parse(argc, argv);

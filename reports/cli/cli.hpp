@@ -20,5 +20,6 @@ void add_report_command(CLI::App& app, std::vector<ReportCommand>& out);
 void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out);
 void add_compare_command(CLI::App& app, std::vector<ReportCommand>& out);
 void add_import_command(CLI::App& app, std::vector<ReportCommand>& out);
+void add_salvage_command(CLI::App& app, std::vector<ReportCommand>& out);
 
 }  // namespace capbench

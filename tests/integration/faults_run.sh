@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One fault-injection scenario under mpirun with 4 ranks (CAPBENCH_FAULT), checked from the
 # exit code, stderr and the results file (through faults_check, which uses the strict reader).
-# Usage: faults_run.sh SCENARIO MPIRUN CAPBENCH FAULTS_CHECK SUITE WORKDIR
-# Scenarios: hang, hang_collective, exit, throw, wrong, slow_ok, sigterm, second_signal, bad_fault
+# Usage: faults_run.sh SCENARIO MPIRUN CAPBENCH FAULTS_CHECK SUITE WORKDIR CAPREPORT
+# Scenarios: hang, hang_collective, exit, throw, wrong, slow_ok, sigterm, second_signal, bad_fault,
+# thin_at_source, tear
 set -uo pipefail
-scenario="$1" mpirun="$2" capbench="$3" check="$4" suite="$5" work="$6"
+scenario="$1" mpirun="$2" capbench="$3" check="$4" suite="$5" work="$6" capreport="$7"
 rm -rf "$work" && mkdir -p "$work"
 results="$work/results.json"
 grace=2
@@ -30,6 +31,8 @@ run_with_fault() {
 expect_file() { "$check" "$results" "$@" >&2 || fail "results file does not hold what was expected"; }
 expect_stderr() { grep -qF -- "$1" "$work/stderr" || fail "stderr does not contain '$1'"; }
 expect_failed_exit() { [[ $rc -ne 0 ]] || fail "exit code 0 after a fault"; }
+# Once the file's final trailer is on disk, the journal beside it is gone.
+expect_no_journal() { [[ ! -e "$results.journal" ]] || fail "the journal stayed after the run ended"; }
 # Case timeout 3 s + grace 2 s, plus a margin for MPI start-up and teardown on a loaded machine.
 expect_quick() { [[ $elapsed -le 25 ]] || fail "took ${elapsed} s; the fault should end the run in about 5 s"; }
 
@@ -57,6 +60,7 @@ case "$scenario" in
   throw)  # rank 3's case throws: that case fails naming rank 3, the run goes on, exit 1
     run_with_fault "rank=3,case=1,kind=throw"
     [[ $rc -eq 1 ]] || fail "exit $rc, expected 1"
+    expect_no_journal
     expect_stderr "FAILED rank 3 (host "
     expect_file status=complete cases=5 case0=failed case0.rank3=failed "case0.rank3~injected fault" \
       case0.rank0=ok case1=passed case2=passed case3=passed case4=passed
@@ -97,6 +101,29 @@ case "$scenario" in
     [[ $((ranks_ended_at - start)) -le 10 ]] || fail "the ranks took $((ranks_ended_at - start)) s to stop after SIGTERM"
     expect_failed_exit
     expect_file status=incomplete "reason~signal 15" case0=passed case1=passed
+    expect_no_journal
+    ;;
+  tear)  # rank 0 is killed halfway through writing case 3 into the file: no reader accepts the
+         # cut file, and capreport salvage recovers the two cases before it from the journal
+    run_with_fault "rank=0,case=3,kind=tear"
+    expect_failed_exit; expect_quick
+    [[ -s "$results.journal" ]] || fail "no journal beside the cut file"
+    "$capreport" summary "$results" >"$work/summary.out" 2>&1
+    summary_rc=$?
+    [[ $summary_rc -eq 2 ]] || fail "capreport summary of the cut file: exit $summary_rc, expected 2 (the file is not cut?)"
+    grep -qF "capreport salvage $results" "$work/summary.out" ||
+      fail "the reader's error does not point to capreport salvage: $(cat "$work/summary.out")"
+    before=$(sha256sum <"$results")
+    salvaged="$work/salvaged.json"
+    "$capreport" salvage "$results" -o "$salvaged" >"$work/salvage.out" 2>&1 ||
+      fail "capreport salvage failed: $(cat "$work/salvage.out")"
+    grep -q "^salvaged 2 finished cases of " "$work/salvage.out" || fail "salvage said: $(cat "$work/salvage.out")"
+    [[ $(sha256sum <"$results") == "$before" ]] || fail "salvage changed the cut file"
+    "$check" "$salvaged" status=incomplete cases=2 case0=passed case1=passed "reason~salvaged by capreport salvage" \
+      "reason~appending case 3" fault~kind=tear >&2 || fail "the salvaged file does not hold the two finished cases"
+    "$capreport" salvage "$salvaged" -o "$work/again.json" >"$work/again.out" 2>&1 || fail "salvage of a whole file failed"
+    grep -q "reads whole" "$work/again.out" && [[ ! -e "$work/again.json" ]] ||
+      fail "salvage of a whole file wrote one: $(cat "$work/again.out")"
     ;;
   second_signal)  # one process, rank 0 stuck: the first SIGTERM marks the file, the second exits at once
     CAPBENCH_FAULT="rank=0,case=2,kind=hang" "$capbench" run --suite "$suite" --results "$results" \
@@ -121,7 +148,8 @@ case "$scenario" in
     for spec in "rank=x,case=1,kind=hang" "rank=1,case=1,kind=explode" "rank=9,case=1,kind=hang" \
                 "rank=1,case=99,kind=hang" "rank=1,case=no/such/case,kind=hang" "rank=1,case=1" \
                 "rank=1,case=1,kind=hang,extra=1" "rank=1,rank=2,case=1,kind=hang" \
-                "rank=1,case=1,kind=hang,seconds=2" "rank=1,case=0,kind=throw" "" "rank=1;case=1;kind=hang"; do
+                "rank=1,case=1,kind=hang,seconds=2" "rank=1,case=0,kind=throw" "" "rank=1;case=1;kind=hang" \
+                "rank=1,case=1,kind=tear"; do
       CAPBENCH_FAULT="$spec" "$mpirun" -np 2 --oversubscribe "$capbench" run --suite "$suite" \
         --results "$results" --grace "$grace" --threads 1 > "$work/stdout" 2> "$work/stderr"
       rc=$?

@@ -28,6 +28,7 @@ TEST(FaultInjection, ParsesEveryKind) {
   EXPECT_EQ(parse_fault_spec("rank=2,case=1,kind=exit").kind, FaultKind::exit);
   EXPECT_EQ(parse_fault_spec("rank=2,case=1,kind=wrong").kind, FaultKind::wrong);
   EXPECT_EQ(parse_fault_spec("rank=1,case=storage/easy_read,kind=flip").kind, FaultKind::flip);
+  EXPECT_EQ(parse_fault_spec("rank=0,case=2,kind=tear").kind, FaultKind::tear);
   const auto slow = parse_fault_spec("kind=slow,seconds=1.5,case=3,rank=0");
   EXPECT_EQ(slow.kind, FaultKind::slow);
   EXPECT_DOUBLE_EQ(slow.seconds, 1.5);
@@ -69,6 +70,14 @@ TEST(FaultInjection, ChecksRankAndCaseAgainstThePlan) {
                std::invalid_argument);
   EXPECT_THROW(check_fault_against_plan(parse_fault_spec("rank=0,case=x/y,kind=hang"), 4, plan),
                std::invalid_argument);
+  // Only rank 0 writes the results file, so only rank 0 can be killed in the middle of writing it.
+  EXPECT_NO_THROW(check_fault_against_plan(parse_fault_spec("rank=0,case=2,kind=tear"), 4, plan));
+  try {
+    check_fault_against_plan(parse_fault_spec("rank=1,case=2,kind=tear"), 4, plan);
+    ADD_FAILURE() << "kind=tear accepted on rank 1";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("rank must be 0"), std::string::npos) << e.what();
+  }
 }
 
 TEST(FaultInjection, ThrowGoesThroughTheNormalExceptionPath) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/results.hpp"
+#include "common/results_journal.hpp"
 #include "common/suite.hpp"
 #include "tests/tools/scratch_dir.hpp"
 #include "tests/tools/synth_results.hpp"
@@ -66,6 +67,39 @@ TEST(ResultsWriter, FileIsAWholeRunningDocumentAfterEveryCase) {
   EXPECT_TRUE(w.results().cases.empty()) << "rank 0 keeps digests, not cases";
   ASSERT_EQ(w.digests().size(), full.cases.size());
   EXPECT_EQ(w.digests()[0].ranks.size(), 16u);
+}
+
+// After each case the journal says where the finished cases end: the file up to there, then
+// a trailer made from the journal's run block, is the whole file as it stands.
+TEST(ResultsWriter, JournalMarksTheEndOfTheFinishedCasesAndGoesWithTheFinalTrailer) {
+  ScratchDir dir;
+  const ResultsFile full = synthetic(8);
+  const std::string path = (dir.path / "r.json").string();
+  ResultsWriter w(path, head_of(full));
+  for (std::size_t i = 0; i <= full.cases.size(); ++i) {
+    const ResultsJournal j = read_results_journal(journal_path(path));
+    EXPECT_EQ(j.cases, static_cast<std::int64_t>(i));
+    const std::string text = slurp(path);
+    ASSERT_LE(j.cases_end, text.size());
+    EXPECT_EQ(text.substr(0, j.cases_end) + results_trailer_text(j.run, text.size() - j.cases_end), text);
+    EXPECT_EQ(j.run.at("status"), "running");
+    if (i < full.cases.size()) w.add_case(full.cases[i]);
+  }
+  w.finish("complete", "");
+  EXPECT_FALSE(fs::exists(journal_path(path))) << "the journal outlived the final trailer";
+  EXPECT_EQ(read_results_file(path).run.status, "complete");
+}
+
+TEST(ResultsWriter, MarkingTheRunIncompleteRemovesTheJournal) {
+  ScratchDir dir;
+  const ResultsFile full = synthetic(4);
+  const std::string path = (dir.path / "r.json").string();
+  ResultsWriter w(path, head_of(full));
+  w.add_case(full.cases[0]);
+  ASSERT_TRUE(fs::exists(journal_path(path)));
+  EXPECT_TRUE(w.mark_incomplete_if_running("stopped by signal 15", &full.cases[1]));
+  EXPECT_FALSE(fs::exists(journal_path(path)));
+  EXPECT_EQ(read_results_file(path).cases.size(), 2u);
 }
 
 TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
