@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "common/results.hpp"
-#include "common/results_journal.hpp"
 #include "reports/cli/cli.hpp"
 #include "reports/input/results_salvage.hpp"
 
@@ -25,13 +24,13 @@ void add_salvage_command(CLI::App& app, std::vector<ReportCommand>& out) {
                      const ResultsFile whole = read_results_file(args->results);
                      fmt::print("{} reads whole (run.status {}): nothing to salvage\n", args->results, whole.run.status);
                      return kReportOk;
-                   } catch (const ConfigError& e) {
+                   } catch (const std::exception& e) {
                      unread = e.what();
                    }
                    try {
                      const SalvageOutcome s = salvage_results(args->results, args->out);
-                     fmt::print("salvaged {} finished case{} of {} into {} (run.status incomplete); {} bytes of the "
-                                "case being written were left behind\n",
+                     fmt::print("salvaged {} finished case{} of {} into {} (run.status incomplete); left out: the "
+                                "{} bytes after them (the case being written when the run was killed)\n",
                                 s.cases, s.cases == 1 ? "" : "s", args->results, args->out, s.cut_bytes);
                      return kReportOk;
                    } catch (const std::exception& e) {
