@@ -122,8 +122,8 @@ case "$scenario" in
     "$check" "$salvaged" status=incomplete cases=2 case0=passed case1=passed "reason~salvaged by capreport salvage" \
       "reason~appending case 3" fault~kind=tear >&2 || fail "the salvaged file does not hold the two finished cases"
     "$capreport" salvage "$salvaged" -o "$work/again.json" >"$work/again.out" 2>&1 || fail "salvage of a whole file failed"
-    grep -q "reads whole" "$work/again.out" && [[ ! -e "$work/again.json" ]] ||
-      fail "salvage of a whole file wrote one: $(cat "$work/again.out")"
+    grep -q "reads whole" "$work/again.out" || fail "salvage of a whole file said: $(cat "$work/again.out")"
+    [[ ! -e "$work/again.json" ]] || fail "salvage of a whole file wrote a new one"
     ;;
   second_signal)  # one process, rank 0 stuck: the first SIGTERM marks the file, the second exits at once
     CAPBENCH_FAULT="rank=0,case=2,kind=hang" "$capbench" run --suite "$suite" --results "$results" \
