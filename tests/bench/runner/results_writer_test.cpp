@@ -13,46 +13,23 @@
 #include "common/suite.hpp"
 #include "tests/tools/scratch_dir.hpp"
 #include "tests/tools/synth_results.hpp"
+#include "tests/tools/writer_fixtures.hpp"
 
 namespace capbench {
 namespace {
 
 namespace fs = std::filesystem;
 
-const Suite& test_suite() {
-  static const Suite s = load_suite_file(std::string(CAPBENCH_SOURCE_DIR) + "/tests/data/synth_acceptance_suite.json");
-  return s;
-}
-
 using testing::ScratchDir;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-ResultsFile synthetic(int ranks) {
-  SynthOptions o;
-  o.ranks = ranks;
-  return synthesize_results(test_suite(), o);
-}
-
-ResultsFile head_of(const ResultsFile& r) {
-  ResultsFile h = r;
-  h.cases.clear();
-  h.run.status = "running";
-  h.run.status_reason.clear();
-  h.run.finished_at.clear();
-  return h;
-}
+using testing::file_bytes;
+using testing::running_head_of;
+using testing::synthetic_run;
 
 TEST(ResultsWriter, FileIsAWholeRunningDocumentAfterEveryCase) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(16);
+  const ResultsFile full = synthetic_run(16);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   EXPECT_EQ(read_results_file(path).run.status, "running");
   EXPECT_TRUE(read_results_file(path).cases.empty());
   for (std::size_t i = 0; i < full.cases.size(); ++i) {
@@ -73,13 +50,13 @@ TEST(ResultsWriter, FileIsAWholeRunningDocumentAfterEveryCase) {
 // a trailer made from the journal's run block, is the whole file as it stands.
 TEST(ResultsWriter, JournalMarksTheEndOfTheFinishedCasesAndGoesWithTheFinalTrailer) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(8);
+  const ResultsFile full = synthetic_run(8);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   for (std::size_t i = 0; i <= full.cases.size(); ++i) {
     const ResultsJournal j = read_results_journal(journal_path(path));
     EXPECT_EQ(j.cases, static_cast<std::int64_t>(i));
-    const std::string text = slurp(path);
+    const std::string text = file_bytes(path);
     ASSERT_LE(j.cases_end, text.size());
     EXPECT_EQ(text.substr(0, j.cases_end) + results_trailer_text(j.run, text.size() - j.cases_end), text);
     EXPECT_EQ(j.run.at("status"), "running");
@@ -92,9 +69,9 @@ TEST(ResultsWriter, JournalMarksTheEndOfTheFinishedCasesAndGoesWithTheFinalTrail
 
 TEST(ResultsWriter, MarkingTheRunIncompleteRemovesTheJournal) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(4);
+  const ResultsFile full = synthetic_run(4);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   w.add_case(full.cases[0]);
   ASSERT_TRUE(fs::exists(journal_path(path)));
   EXPECT_TRUE(w.mark_incomplete_if_running("stopped by signal 15", &full.cases[1]));
@@ -104,11 +81,11 @@ TEST(ResultsWriter, MarkingTheRunIncompleteRemovesTheJournal) {
 
 TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
   ScratchDir dir;
-  ResultsFile full = synthetic(24);
+  ResultsFile full = synthetic_run(24);
   full.cases[1].ranks[3].status = "failed";  // a digest that is not ok
   full.cases[1].ranks[3].error = "planted";
   const std::string path = (dir.path / "new.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   for (const auto& c : full.cases) w.add_case(c);
   w.finish("complete", "one or more cases failed");
   // The writer of every earlier version: the whole file at once.
@@ -117,7 +94,7 @@ TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
   for (auto& c : expected.cases) c.status = derive_case_status(c.ranks);
   const std::string old_path = (dir.path / "old.json").string();
   write_results_file_atomic(old_path, expected);
-  const std::string new_text = slurp(path), old_text = slurp(old_path);
+  const std::string new_text = file_bytes(path), old_text = file_bytes(old_path);
   EXPECT_EQ(json::parse(new_text), json::parse(old_text)) << "same document, whatever the keys' order";
   EXPECT_EQ(new_text.size(), old_text.size() + 0) << "the same layout, one rank result per line";
   EXPECT_EQ(results_to_json(read_results_file(path)), results_to_json(read_results_file(old_path)));
@@ -131,9 +108,9 @@ TEST(ResultsWriter, FinalFileHoldsWhatTheWholeFileWriterWrote) {
 
 TEST(ResultsWriter, WritesTheFileOnceAndATrailerPerCase) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(64);
+  const ResultsFile full = synthetic_run(64);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   for (const auto& c : full.cases) w.add_case(c);
   w.finish("complete", "");
   const double size = static_cast<double>(fs::file_size(path));
@@ -143,9 +120,9 @@ TEST(ResultsWriter, WritesTheFileOnceAndATrailerPerCase) {
 
 TEST(ResultsWriter, AStopMidRunLeavesTheFileIncompleteWithTheCaseUnderWay) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(8);
+  const ResultsFile full = synthetic_run(8);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   w.add_case(full.cases[0]);
   w.add_case(full.cases[1]);
   CaseResult under_way = full.cases[2];
@@ -166,9 +143,9 @@ TEST(ResultsWriter, AStopMidRunLeavesTheFileIncompleteWithTheCaseUnderWay) {
 
 TEST(ResultsWriter, AShorterTrailerLeavesNoStaleBytes) {
   ScratchDir dir;
-  const ResultsFile full = synthetic(4);
+  const ResultsFile full = synthetic_run(4);
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   w.add_case(full.cases[0]);
   w.results().run.status_reason = std::string(5000, 'x');
   w.write();
@@ -179,17 +156,17 @@ TEST(ResultsWriter, AShorterTrailerLeavesNoStaleBytes) {
   ASSERT_EQ(back.cases.size(), 1u);
   w.add_case(full.cases[1]);  // over the padded trailer
   EXPECT_EQ(read_results_file(path).cases.size(), 2u);
-  EXPECT_EQ(json::parse(slurp(path)).at("run").at("status_reason"), "short");
+  EXPECT_EQ(json::parse(file_bytes(path)).at("run").at("status_reason"), "short");
 }
 
 TEST(ResultsWriter, AHealthRecordChangedDuringTheRunIsWrittenAtTheEnd) {
   ScratchDir dir;
-  ResultsFile full = synthetic(8);
+  ResultsFile full = synthetic_run(8);
   full.health = HealthRecord{};
   full.health->gate = "record";
   full.health->collected_at = "2026-12-01T00:00:00Z";
   const std::string path = (dir.path / "r.json").string();
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   w.add_case(full.cases[0]);
   w.add_case(full.cases[1]);
   HealthCheck xid;
@@ -213,10 +190,10 @@ TEST(ResultsWriter, ReplacesAnEarlierFileAndNamesAPathItCannotWrite) {
   ScratchDir dir;
   const std::string path = (dir.path / "r.json").string();
   { std::ofstream(path) << "an earlier file"; }
-  const ResultsFile full = synthetic(2);
-  ResultsWriter w(path, head_of(full));
+  const ResultsFile full = synthetic_run(2);
+  ResultsWriter w(path, running_head_of(full));
   EXPECT_EQ(read_results_file(path).run.status, "running");
-  EXPECT_THROW(ResultsWriter((dir.path / "no" / "such" / "dir.json").string(), head_of(full)), std::runtime_error);
+  EXPECT_THROW(ResultsWriter((dir.path / "no" / "such" / "dir.json").string(), running_head_of(full)), std::runtime_error);
 }
 
 }  // namespace

@@ -16,34 +16,16 @@
 #include "common/suite.hpp"
 #include "tests/tools/scratch_dir.hpp"
 #include "tests/tools/synth_results.hpp"
+#include "tests/tools/writer_fixtures.hpp"
 
 namespace capbench {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-ResultsFile synthetic(int ranks) {
-  static const Suite suite = load_suite_file(std::string(CAPBENCH_SOURCE_DIR) + "/tests/data/synth_acceptance_suite.json");
-  SynthOptions o;
-  o.ranks = ranks;
-  return synthesize_results(suite, o);
-}
-
-ResultsFile head_of(const ResultsFile& r) {
-  ResultsFile h = r;
-  h.cases.clear();
-  h.run.status = "running";
-  h.run.status_reason.clear();
-  h.run.finished_at.clear();
-  return h;
-}
+using testing::file_bytes;
+using testing::running_head_of;
+using testing::synthetic_run;
 
 // What the writer leaves when killed halfway through case `finished + 1`: the first half of
 // that case's text written where the trailer stood (ResultsWriter's own order of writes).
@@ -60,7 +42,7 @@ void cut_inside_next_case(const std::string& path, const CaseResult& next, bool 
 
 // A file with `finished` cases on disk and the next one cut; returns the cases as read before the cut.
 ResultsFile write_then_cut(const std::string& path, const ResultsFile& full, std::size_t finished) {
-  ResultsWriter w(path, head_of(full));
+  ResultsWriter w(path, running_head_of(full));
   for (std::size_t i = 0; i < finished; ++i) w.add_case(full.cases[i]);
   ResultsFile before = read_results_file(path);
   cut_inside_next_case(path, full.cases[finished], finished == 0);
@@ -69,7 +51,7 @@ ResultsFile write_then_cut(const std::string& path, const ResultsFile& full, std
 
 TEST(ResultsSalvage, KeepsEveryFinishedCaseAsWrittenAndMarksTheRunIncomplete) {
   const testing::ScratchDir dir;
-  const ResultsFile full = synthetic(12);
+  const ResultsFile full = synthetic_run(12);
   ASSERT_GE(full.cases.size(), 4u);
   const std::string path = (dir.path / "r.json").string(), out = (dir.path / "salvaged.json").string();
   const ResultsFile before = write_then_cut(path, full, 3);
@@ -79,11 +61,11 @@ TEST(ResultsSalvage, KeepsEveryFinishedCaseAsWrittenAndMarksTheRunIncomplete) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("capreport salvage " + path), std::string::npos) << e.what();
   }
-  const std::string cut = slurp(path);
+  const std::string cut = file_bytes(path);
   const SalvageOutcome s = salvage_results(path, out);
   EXPECT_EQ(s.cases, 3);
   EXPECT_GT(s.cut_bytes, 0u);
-  EXPECT_EQ(slurp(path), cut) << "salvage changed the cut file";
+  EXPECT_EQ(file_bytes(path), cut) << "salvage changed the cut file";
   const ResultsFile back = read_results_file(out);
   ASSERT_EQ(back.cases.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(case_to_json(back.cases[i]), case_to_json(before.cases[i])) << i;
@@ -96,7 +78,7 @@ TEST(ResultsSalvage, KeepsEveryFinishedCaseAsWrittenAndMarksTheRunIncomplete) {
 
 TEST(ResultsSalvage, ACutFirstCaseLeavesTheHeadAndNoCase) {
   const testing::ScratchDir dir;
-  const ResultsFile full = synthetic(4);
+  const ResultsFile full = synthetic_run(4);
   const std::string path = (dir.path / "r.json").string(), out = (dir.path / "s.json").string();
   write_then_cut(path, full, 0);
   EXPECT_EQ(salvage_results(path, out).cases, 0);
@@ -107,10 +89,10 @@ TEST(ResultsSalvage, ACutFirstCaseLeavesTheHeadAndNoCase) {
 
 TEST(ResultsSalvage, RefusesAJournalOfAnotherFileNoJournalAndWritingOverTheCutFile) {
   const testing::ScratchDir dir;
-  const ResultsFile full = synthetic(6);
+  const ResultsFile full = synthetic_run(6);
   const std::string a = (dir.path / "a.json").string(), b = (dir.path / "b.json").string();
   write_then_cut(a, full, 3);
-  write_then_cut(b, synthetic(2), 1);
+  write_then_cut(b, synthetic_run(2), 1);
   const auto error_of = [](const std::string& results, const std::string& out) {
     try {
       salvage_results(results, out);
