@@ -1,12 +1,12 @@
 #include "bench/runner/launch_check.hpp"
 
 #include <cstdlib>
-#include <map>
 #include <string>
-#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "common/gpu_sharing.hpp"
 
 namespace capbench {
 
@@ -45,25 +45,13 @@ std::optional<std::string> launcher_mismatch(int mpi_world_size) {
 }
 
 std::vector<std::string> shared_gpu_warnings(const std::vector<RankIdentity>& ranks) {
-  // (host, bus id) -> ranks, in first-seen order so the messages come out in rank order.
-  std::map<std::pair<std::string, std::string>, std::vector<int>> users;
-  std::vector<std::pair<std::string, std::string>> order;
-  for (const auto& r : ranks) {
-    if (r.device.pci_bus_id.empty()) continue;
-    auto key = std::make_pair(r.host, r.device.pci_bus_id);
-    auto& v = users[key];
-    if (v.empty()) order.push_back(key);
-    v.push_back(r.rank);
-  }
   std::vector<std::string> out;
-  for (const auto& key : order) {
-    const auto& v = users[key];
-    if (v.size() < 2) continue;
+  for (const auto& g : shared_gpus(ranks))
     out.push_back(fmt::format(
-        "ranks {} on host {} share GPU {}: their figures share one GPU, and NCCL refuses a communicator "
-        "with two ranks on one GPU, so collective cases will fail. Launch one rank per GPU.",
-        fmt::join(v, ", "), key.first, key.second));
-  }
+        "ranks {} on host {} share GPU {}: each figure is a share of one GPU (the report keeps them out of its "
+        "sums), and NCCL refuses a communicator with two ranks on one GPU, so collective cases will fail. "
+        "Launch one rank per GPU.",
+        fmt::join(g.ranks, ", "), g.host, g.device));
   return out;
 }
 

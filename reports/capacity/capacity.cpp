@@ -6,7 +6,9 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "common/gpu_sharing.hpp"
 #include "common/precision.hpp"
 #include "common/stats.hpp"
 #include "reports/system/quantity.hpp"
@@ -131,6 +133,24 @@ std::optional<double> cpu_peak(const GpuIdentity& id, const std::string& precisi
   if (precision == "fp64") return id.cpu_peak_fp64;
   if (precision == "fp32") return id.cpu_peak_fp32;
   return std::nullopt;
+}
+
+// Two ranks on one GPU each time a share of it (on the H200, two ranks' STREAM copy medians
+// summed to 8.4 TB/s on a card of 4.8), so a figure from a shared GPU is no GPU's figure: it is
+// kept out of every sum, median and projection, and the GPU's problem says why.
+void keep_out_shared_gpus(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
+  for (auto& g : f.gpus) {
+    const auto& id = gpus[static_cast<std::size_t>(g.rank)];
+    if (id.shares_gpu_with.empty() || !g.value) continue;
+    g.value.reset();
+    g.on_shared_gpu = true;
+    g.problem = fmt::format("rank {} shared its GPU ({}) with rank{} {}: its verified figure ({}) is a share of one "
+                            "GPU, not a GPU's figure, so it counts for nothing",
+                            g.rank, id.uuid.empty() ? id.bus_id : id.uuid, id.shares_gpu_with.size() == 1 ? "" : "s",
+                            fmt::join(id.shares_gpu_with, ", "), g.best_case);
+    g.best_case.clear();
+    ++f.on_shared_gpus;
+  }
 }
 
 void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
@@ -266,8 +286,7 @@ std::string single_device_reason(const ReportResults& rf, const ReportCase& c) {
   for (const auto& r : c.ranks) {
     const auto i = static_cast<std::size_t>(r.rank);
     if (i >= rf.ranks.size() || rf.ranks[i].device.kind != "cuda") return "";
-    const auto& d = rf.ranks[i].device;
-    devices.insert(rf.ranks[i].host + "/" + (d.uuid.empty() ? d.pci_bus_id : d.uuid));
+    devices.insert(gpu_device_key(rf.ranks[i]));
   }
   if (devices.size() == 1 && !c.ranks.empty())
     return fmt::format("all {} ranks share one GPU: no data crosses a link between devices, so the case has no "
@@ -434,6 +453,12 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
     a.gpus.push_back(std::move(g));
   }
   for (const auto& [label, n] : model_counts) a.models_in_run.push_back(fmt::format("{} x {}", n, label));
+  a.shared_gpus = shared_gpus(rf.ranks);
+  for (const auto& shared : a.shared_gpus)
+    for (const int r : shared.ranks)
+      for (const int other : shared.ranks)
+        if (other != r && static_cast<std::size_t>(r) < a.gpus.size())
+          a.gpus[static_cast<std::size_t>(r)].shares_gpu_with.push_back(other);
 
   for (const auto& p : kPrecisions) {
     for (const bool fast : {false, true}) {
@@ -441,6 +466,7 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       const std::string key = std::string(p.key) + (fast ? kFastAccumulationSuffix : "");
       auto f = collect_family(rf, "gemm", key, "throughput", p.integer ? "OP/s" : "FLOP/s");
       if (f.gpus.empty()) continue;
+      keep_out_shared_gpus(f, a.gpus);
       summarize_family(f, a.gpus);
       if (system && !a.cpu_backend) project(f, *system);
       a.gemm.push_back(std::move(f));
@@ -449,6 +475,7 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
   for (const std::string key : {"fp64", "fp32"}) {
     auto f = collect_family(rf, "stream", key, "triad_bandwidth", "B/s");
     if (f.gpus.empty()) continue;
+    keep_out_shared_gpus(f, a.gpus);
     summarize_family(f, a.gpus);
     a.stream.push_back(std::move(f));
   }

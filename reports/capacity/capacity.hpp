@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/gpu_sharing.hpp"
 #include "common/results.hpp"
 #include "reports/input/report_results.hpp"
 #include "reports/system/gpu_database.hpp"
@@ -29,6 +30,7 @@ struct GpuIdentity {
   std::optional<double> cpu_peak_fp64, cpu_peak_fp32;
   std::string cpu_peak_fp64_text, cpu_peak_fp32_text;  // "1 core x 32 FLOP/cycle (avx512 ...) x 4.10 GHz, measured clock"
   std::string cpu_peak_basis;                          // the clock basis in full
+  std::vector<int> shares_gpu_with;  // the other ranks on this rank's GPU (common/gpu_sharing.hpp)
 };
 
 // One GPU's figure in one family (GEMM in a precision, or STREAM triad in a precision).
@@ -41,6 +43,7 @@ struct GpuFigure {
   std::optional<double> model_median;
   double z = 0;                 // modified z-score within its model (0 when too few GPUs)
   bool outlier = false;
+  bool on_shared_gpu = false;   // verified, but kept out: the rank shared its GPU with another
 };
 
 struct ModelRow {
@@ -60,6 +63,7 @@ struct FamilyFigures {
   std::vector<GpuFigure> gpus;  // every rank that took part (not skipped), by rank
   std::vector<ModelRow> models;
   int measured = 0;
+  int on_shared_gpus = 0;  // ranks whose verified figure is kept out because they shared a GPU
   double measured_sum = 0, slowest = 0, n_times_slowest = 0;
   int slowest_rank = -1;
   // Efficiency over the measured GPUs whose peak is known.
@@ -155,6 +159,7 @@ struct Analysis {
   TargetComparison target;
   std::vector<RunProblem> problems;        // failed, timed out, missing, unverified ranks
   std::vector<std::string> models_in_run;  // labels, with counts
+  std::vector<SharedGpu> shared_gpus;       // GPUs more than one rank ran on: their figures are kept out
 };
 
 Analysis analyze(const ReportResults& results, const std::string& results_path, const std::string& results_sha256,

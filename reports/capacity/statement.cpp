@@ -1,8 +1,9 @@
 // The capacity statement and small helpers every renderer shares.
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "capbench/version.hpp"
 #include "common/precision.hpp"
@@ -25,6 +26,16 @@ std::string family_title(const FamilyFigures& f) {
   return fmt::format("GEMM {} ({})", precision_label(f.precision), p ? std::string(precision_info(*p).description) : "");
 }
 
+std::vector<std::string> shared_gpu_notices(const Analysis& a) {
+  std::vector<std::string> out;
+  for (const auto& g : a.shared_gpus)
+    out.push_back(fmt::format("Ranks {} on host {} shared GPU {}: each of their figures is a share of that GPU, not a "
+                              "GPU's figure, so none is in any sum, model median, projection or criterion here "
+                              "(per-rank tables show them, marked by rank). Launch one rank per GPU.",
+                              fmt::join(g.ranks, ", "), g.host, g.device));
+  return out;
+}
+
 std::string overall_status(const ReportInputs& in) {
   if (!in.verdict) return "NO CRITERIA GIVEN";
   return in.verdict->accepted() ? "ACCEPTED" : "NOT ACCEPTED";
@@ -44,16 +55,19 @@ const FamilyFigures* headline_family(const Analysis& a) {
 }
 
 // "1 GPU (NVIDIA H200 SXM 141GB)", "8 GPUs of 2 models" (the models are in the report's tables),
-// "2 ranks sharing 1 GPU (...)" where ranks share a device: a rank is not a GPU.
+// "2 ranks sharing 1 GPU (...)" where the n are every rank of the run and some share a device:
+// a rank is not a GPU. A measured figure's n never holds a rank on a shared GPU (kept out).
 std::string devices_phrase(const Analysis& a, std::int64_t n) {
   std::map<std::string, int> counts;
-  std::set<std::string> devices;
+  std::int64_t distinct = 0;
   for (const auto& g : a.gpus) {
     ++counts[g.model_label];
-    devices.insert(g.host + "/" + (g.uuid.empty() ? g.bus_id : g.uuid) + (g.uuid.empty() && g.bus_id.empty() ? std::to_string(g.rank) : ""));
+    const bool first_on_its_gpu =
+        g.shares_gpu_with.empty() || g.rank < *std::min_element(g.shares_gpu_with.begin(), g.shares_gpu_with.end());
+    if (first_on_its_gpu) ++distinct;
   }
-  const auto distinct = static_cast<std::int64_t>(devices.size());
-  const std::string who = !a.cpu_backend && distinct < static_cast<std::int64_t>(a.gpus.size())
+  const auto ranks = static_cast<std::int64_t>(a.gpus.size());
+  const std::string who = !a.cpu_backend && n == ranks && distinct < ranks
                               ? fmt::format("{} sharing {}", count_of(n, "rank"), device_count(a, distinct))
                               : device_count(a, n);
   if (counts.size() != 1) return fmt::format("{} of {} models", who, counts.size());
@@ -110,6 +124,10 @@ std::string target_sentence(const Analysis& a, const FamilyFigures* f) {
 // The one caveat that matters most, in this order: results that count for nothing, a fleet
 // nothing could be projected to, a partial projection, a system description of assumptions.
 std::string caveat_sentence(const Analysis& a, const FamilyFigures& f) {
+  if (f.on_shared_gpus > 0)
+    return fmt::format(" Caveat: {} shared a GPU with another rank; a figure from a shared GPU is a share of it, not a "
+                       "GPU's figure, so {} left out (launch one rank per GPU).",
+                       count_of(f.on_shared_gpus, "rank"), f.on_shared_gpus == 1 ? "it is" : "theirs are");
   const auto failed = static_cast<std::int64_t>(f.gpus.size()) - f.measured;
   if (failed > 0)
     return fmt::format(" Caveat: {} of the {} in the run had no verified {} figure and count for nothing.",
@@ -139,6 +157,11 @@ std::string quotable_cpu(const Analysis& a) {
 std::string quotable_gpu(const Analysis& a) {
   const auto& rf = *a.results;
   const FamilyFigures* f = headline_family(a);
+  const bool any_shared = std::any_of(a.gpus.begin(), a.gpus.end(), [](const GpuIdentity& g) { return !g.shares_gpu_with.empty(); });
+  if (!f && any_shared)
+    return fmt::format("On {}, capbench ran on {}. A figure from a shared GPU is a share of it, not a GPU's figure, "
+                       "so no capacity is stated; launch one rank per GPU.",
+                       date_of(rf.run.started_at), devices_phrase(a, static_cast<std::int64_t>(a.gpus.size())));
   if (!f)
     return fmt::format("On {}, capbench ran on {}, and no dense matrix multiply gave a verified figure, so no "
                        "capacity is stated.",

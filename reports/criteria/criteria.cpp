@@ -204,7 +204,7 @@ void per_gpu_threshold(Verdict& v, const Analysis& a, const PerGpuCriterion& c, 
     }
     if (threshold) model_thresholds[id.model_key] = *threshold;
     if (!g.value) {
-      r.failures.push_back(gpu_failure(id, "no verified figure: " + g.problem, std::nullopt, threshold.value_or(0)));
+      r.failures.push_back(gpu_failure(id, (g.on_shared_gpu ? "kept out: " : "no verified figure: ") + g.problem, std::nullopt, threshold.value_or(0)));
       consider(r, std::nullopt, threshold.value_or(0));
       continue;
     }

@@ -71,6 +71,14 @@ Scale scale_for(double max, const string& unit) {
   return {d, string(prefixes[p]) + unit};
 }
 
+namespace {
+// Why a GPU has no bar: a wrong or missing answer, or a verified figure kept out because the
+// rank shared its GPU.
+string absent_figure_text(const GpuFigure& g) {
+  return (g.on_shared_gpu ? "kept out (" : "no verified figure (") + g.problem + ")";
+}
+}  // namespace
+
 // The horizontal grid and value labels of a per-GPU chart, and its unit along the y axis.
 string value_grid(double ymax, const string& unit, double left, double right, double top, double ph) {
   string s;
@@ -134,7 +142,7 @@ string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<co
     auto& sp = span.try_emplace(id.model_key, x, x + bw).first->second;
     sp.second = x + bw;
     const string tip = fmt::format("{} rank {} bus {} serial {}: {}", id.host, id.rank, id.bus_id, id.serial,
-                                   g->value ? format_si(*g->value, f.unit) : "no verified figure (" + g->problem + ")");
+                                   g->value ? format_si(*g->value, f.unit) : absent_figure_text(*g));
     const string attrs = fmt::format(
         "data-rank=\"{}\" data-host=\"{}\" data-bus-id=\"{}\" data-model=\"{}\" data-value=\"{}\" data-outlier=\"{}\"",
         id.rank, esc(id.host), esc(id.bus_id), esc(id.model_key), g->value ? fmt::format("{:.6g}", *g->value) : "",
@@ -235,7 +243,7 @@ string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::ma
       if (g->value && !g->outlier) continue;
       const auto& id = a.gpus[static_cast<std::size_t>(g->rank)];
       const string tip = fmt::format("{} rank {} bus {} serial {}: {}", id.host, id.rank, id.bus_id, id.serial,
-                                     g->value ? format_si(*g->value, f.unit) : "no verified figure (" + g->problem + ")");
+                                     g->value ? format_si(*g->value, f.unit) : absent_figure_text(*g));
       const string attrs = fmt::format(
           "data-rank=\"{}\" data-host=\"{}\" data-bus-id=\"{}\" data-model=\"{}\" data-value=\"{}\" "
           "data-outlier=\"{}\"",

@@ -34,7 +34,7 @@ void render_per_gpu_csv(const ReportInputs& in, const std::function<void(std::st
                            csv_text(id.uuid), csv_text(id.name), csv_text(id.model_key), f.benchmark, f.precision,
                            num(g.value), f.unit, csv_text(g.best_case), num(g.peak), num(fpeak),
                            num(g.model_median), num(fmed), g.value ? fmt::format("{:.3f}", g.z) : "",
-                           g.outlier ? "yes" : "no", g.value ? "measured" : "no_verified_figure",
+                           g.outlier ? "yes" : "no", g.value ? "measured" : g.on_shared_gpu ? "kept_out_shared_gpu" : "no_verified_figure",
                            csv_text(g.problem));
         if (out.size() >= kPieceBytes) {
           piece(out);

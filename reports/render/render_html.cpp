@@ -192,6 +192,8 @@ string render_html(const ReportInputs& in) {
     o += "<div class=\"card cpu\" id=\"cpu-rehearsal\"><b>CPU rehearsal.</b> Every figure here comes from CPU cores "
          "running the chain from measurement to report. They measure no GPU and claim no GPU capacity; criteria met "
          "here accept no GPU system.</div>";
+  for (const auto& notice : shared_gpu_notices(a))
+    o += "<div class=\"card cpu shared-gpu\"><b>Ranks shared a GPU.</b> " + esc(notice) + "</div>";
   o += statement_html(in);
   if (a.system && !a.system->note.empty())
     o += "<div class=\"card cpu\" id=\"system-note\"><b>Note in the system description.</b> " + esc(a.system->note) +

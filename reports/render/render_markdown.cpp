@@ -102,6 +102,7 @@ std::string render_markdown(const ReportInputs& in) {
   if (a.cpu_backend)
     o += "> **CPU rehearsal.** Every figure here comes from CPU cores running the chain from measurement to report; "
          "they measure no GPU and claim no GPU capacity, and criteria met here accept no GPU system.\n\n";
+  for (const auto& notice : shared_gpu_notices(a)) o += "> **Ranks shared a GPU.** " + md_escape(notice) + "\n\n";
   const auto st = statement_parts(in);
   o += "## Capacity statement\n\n" + md_escape(st.quotable) + "\n\n### Traceability\n\n";
   for (const auto& t : st.trace)

@@ -50,5 +50,7 @@ std::string percent(double fraction);             // "93.4 %"
 std::string format_bytes(double bytes);           // message sizes in binary units: "64 MiB", "1 GiB"
 std::string family_title(const FamilyFigures& f);  // "GEMM bf16 (BF16 in, FP32 accumulate, BF16 out)"
 std::string overall_status(const ReportInputs& in);  // "ACCEPTED", "NOT ACCEPTED", "NO CRITERIA", ...
+// "Ranks 0, 1 on host h shared GPU X: ..." per shared GPU; empty where every rank had its own.
+std::vector<std::string> shared_gpu_notices(const Analysis& a);
 
 }  // namespace capbench

@@ -41,6 +41,9 @@ std::vector<string> not_projected_notes(const Analysis& a) {
   return out;
 }
 
+// A sum over measured GPUs, or "—" where none was measured (never a zero).
+string measured_cell(const FamilyFigures& f, double value) { return f.measured ? format_si(value, f.unit) : "—"; }
+
 string peak_cell(const ModelRow& m, const string& unit) {
   return m.peak_per_gpu ? format_si(*m.peak_per_gpu, unit) : "unknown";
 }
@@ -75,8 +78,8 @@ string compute_html(const ReportInputs& in) {
                      "<td class=num>{} / {}</td><td class=num><b>{}</b></td><td class=num>{}</td><td class=num>{}{}</td>"
                      "<td class=num>{}</td><td class=\"num projected\">{}</td><td class=num>{}</td></tr>",
                      esc(f.precision), f.measured_sum, f.n_times_slowest, esc(precision_label(f.precision)), f.measured,
-                     f.gpus.size(), format_si(f.measured_sum, f.unit), format_si(f.n_times_slowest, f.unit),
-                     f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : "unknown",
+                     f.gpus.size(), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
+                     f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : f.measured ? "unknown" : "—",
                      f.gpus_peak_known < f.measured
                          ? fmt::format("<br><span class=note>{} of {} known</span>", f.gpus_peak_known, device_count(a, f.measured))
                          : "",
@@ -126,8 +129,8 @@ string compute_markdown(const ReportInputs& in) {
                    D);
   for (const auto& f : a.gemm)
     o += fmt::format("| {} | {} / {} | {} | {} | {}{} | {} | {} | {} |\n", precision_label(f.precision), f.measured,
-                     f.gpus.size(), format_si(f.measured_sum, f.unit), format_si(f.n_times_slowest, f.unit),
-                     f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : "unknown",
+                     f.gpus.size(), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
+                     f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : f.measured ? "unknown" : "—",
                      f.gpus_peak_known < f.measured ? fmt::format(" ({} of {} known)", f.gpus_peak_known, device_count(a, f.measured)) : "",
                      html::pc(f.efficiency), md_escape(projected_cell(a, f)),
                      a.cpu_backend ? "—" : html::si(f.fleet_peak, f.unit));

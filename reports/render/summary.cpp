@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/gpu_sharing.hpp"
 
 namespace capbench {
 
@@ -28,9 +32,28 @@ auto headline(const Metrics& metrics, const std::string& benchmark) -> decltype(
   return best;
 }
 
+// The "sum of ranks" cell: a collective's or LU's figure is per device and has no sum, and ranks
+// that shared a GPU each measured a share of it, so their sum is no GPU's figure.
+std::string sum_cell(const CaseSummaryRow& row) {
+  if (row.benchmark == "collective" || row.benchmark == "lu" || row.job_wide || row.ranks_share_a_gpu) return "-";
+  return format_si(row.total, row.unit);
+}
+
+// One line per GPU that ranks shared, for under the table.
+std::vector<std::string> shared_gpu_notes(const ReportResults& r) {
+  std::vector<std::string> notes;
+  for (const auto& g : shared_gpus(r.ranks))
+    notes.push_back(fmt::format("ranks {} on host {} shared GPU {}: each figure is a share of one GPU, so cases "
+                                "they ran in show no sum",
+                                fmt::join(g.ranks, ", "), g.host, g.device));
+  return notes;
+}
+
 }  // namespace
 
 std::vector<CaseSummaryRow> summarize_cases(const ReportResults& r) {
+  std::set<int> on_shared_gpu;
+  for (const auto& g : shared_gpus(r.ranks)) on_shared_gpu.insert(g.ranks.begin(), g.ranks.end());
   std::vector<CaseSummaryRow> rows;
   for (const auto& c : r.cases) {
     CaseSummaryRow row;
@@ -39,8 +62,10 @@ std::vector<CaseSummaryRow> summarize_cases(const ReportResults& r) {
     row.status = c.status;
     row.ranks_total = static_cast<int>(c.ranks.size());
     std::vector<double> medians;
-    for (const auto& rr : c.ranks)
+    for (const auto& rr : c.ranks) {
       if (rr.status == "ok" && rr.verification.status != "failed") ++row.ranks_ok;
+      if (on_shared_gpu.count(rr.rank)) row.ranks_share_a_gpu = true;
+    }
     if (c.benchmark == "collective" && c.ranks.size() == 1) {
       row.no_figure_reason = "one rank: no bus bandwidth";
       rows.push_back(std::move(row));
@@ -123,12 +148,12 @@ std::string render_summary_text(const ReportResults& r, const std::vector<CaseSu
     const std::string ranks = fmt::format("{}/{}", row.ranks_ok, row.ranks_total);
     if (row.has_figures)
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28} {:>14} {:>14} {:>14}\n", row.id, row.status, ranks, row.metric,
-                         row.benchmark == "collective" || row.benchmark == "lu" || row.job_wide ? "-" : format_si(row.total, row.unit),
-                         format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
+                         sum_cell(row), format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("{:<46} {:<8} {:>7}  {:<28}\n", row.id, row.status, ranks,
                          row.no_figure_reason.empty() ? "(no verified figure)" : "(" + row.no_figure_reason + ")");
   }
+  for (const auto& note : shared_gpu_notes(r)) out += "note: " + note + "\n";
   return out;
 }
 
@@ -162,13 +187,15 @@ std::string render_summary_markdown(const ReportResults& r, const std::vector<Ca
   for (const auto& row : rows) {
     if (row.has_figures)
       out += fmt::format("| {} | {} | {}/{} | {} | {} | {} | {} |\n", esc(row.id), row.status, row.ranks_ok,
-                         row.ranks_total, esc(row.metric),
-                         row.benchmark == "collective" || row.benchmark == "lu" || row.job_wide ? "-" : format_si(row.total, row.unit),
-                         format_si(row.slowest, row.unit), row.job_wide ? "-" : format_si(row.median, row.unit));
+                         row.ranks_total, esc(row.metric), sum_cell(row), format_si(row.slowest, row.unit),
+                         row.job_wide ? "-" : format_si(row.median, row.unit));
     else
       out += fmt::format("| {} | {} | {}/{} | ({}) | | | |\n", esc(row.id), row.status, row.ranks_ok, row.ranks_total,
                          row.no_figure_reason.empty() ? "no verified figure" : row.no_figure_reason);
   }
+  const auto notes = shared_gpu_notes(r);
+  if (!notes.empty()) out += "\n";
+  for (const auto& note : notes) out += "- Note: " + esc(note) + ".\n";
   return out;
 }
 

@@ -22,6 +22,8 @@ struct CaseSummaryRow {
   // The figure is the case's job-wide metric (results/2 collectives): slowest and median
   // both hold it, total is not meaningful.
   bool job_wide = false;
+  // Some of its ranks shared a GPU: each figure is a share of one GPU, so no sum is printed.
+  bool ranks_share_a_gpu = false;
 };
 
 std::vector<CaseSummaryRow> summarize_cases(const ReportResults& r);

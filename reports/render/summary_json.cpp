@@ -7,6 +7,13 @@
 namespace capbench {
 
 namespace {
+
+// GPUs that more than one rank ran on: each rank's figure there is kept out of every sum.
+json shared_gpus_json(const Analysis& a) {
+  json out = json::array();
+  for (const auto& g : a.shared_gpus) out.push_back({{"host", g.host}, {"device", g.device}, {"ranks", g.ranks}});
+  return out;
+}
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json family_json(const FamilyFigures& f, const Analysis& a) {
@@ -24,6 +31,7 @@ json family_json(const FamilyFigures& f, const Analysis& a) {
               {"cases", f.cases},
               {"gpus_in_cases", f.gpus.size()},
               {"gpus_measured", f.measured},
+              {"gpus_kept_out_shared_gpu", f.on_shared_gpus},
               {"measured_sum", f.measured_sum},
               {"slowest", f.measured ? json(f.slowest) : json(nullptr)},
               {"slowest_rank", f.measured ? json(f.slowest_rank) : json(nullptr)},
@@ -161,6 +169,7 @@ json render_summary_json(const ReportInputs& in) {
           {"criteria", std::move(criteria)},
           {"overall", overall_status(in)},
           {"problems", std::move(problems)},
+          {"shared_gpus", shared_gpus_json(a)},
           {"statement", render_statement(in)},
           {"statement_quotable", parts.quotable},
           {"traceability", std::move(trace)}};

@@ -6,6 +6,9 @@
 
 #include <cmath>
 
+#include "reports/criteria/criteria.hpp"
+#include "reports/render/report.hpp"
+#include "reports/render/summary.hpp"
 #include "tests/reports/report_test_util.hpp"
 
 namespace capbench {
@@ -289,6 +292,99 @@ TEST(Capacity, RankAbsentFromOneCaseHasNoFigureAndIsAProblem) {
     EXPECT_TRUE(named) << system;
     // Another precision, where rank 2 is in every case, still counts it.
     EXPECT_TRUE(find_family(a.gemm, "bf16")->gpus[2].value);
+  }
+}
+
+// Ranks 0 and 1 of the mixed fleet planted on one H100 (one UUID): each measured a share of
+// it, so both are kept out of every sum, model median and projection, the statement counts the
+// six GPUs measured and says why two ranks are missing, and the per-GPU criteria fail them by
+// name; the other six GPUs count as before.
+TEST(Capacity, RanksSharingAGpuAreKeptOutOfEverySum) {
+  Loaded l("mixed-fleet.json", testing::kGwangju);
+  l.results.ranks[1].device.uuid = l.results.ranks[0].device.uuid;
+  const Analysis a = analyze(l.results, "x", "0", l.db, &*l.system);
+  EXPECT_EQ(a.gpus[0].shares_gpu_with, (std::vector<int>{1}));
+  EXPECT_EQ(a.gpus[1].shares_gpu_with, (std::vector<int>{0}));
+  EXPECT_TRUE(a.gpus[2].shares_gpu_with.empty());
+
+  const auto& f = gemm(a, "fp64");
+  EXPECT_EQ(f.measured, 6);
+  EXPECT_EQ(f.on_shared_gpus, 2);
+  EXPECT_NEAR(f.measured_sum, (40.0 + 56.0 + 18.0 + 18.5 + 17.8 + 18.4) * T, 1e-3 * T);
+  for (const int r : {0, 1}) {
+    const auto& g = f.gpus[static_cast<std::size_t>(r)];
+    EXPECT_FALSE(g.value) << r;
+    EXPECT_TRUE(g.on_shared_gpu) << r;
+    EXPECT_NE(g.problem.find("shared its GPU (GPU-00000000-0000-0000-0000-000000000000) with rank " +
+                             std::to_string(1 - r)),
+              std::string::npos)
+        << g.problem;
+    EXPECT_NE(g.problem.find("its verified figure (gemm/fp64/"), std::string::npos) << g.problem;  // what was kept out
+  }
+  EXPECT_NEAR(model(f, "h100-sxm5-80gb").median, (40.0 + 56.0) / 2 * T, 1e-3 * T);
+  EXPECT_NEAR(f.projected, (880 * (40.0 + 56.0) / 2 + 796 * (18.0 + 18.4) / 2) * T, 1e-2 * T);
+  const auto* stream = find_family(a.stream, "fp64");
+  ASSERT_NE(stream, nullptr);
+  EXPECT_EQ(stream->on_shared_gpus, 2);
+  EXPECT_EQ(stream->measured, 6);
+  EXPECT_EQ(gemm(a, "bf16").on_shared_gpus, 2);
+
+  const ReportInputs in{&a, nullptr, nullptr, "t"};
+  const auto q = statement_parts(in).quotable;
+  EXPECT_NE(q.find("on 6 GPUs of 2 models"), std::string::npos) << q;
+  EXPECT_NE(q.find("Caveat: 2 ranks shared a GPU with another rank"), std::string::npos) << q;
+  EXPECT_NE(q.find(format_si(f.measured_sum, "FLOP/s")), std::string::npos) << q;
+
+  const auto v = evaluate_criteria(load_criteria(testing::source_path("configs/criteria/acceptance-example.json")), a);
+  const CriterionResult* h100_min = nullptr;
+  for (const auto& r : v.results)
+    if (r.id == "h100-fp64/min") h100_min = &r;
+  ASSERT_NE(h100_min, nullptr);
+  EXPECT_EQ(h100_min->status, "FAIL");
+  int kept_out = 0;
+  for (const auto& fl : h100_min->failures)
+    if ((fl.rank == 0 || fl.rank == 1) && fl.what.rfind("kept out: rank", 0) == 0) ++kept_out;
+  EXPECT_EQ(kept_out, 2);
+}
+
+// Two ranks alone on one GPU (the real H200 run): no capacity is stated at all.
+TEST(Capacity, OnlyRanksSharingOneGpuStateNoCapacity) {
+  GpuDatabase db = GpuDatabase::built_in();
+  const auto rf = read_results_file(
+      testing::source_path("docs/validation/h200-2026-11-27/run-5-supplement/two-ranks-one-gpu.json"));
+  const Analysis a = analyze(rf, "two-ranks-one-gpu.json", "0", db, nullptr);
+  ASSERT_FALSE(a.gemm.empty());
+  for (const auto* fams : {&a.gemm, &a.stream})
+    for (const auto& f : *fams) {
+      EXPECT_EQ(f.measured, 0) << f.precision;
+      EXPECT_EQ(f.on_shared_gpus, 2) << f.precision;
+      EXPECT_EQ(f.measured_sum, 0) << f.precision;
+    }
+  const ReportInputs in{&a, nullptr, nullptr, "t"};
+  const auto q = statement_parts(in).quotable;
+  EXPECT_NE(q.find("on 2 ranks sharing 1 GPU (NVIDIA H200 SXM 141GB)"), std::string::npos) << q;
+  EXPECT_NE(q.find("so no capacity is stated; launch one rank per GPU"), std::string::npos) << q;
+  EXPECT_EQ(q.find("TFLOP/s"), std::string::npos) << q;
+  EXPECT_EQ(q.find("TB/s"), std::string::npos) << q;
+  const auto html = render_html(in);
+  EXPECT_NE(html.find("kept out (rank 0 shared its GPU"), std::string::npos);
+  EXPECT_EQ(html.find("8.39 TB/s"), std::string::npos);
+  EXPECT_EQ(html.find("8.4 TB/s"), std::string::npos);
+  const auto csv = render_per_gpu_csv(in);
+  EXPECT_NE(csv.find(",kept_out_shared_gpu,"), std::string::npos);
+  EXPECT_EQ(csv.find(",measured,"), std::string::npos);
+  const auto j = render_summary_json(in);
+  EXPECT_EQ(j["gemm"][0]["gpus_kept_out_shared_gpu"], 2);
+  EXPECT_EQ(j["shared_gpus"][0]["ranks"], json({0, 1}));
+  EXPECT_EQ(j["shared_gpus"][0]["device"], "GPU-86422532-93c9-922e-b340-691a046a01ad");
+  const std::string notice = "Ranks 0, 1 on host vm shared GPU GPU-86422532-93c9-922e-b340-691a046a01ad";
+  EXPECT_NE(html.find("<b>Ranks shared a GPU.</b> " + notice), std::string::npos);
+  const auto md = render_markdown(in);
+  EXPECT_NE(md.find("> **Ranks shared a GPU.** " + notice), std::string::npos) << md.substr(0, 800);
+  EXPECT_LT(md.find("Ranks shared a GPU"), md.find("## Capacity statement")) << "said before any figure";
+  for (const auto& text : {html, md}) {
+    EXPECT_EQ(text.find(">0 FLOP/s<"), std::string::npos);  // no sum of nothing
+    EXPECT_EQ(text.find("| 0 FLOP/s |"), std::string::npos);
   }
 }
 

@@ -133,3 +133,37 @@ TEST(Summary, MarkdownEscapesStringsFromTheFile) {
   EXPECT_EQ(md.find("<script>"), std::string::npos);
   EXPECT_NE(md.find("a\\|b"), std::string::npos);
 }
+
+// Two ranks on one GPU each measured a share of it: the summary prints their rows with no sum
+// (the slowest and median rank stay), and says under the table which GPU they shared.
+TEST(Summary, RanksSharingAGpuHaveNoSumOfRanks) {
+  ResultsFile f;
+  for (int r = 0; r < 3; ++r) {
+    RankIdentity id;
+    id.rank = r;
+    id.host = "node-a";
+    id.device.kind = "cuda";
+    id.device.uuid = r < 2 ? "GPU-shared" : "GPU-alone";
+    f.ranks.push_back(id);
+  }
+  CaseResult shared;
+  shared.id = "gemm/fp64/shared";
+  shared.benchmark = "gemm";
+  shared.ranks = {rank_with(0, 4.2e12), rank_with(1, 4.1e12), rank_with(2, 4.0e12)};
+  shared.status = derive_case_status(shared.ranks);
+  CaseResult apart = shared;
+  apart.id = "gemm/fp64/alone";
+  apart.ranks = {rank_with(2, 4.0e12)};
+  f.cases = {shared, apart};
+  const auto rows = summarize_cases(f);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].ranks_share_a_gpu);
+  EXPECT_FALSE(rows[1].ranks_share_a_gpu);
+  const auto text = render_summary_text(f, rows);
+  EXPECT_EQ(text.find("12.3 TFLOP/s"), std::string::npos) << text;  // no 4.2 + 4.1 + 4.0
+  EXPECT_NE(text.find("4 TFLOP/s"), std::string::npos) << text;     // the slowest rank still shown
+  EXPECT_NE(text.find("note: ranks 0, 1 on host node-a shared GPU GPU-shared"), std::string::npos) << text;
+  const auto md = render_summary_markdown(f, rows, "0");
+  EXPECT_EQ(md.find("12.3 TFLOP/s"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Note: ranks 0, 1 on host node-a shared GPU GPU-shared"), std::string::npos) << md;
+}
