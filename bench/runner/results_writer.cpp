@@ -80,6 +80,11 @@ void ResultsWriter::plant_tear_in_next_case() {
   tear_planted_ = true;
 }
 
+void ResultsWriter::plant_tear_in_next_trailer() {
+  std::lock_guard<std::mutex> lock(mu_);
+  trailer_tear_planted_ = true;
+}
+
 void ResultsWriter::write_at(std::uint64_t offset, std::string_view text) {
   std::size_t done = 0;
   while (done < text.size()) {
@@ -108,6 +113,7 @@ void ResultsWriter::create_locked(const std::vector<CaseResult>& initial_cases) 
   fd_ = fd;
   end_ = 0;
   cases_written_ = 0;
+  in_place_ = false;
   const std::string head = head_text(results_);
   try {
     write_at(0, head);
@@ -120,6 +126,7 @@ void ResultsWriter::create_locked(const std::vector<CaseResult>& initial_cases) 
     ::unlink(tmp.c_str());
     throw;
   }
+  in_place_ = true;
   journal_locked();
 }
 
@@ -140,9 +147,18 @@ void ResultsWriter::append_locked(const CaseResult* c) {
     trailer_offset_ = at;
     ++cases_written_;
     digests_.push_back(digest_case(*c));
+    // The journal moves past the case before the trailer is written: a writer killed in the
+    // middle of the trailer leaves a whole case that salvage keeps. (The bytes of a killed
+    // process's writes stay in the page cache; no flush is needed for that.)
+    if (in_place_) journal_locked();
   }
   const std::uint64_t old_tail = end_ > trailer_offset_ ? end_ - trailer_offset_ : 0;
-  write_at(trailer_offset_, trailer_text(old_tail));
+  const std::string trailer = trailer_text(old_tail);
+  if (trailer_tear_planted_) {  // test only: killed halfway through the trailer
+    write_at(trailer_offset_, std::string_view(trailer).substr(0, trailer.size() / 2));
+    ::kill(::getpid(), SIGKILL);
+  }
+  write_at(trailer_offset_, trailer);
   sync();
 }
 
@@ -193,8 +209,7 @@ void ResultsWriter::rewrite_with_new_head_locked() {
 void ResultsWriter::add_case(CaseResult c) {
   std::lock_guard<std::mutex> lock(mu_);
   c.status = derive_case_status(c.ranks);
-  append_locked(&c);
-  journal_locked();
+  append_locked(&c);  // and the journal, between the case and the trailer
 }
 
 void ResultsWriter::note_health_changed() {

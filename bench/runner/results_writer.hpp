@@ -68,6 +68,9 @@ class ResultsWriter {
   // Fault injection (kind=tear) only: the next case is cut halfway through its first piece of
   // text and the process SIGKILLs itself, leaving the file as a killed writer would.
   void plant_tear_in_next_case();
+  // Tests only: the next trailer is cut halfway and the process SIGKILLs itself, after the
+  // case before it was written whole.
+  void plant_tear_in_next_trailer();
 
  private:
   void create_locked(const std::vector<CaseResult>& initial_cases);
@@ -76,7 +79,7 @@ class ResultsWriter {
   void write_at(std::uint64_t offset, std::string_view text);
   void sync();
   std::string trailer_text(std::uint64_t covering) const;
-  void journal_locked();       // after a case or trailer is on disk: the journal says so
+  void journal_locked();       // after a case (before its trailer) or a trailer: the journal says so
   void end_journal_locked();   // after the final trailer: the journal goes
 
   mutable std::mutex mu_;  // the main thread and the watchdog both write
@@ -92,6 +95,8 @@ class ResultsWriter {
   bool health_changed_ = false;
   bool journal_ok_ = true;  // false after a journal write failed (said once; the file is unaffected)
   bool tear_planted_ = false;
+  bool trailer_tear_planted_ = false;
+  bool in_place_ = false;  // the file is at path_ (after the first rename): the journal may speak of it
 };
 
 }  // namespace capbench

@@ -16,6 +16,9 @@ namespace capbench {
 
 namespace {
 
+// A trailer is the run block and a few bytes: far below this, whatever the environment holds.
+constexpr std::uint64_t kMostTrailerBytes = std::uint64_t(16) << 20;
+
 std::string read_bytes(std::ifstream& in, std::uint64_t at, std::size_t n) {
   std::string s(n, '\0');
   in.seekg(static_cast<std::streamoff>(at));
@@ -65,13 +68,29 @@ SalvageOutcome salvage_results(const std::string& results, const std::string& ou
     throw ConfigError(jpath, "cases_end",
                       fmt::format("{} is not where a case of {} ends: the journal is not this file's", j.cases_end, results));
 
+  // Whole as the writer left it between two cases: the journal's own trailer after the
+  // finished cases. Told from the tail alone, so a whole file of any size is not read.
+  const std::uint64_t tail = size - j.cases_end;
+  if (tail <= kMostTrailerBytes && read_bytes(in, j.cases_end, static_cast<std::size_t>(tail)) ==
+                                       results_trailer_text(j.run, tail))
+    return {j.cases, 0, false, true};
+
   json run = j.run;
   const std::string before = run.value("status_reason", "");
   run["status"] = "incomplete";
+  // What the writer was writing past the finished cases: the trailer begins "\n ]", a case
+  // ",\n" or "\n  {".
+  in.clear();
+  const bool in_trailer = read_bytes(in, j.cases_end, 3) == "\n ]";
+  const std::string doing =
+      in_trailer ? fmt::format("writing the end of the file after case {}", j.cases)
+                 : fmt::format("appending case {}", j.cases + 1);
   run["status_reason"] =
-      fmt::format("salvaged by capreport salvage from {}: the writer stopped while appending case {} (killed or "
-                  "crashed); the {} cases finished before it are kept as written{}",
-                  std::filesystem::path(results).filename().string(), j.cases + 1, j.cases,
+      fmt::format("salvaged by capreport salvage from {}: the writer stopped while {} (killed or crashed); {}{}",
+                  std::filesystem::path(results).filename().string(), doing,
+                  j.cases == 0   ? std::string("no case had finished before it")
+                  : j.cases == 1 ? std::string("the 1 case finished before it is kept as written")
+                                 : fmt::format("the {} cases finished before it are kept as written", j.cases),
                   before.empty() ? "" : "; before: " + before);
   if (run.value("finished_at", "").empty()) run["finished_at"] = modified_at_utc(results);
 
@@ -94,7 +113,7 @@ SalvageOutcome salvage_results(const std::string& results, const std::string& ou
     std::filesystem::remove(out, ec);
     throw ConfigError(results, "", fmt::format("the salvaged file does not read, so none was kept: {}", e.what()));
   }
-  return {j.cases, size - j.cases_end};
+  return {j.cases, tail, in_trailer, false};
 }
 
 }  // namespace capbench

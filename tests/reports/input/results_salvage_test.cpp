@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -73,6 +74,8 @@ TEST(ResultsSalvage, KeepsEveryFinishedCaseAsWrittenAndMarksTheRunIncomplete) {
   EXPECT_EQ(back.ranks.size(), before.ranks.size());
   EXPECT_EQ(back.run.status, "incomplete");
   EXPECT_NE(back.run.status_reason.find("while appending case 4"), std::string::npos) << back.run.status_reason;
+  EXPECT_NE(back.run.status_reason.find("the 3 cases finished before it are kept as written"), std::string::npos)
+      << back.run.status_reason;
   EXPECT_FALSE(back.run.finished_at.empty()) << "the cut file's last write stands for the end";
 }
 
@@ -85,6 +88,8 @@ TEST(ResultsSalvage, ACutFirstCaseLeavesTheHeadAndNoCase) {
   const ResultsFile back = read_results_file(out);
   EXPECT_TRUE(back.cases.empty());
   EXPECT_EQ(back.ranks.size(), 4u);
+  EXPECT_NE(back.run.status_reason.find("case 1 (killed or crashed); no case had finished before it"), std::string::npos)
+      << back.run.status_reason;
 }
 
 TEST(ResultsSalvage, RefusesAJournalOfAnotherFileNoJournalAndWritingOverTheCutFile) {
@@ -110,6 +115,65 @@ TEST(ResultsSalvage, RefusesAJournalOfAnotherFileNoJournalAndWritingOverTheCutFi
   EXPECT_NE(error_of(a, a).find("leaves the cut one as it is"), std::string::npos);
   fs::remove(journal_path(a));
   EXPECT_NE(error_of(a, (dir.path / "o.json").string()).find("no journal"), std::string::npos);
+}
+
+// A writer SIGKILLed halfway through the trailer after its third case (a real process, forked):
+// the third case was written whole, so salvage keeps all three.
+TEST(ResultsSalvage, AKillInTheTrailerKeepsTheCaseWrittenBeforeIt) {
+  const testing::ScratchDir dir;
+  const ResultsFile full = synthetic_run(4);
+  ASSERT_GE(full.cases.size(), 3u);
+  const std::string path = (dir.path / "r.json").string(), out = (dir.path / "s.json").string();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      ResultsWriter w(path, running_head_of(full));
+      w.add_case(full.cases[0]);
+      w.add_case(full.cases[1]);
+      w.plant_tear_in_next_trailer();
+      w.add_case(full.cases[2]);
+    } catch (...) {
+    }
+    ::_exit(3);  // not reached when the planted kill fires
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the writer was not killed: status " << status;
+  EXPECT_THROW(read_results_file(path), ConfigError) << "a cut trailer was read as a whole file";
+  const SalvageOutcome s = salvage_results(path, out);
+  EXPECT_EQ(s.cases, 3);
+  EXPECT_TRUE(s.cut_in_trailer);
+  EXPECT_FALSE(s.whole);
+  const ResultsFile back = read_results_file(out);
+  ASSERT_EQ(back.cases.size(), 3u);
+  EXPECT_EQ(back.cases[2].id, full.cases[2].id);
+  EXPECT_EQ(back.run.status, "incomplete");
+  EXPECT_NE(back.run.status_reason.find("while writing the end of the file after case 3"), std::string::npos)
+      << back.run.status_reason;
+  EXPECT_NE(back.run.status_reason.find("the 3 cases finished before it are kept"), std::string::npos)
+      << back.run.status_reason;
+}
+
+// A run killed between two cases leaves a whole file and its journal: salvage tells it from
+// the tail alone and writes nothing; a cut one is told apart by the same journal.
+TEST(ResultsSalvage, AWholeFileWithItsJournalIsToldWholeAndNothingIsWritten) {
+  const testing::ScratchDir dir;
+  const ResultsFile full = synthetic_run(4);
+  const std::string path = (dir.path / "r.json").string(), out = (dir.path / "s.json").string();
+  ResultsWriter w(path, running_head_of(full));
+  w.add_case(full.cases[0]);
+  w.add_case(full.cases[1]);
+  ASSERT_TRUE(fs::exists(journal_path(path)));
+  const SalvageOutcome s = salvage_results(path, out);
+  EXPECT_TRUE(s.whole);
+  EXPECT_EQ(s.cases, 2);
+  EXPECT_FALSE(fs::exists(out));
+  cut_inside_next_case(path, full.cases[2], false);
+  const SalvageOutcome cut = salvage_results(path, out);
+  EXPECT_FALSE(cut.whole);
+  EXPECT_FALSE(cut.cut_in_trailer);
+  EXPECT_EQ(read_results_file(out).cases.size(), 2u);
 }
 
 }  // namespace
