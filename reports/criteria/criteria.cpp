@@ -244,15 +244,19 @@ void per_node(Verdict& v, const Analysis& a, const PerNodeCriterion& c) {
   }
   struct Node {
     double sum = 0;
-    int missing = 0;
-    std::string missing_gpus;
+    int missing = 0, kept_out = 0;
+    std::string missing_gpus, kept_out_ranks;
   };
   std::map<std::string, Node> nodes;
   for (const auto& g : f->gpus) {
     const auto& id = a.gpus[static_cast<std::size_t>(g.rank)];
     auto& n = nodes[id.host];
-    if (g.value) n.sum += *g.value;
-    else {
+    if (g.value) {
+      n.sum += *g.value;
+    } else if (g.on_shared_gpu) {
+      ++n.kept_out;
+      n.kept_out_ranks += fmt::format("{}{}", n.kept_out_ranks.empty() ? "" : ", ", id.rank);
+    } else {
       ++n.missing;
       n.missing_gpus += fmt::format("{}rank {} bus {} serial {}", n.missing_gpus.empty() ? "" : "; ", id.rank,
                                     id.bus_id, id.serial);
@@ -261,13 +265,16 @@ void per_node(Verdict& v, const Analysis& a, const PerNodeCriterion& c) {
   for (const auto& [host, n] : nodes) {
     ++r.checked;
     consider(r, n.sum, c.min_sum);
-    if (n.sum < c.min_sum || n.missing > 0) {
+    if (n.sum < c.min_sum || n.missing > 0 || n.kept_out > 0) {
       CriterionFailure fl;
       fl.host = host;
       fl.measured = n.sum;
       fl.threshold = c.min_sum;
       fl.what = fmt::format("node sum {} vs {}", format_si(n.sum, r.unit), format_si(c.min_sum, r.unit));
       if (n.missing) fl.what += fmt::format("; {} GPU(s) without a verified figure: {}", n.missing, n.missing_gpus);
+      if (n.kept_out)
+        fl.what += fmt::format("; kept out, sharing a GPU with another rank: rank{} {}", n.kept_out == 1 ? "" : "s",
+                               n.kept_out_ranks);
       r.failures.push_back(std::move(fl));
     }
   }

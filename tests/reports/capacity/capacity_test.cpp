@@ -345,6 +345,13 @@ TEST(Capacity, RanksSharingAGpuAreKeptOutOfEverySum) {
   for (const auto& fl : h100_min->failures)
     if ((fl.rank == 0 || fl.rank == 1) && fl.what.rfind("kept out: rank", 0) == 0) ++kept_out;
   EXPECT_EQ(kept_out, 2);
+  for (const auto& r : v.results) {
+    if (r.id != "node-fp64") continue;
+    ASSERT_FALSE(r.failures.empty());
+    EXPECT_EQ(r.failures[0].host, "gpu-node-01");
+    EXPECT_NE(r.failures[0].what.find("kept out, sharing a GPU with another rank: ranks 0, 1"), std::string::npos)
+        << r.failures[0].what;
+  }
 }
 
 // Two ranks alone on one GPU (the real H200 run): no capacity is stated at all.
