@@ -153,8 +153,24 @@ void keep_out_shared_gpus(FamilyFigures& f, const std::vector<GpuIdentity>& gpus
   }
 }
 
+// The lowest rank on a rank's GPU: one name for that GPU, whichever of its ranks took part.
+int first_rank_on_gpu(const GpuIdentity& id) {
+  return id.shares_gpu_with.empty() ? id.rank
+                                    : std::min(id.rank, *std::min_element(id.shares_gpu_with.begin(), id.shares_gpu_with.end()));
+}
+
+// How many GPUs the ranks at these indices of f.gpus ran on.
+int distinct_devices(const FamilyFigures& f, const std::vector<std::size_t>& idx, const std::vector<GpuIdentity>& gpus) {
+  std::set<int> seen;
+  for (const auto i : idx) seen.insert(first_rank_on_gpu(gpus[static_cast<std::size_t>(f.gpus[i].rank)]));
+  return static_cast<int>(seen.size());
+}
+
 void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
   std::map<std::string, std::vector<std::size_t>> by_model;  // model key -> indices into f.gpus
+  std::vector<std::size_t> all(f.gpus.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  f.devices = distinct_devices(f, all, gpus);
   for (std::size_t i = 0; i < f.gpus.size(); ++i) {
     auto& g = f.gpus[i];
     const auto& id = gpus[static_cast<std::size_t>(g.rank)];
@@ -187,6 +203,7 @@ void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
     const auto& first = gpus[static_cast<std::size_t>(f.gpus[idx.front()].rank)];
     row.label = first.model_label;
     row.gpus = static_cast<int>(idx.size());
+    row.devices = distinct_devices(f, idx, gpus);
     if (first.model) {
       if (f.benchmark == "gemm") {
         const auto pk = GpuDatabase::gemm_peak(*first.model, f.precision);

@@ -48,7 +48,8 @@ struct GpuFigure {
 
 struct ModelRow {
   std::string model_key, label;
-  int gpus = 0, measured = 0;  // GPUs of this model in the cases / with a verified figure
+  int gpus = 0, measured = 0;  // ranks of this model in the cases / with a verified figure
+  int devices = 0;             // distinct GPUs among those ranks: ranks sharing one count once
   double median = 0, min = 0, max = 0, sum = 0;
   std::optional<double> peak_per_gpu;
   std::string peak_figure, peak_source, peak_note;
@@ -61,6 +62,7 @@ struct FamilyFigures {
   std::string precision, unit;
   std::vector<std::string> cases;
   std::vector<GpuFigure> gpus;  // every rank that took part (not skipped), by rank
+  int devices = 0;              // distinct GPUs among those ranks: ranks sharing one count once
   std::vector<ModelRow> models;
   int measured = 0;
   int on_shared_gpus = 0;  // ranks whose verified figure is kept out because they shared a GPU

@@ -178,7 +178,7 @@ string gpu_chart(const FamilyFigures& f, const Analysis& a, const std::vector<co
                        x0, x1, yy, yy, esc(m.model_key), t->second, format_si(t->second, f.unit));
     }
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{} ({})</text>", (x0 + x1) / 2, H - 22,
-                     esc(m.label.size() > 48 ? m.label.substr(0, 45) + "..." : m.label), device_count(a, m.gpus));
+                     esc(m.label.size() > 48 ? m.label.substr(0, 45) + "..." : m.label), device_count(a, m.devices, m.gpus));
   }
   s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#8a93a6\"/></svg>", L, W - R, T + ph, T + ph);
   s += "<div class=\"legend\"><span><i class=\"sw\" style=\"background:#1d2433;height:3px\"></i>model median</span>"
@@ -215,8 +215,12 @@ string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::ma
       if (g->value) v.push_back(*g->value);
     std::sort(v.begin(), v.end());
     string label = model;
+    int devices = static_cast<int>(gpus.size());
     for (const auto& m : f.models)
-      if (m.model_key == model) label = m.label;
+      if (m.model_key == model) {
+        label = m.label;
+        devices = m.devices;
+      }
     if (!v.empty()) {
       const double p05 = percentile_sorted(v, 5), p95 = percentile_sorted(v, 95), med = percentile_sorted(v, 50);
       s += fmt::format("<line class=\"model-range\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
@@ -261,13 +265,13 @@ string gpu_spread_chart(const FamilyFigures& f, const Analysis& a, const std::ma
     }
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{} ({})</text>", xc, H - 22,
                      esc(label.size() > 48 ? label.substr(0, 45) + "..." : label),
-                     device_count(a, static_cast<std::int64_t>(gpus.size())));
+                     device_count(a, devices, static_cast<std::int64_t>(gpus.size())));
   }
   s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#8a93a6\"/></svg>", L, W - R, T + ph, T + ph);
   s += fmt::format("<div class=\"legend\"><span>{}: too many for one bar each. Box: 5th to 95th percentile of "
                    "each model; whisker: slowest to fastest; dark line: median.</span><span style=\"color:#c62828\">"
                    "○ outlier, ✕ no verified figure, drawn one by one</span><span>every GPU: per_gpu.csv</span></div>",
-                   device_count(a, static_cast<std::int64_t>(f.gpus.size())));
+                   device_count(a, f.devices, static_cast<std::int64_t>(f.gpus.size())));
   return s;
 }
 

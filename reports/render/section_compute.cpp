@@ -78,7 +78,7 @@ string compute_html(const ReportInputs& in) {
                      "<td class=num>{} / {}</td><td class=num><b>{}</b></td><td class=num>{}</td><td class=num>{}{}</td>"
                      "<td class=num>{}</td><td class=\"num projected\">{}</td><td class=num>{}</td></tr>",
                      esc(f.precision), f.measured_sum, f.n_times_slowest, esc(precision_label(f.precision)), f.measured,
-                     f.gpus.size(), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
+                     device_tally(f.devices, static_cast<std::int64_t>(f.gpus.size())), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
                      f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : f.measured ? "unknown" : "—",
                      f.gpus_peak_known < f.measured
                          ? fmt::format("<br><span class=note>{} of {} known</span>", f.gpus_peak_known, device_count(a, f.measured))
@@ -97,7 +97,7 @@ string compute_html(const ReportInputs& in) {
       o += fmt::format("<tr><td>GEMM {}</td><td>{}</td><td class=num>{}/{}</td><td class=num>{}</td><td class=num>{}</td>"
                        "<td class=num>{}</td><td class=num title=\"{}\">{}{}</td><td class=num>{}</td><td "
                        "class=num>{}</td><td class=num>{}</td></tr>",
-                       esc(precision_label(f.precision)), esc(m.label), m.measured, m.gpus,
+                       esc(precision_label(f.precision)), esc(m.label), m.measured, device_tally(m.devices, m.gpus),
                        m.measured ? format_si(m.median, f.unit) : "—", m.measured ? format_si(m.min, f.unit) : "—",
                        m.measured ? format_si(m.max, f.unit) : "—",
                        esc(m.peak_source.empty() ? m.peak_note : m.peak_source), peak_cell(m, f.unit),
@@ -129,7 +129,7 @@ string compute_markdown(const ReportInputs& in) {
                    D);
   for (const auto& f : a.gemm)
     o += fmt::format("| {} | {} / {} | {} | {} | {}{} | {} | {} | {} |\n", precision_label(f.precision), f.measured,
-                     f.gpus.size(), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
+                     device_tally(f.devices, static_cast<std::int64_t>(f.gpus.size())), measured_cell(f, f.measured_sum), measured_cell(f, f.n_times_slowest),
                      f.gpus_peak_known ? format_si(f.peak_sum_known, f.unit) : f.measured ? "unknown" : "—",
                      f.gpus_peak_known < f.measured ? fmt::format(" ({} of {} known)", f.gpus_peak_known, device_count(a, f.measured)) : "",
                      html::pc(f.efficiency), md_escape(projected_cell(a, f)),
@@ -142,7 +142,7 @@ string compute_markdown(const ReportInputs& in) {
   for (const auto& f : a.gemm)
     for (const auto& m : f.models)
       o += fmt::format("| GEMM {} | {} | {}/{} | {} | {} | {} | {}{} | {} | {} | {} |\n", precision_label(f.precision),
-                       md_escape(m.label), m.measured, m.gpus, m.measured ? format_si(m.median, f.unit) : "—",
+                       md_escape(m.label), m.measured, device_tally(m.devices, m.gpus), m.measured ? format_si(m.median, f.unit) : "—",
                        m.measured ? format_si(m.min, f.unit) : "—", m.measured ? format_si(m.max, f.unit) : "—",
                        peak_cell(m, f.unit), m.peak_figure.empty() ? "" : " (" + peak_figure_label(m.peak_figure) + ")",
                        m.peak_per_gpu && m.measured ? percent(m.median / *m.peak_per_gpu) : "—", declared_cell(a, m),

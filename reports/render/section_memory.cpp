@@ -31,7 +31,7 @@ string memory_html(const ReportInputs& in) {
       for (const auto& m : f.models)
         o += fmt::format("<tr><td>STREAM triad {}</td><td>{}</td><td class=num>{}/{}</td><td class=num>{}</td><td "
                          "class=num>{}</td><td class=num>{}</td><td class=num title=\"{}\">{}{}</td><td class=num>{}</td></tr>",
-                         esc(precision_label(f.precision)), esc(m.label), m.measured, m.gpus,
+                         esc(precision_label(f.precision)), esc(m.label), m.measured, device_tally(m.devices, m.gpus),
                          m.measured ? format_si(m.median, f.unit) : "—", m.measured ? format_si(m.min, f.unit) : "—",
                          m.measured ? format_si(m.max, f.unit) : "—", esc(m.peak_source),
                          m.peak_per_gpu ? format_si(*m.peak_per_gpu, f.unit) : "unknown",
@@ -65,7 +65,7 @@ string memory_markdown(const ReportInputs& in) {
     for (const auto& f : a.stream)
       for (const auto& m : f.models)
         o += fmt::format("| STREAM triad {} | {} | {}/{} | {} | {} | {} | {}{} | {} |\n", precision_label(f.precision),
-                         md_escape(m.label), m.measured, m.gpus, m.measured ? format_si(m.median, f.unit) : "—",
+                         md_escape(m.label), m.measured, device_tally(m.devices, m.gpus), m.measured ? format_si(m.median, f.unit) : "—",
                          m.measured ? format_si(m.min, f.unit) : "—", m.measured ? format_si(m.max, f.unit) : "—",
                          m.peak_per_gpu ? format_si(*m.peak_per_gpu, f.unit) : "unknown",
                          m.peak_figure.empty() ? "" : " (" + peak_figure_label(m.peak_figure) + ")",

@@ -19,7 +19,7 @@ json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); 
 json family_json(const FamilyFigures& f, const Analysis& a) {
   json models = json::array();
   for (const auto& m : f.models)
-    models.push_back({{"model", m.model_key}, {"label", m.label}, {"gpus", m.gpus}, {"measured", m.measured},
+    models.push_back({{"model", m.model_key}, {"label", m.label}, {"gpus", m.devices}, {"ranks", m.gpus}, {"measured", m.measured},
                       {"median", m.median}, {"min", m.min}, {"max", m.max}, {"sum", m.sum},
                       {"peak_per_gpu", opt(m.peak_per_gpu)}, {"peak_figure", m.peak_figure},
                       {"peak_source", m.peak_source}, {"peak_note", m.peak_note},
@@ -29,7 +29,8 @@ json family_json(const FamilyFigures& f, const Analysis& a) {
               {"precision", f.precision},
               {"unit", f.unit},
               {"cases", f.cases},
-              {"gpus_in_cases", f.gpus.size()},
+              {"gpus_in_cases", f.devices},
+              {"ranks_in_cases", f.gpus.size()},
               {"gpus_measured", f.measured},
               {"gpus_kept_out_shared_gpu", f.on_shared_gpus},
               {"measured_sum", f.measured_sum},

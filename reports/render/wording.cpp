@@ -40,6 +40,14 @@ std::string count_of(std::int64_t n, const std::string& noun) {
 
 std::string device_count(const Analysis& a, std::int64_t n) { return count_of(n, device_noun(a)); }
 
+std::string device_count(const Analysis& a, std::int64_t devices, std::int64_t ranks) {
+  return device_count(a, devices) + (ranks > devices ? " (" + count_of(ranks, "rank") + ")" : "");
+}
+
+std::string device_tally(std::int64_t devices, std::int64_t ranks) {
+  return grouped(devices) + (ranks > devices ? " (" + count_of(ranks, "rank") + ")" : "");
+}
+
 std::string report_title(const Analysis& a) {
   const std::string where = a.system ? " — " + a.system->name : std::string();
   if (a.cpu_backend) return "CPU rehearsal of the capacity chain" + where;

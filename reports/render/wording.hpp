@@ -18,6 +18,10 @@ std::string device_noun(const Analysis& a);
 std::string device_words(const Analysis& a, const std::string& text);
 // "1 GPU", "8 GPUs", "2 CPUs".
 std::string device_count(const Analysis& a, std::int64_t n);
+// The same, with the ranks where there were more ranks than devices: "1 GPU (2 ranks)".
+std::string device_count(const Analysis& a, std::int64_t devices, std::int64_t ranks);
+// A table cell's count of devices: "2", or "1 (2 ranks)" where ranks shared a device.
+std::string device_tally(std::int64_t devices, std::int64_t ranks);
 // "1 GPU", "2,060 GPUs" for a count of declared GPUs (always GPUs: the inventory is of them).
 std::string count_of(std::int64_t n, const std::string& noun);
 // 2060 -> "2,060".

@@ -321,6 +321,11 @@ TEST(Capacity, RanksSharingAGpuAreKeptOutOfEverySum) {
         << g.problem;
     EXPECT_NE(g.problem.find("its verified figure (gemm/fp64/"), std::string::npos) << g.problem;  // what was kept out
   }
+  EXPECT_EQ(f.gpus.size(), 8u);
+  EXPECT_EQ(f.devices, 7) << "ranks 0 and 1 ran on one GPU";
+  EXPECT_EQ(model(f, "h100-sxm5-80gb").gpus, 4);
+  EXPECT_EQ(model(f, "h100-sxm5-80gb").devices, 3);
+  EXPECT_EQ(model(f, "a100-sxm4-80gb").devices, model(f, "a100-sxm4-80gb").gpus);
   EXPECT_NEAR(model(f, "h100-sxm5-80gb").median, (40.0 + 56.0) / 2 * T, 1e-3 * T);
   EXPECT_NEAR(f.projected, (880 * (40.0 + 56.0) / 2 + 796 * (18.0 + 18.4) / 2) * T, 1e-2 * T);
   const auto* stream = find_family(a.stream, "fp64");
@@ -380,13 +385,23 @@ TEST(Capacity, OnlyRanksSharingOneGpuStateNoCapacity) {
   const auto csv = render_per_gpu_csv(in);
   EXPECT_NE(csv.find(",kept_out_shared_gpu,"), std::string::npos);
   EXPECT_EQ(csv.find(",measured,"), std::string::npos);
+  // The tables count the one GPU, not its two ranks, and say there were two.
+  EXPECT_NE(html.find("<td class=num>0 / 1 (2 ranks)</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=num>0/1 (2 ranks)</td>"), std::string::npos);  // per model
+  EXPECT_EQ(html.find("<td class=num>0 / 2</td>"), std::string::npos);
+  EXPECT_NE(html.find("(1 GPU (2 ranks))</text>"), std::string::npos);          // the chart's model label
   const auto j = render_summary_json(in);
+  EXPECT_EQ(j["gemm"][0]["gpus_in_cases"], 1);
+  EXPECT_EQ(j["gemm"][0]["ranks_in_cases"], 2);
+  EXPECT_EQ(j["gemm"][0]["models"][0]["gpus"], 1);
+  EXPECT_EQ(j["gemm"][0]["models"][0]["ranks"], 2);
   EXPECT_EQ(j["gemm"][0]["gpus_kept_out_shared_gpu"], 2);
   EXPECT_EQ(j["shared_gpus"][0]["ranks"], json({0, 1}));
   EXPECT_EQ(j["shared_gpus"][0]["device"], "GPU-86422532-93c9-922e-b340-691a046a01ad");
   const std::string notice = "Ranks 0, 1 on host vm shared GPU GPU-86422532-93c9-922e-b340-691a046a01ad";
   EXPECT_NE(html.find("<b>Ranks shared a GPU.</b> " + notice), std::string::npos);
   const auto md = render_markdown(in);
+  EXPECT_NE(md.find(" | 0 / 1 (2 ranks) | "), std::string::npos);
   EXPECT_NE(md.find("> **Ranks shared a GPU.** " + notice), std::string::npos) << md.substr(0, 800);
   EXPECT_LT(md.find("Ranks shared a GPU"), md.find("## Capacity statement")) << "said before any figure";
   for (const auto& text : {html, md}) {
