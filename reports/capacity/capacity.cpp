@@ -153,12 +153,6 @@ void keep_out_shared_gpus(FamilyFigures& f, const std::vector<GpuIdentity>& gpus
   }
 }
 
-// The lowest rank on a rank's GPU: one name for that GPU, whichever of its ranks took part.
-int first_rank_on_gpu(const GpuIdentity& id) {
-  return id.shares_gpu_with.empty() ? id.rank
-                                    : std::min(id.rank, *std::min_element(id.shares_gpu_with.begin(), id.shares_gpu_with.end()));
-}
-
 // How many GPUs the ranks at these indices of f.gpus ran on.
 int distinct_devices(const FamilyFigures& f, const std::vector<std::size_t>& idx, const std::vector<GpuIdentity>& gpus) {
   std::set<int> seen;
@@ -420,6 +414,17 @@ void compare_with_target(Analysis& a) {
 }
 
 }  // namespace
+
+int first_rank_on_gpu(const GpuIdentity& id) {
+  return id.shares_gpu_with.empty() ? id.rank
+                                    : std::min(id.rank, *std::min_element(id.shares_gpu_with.begin(), id.shares_gpu_with.end()));
+}
+
+int distinct_gpus(const std::vector<GpuIdentity>& ranks) {
+  std::set<int> seen;
+  for (const auto& id : ranks) seen.insert(first_rank_on_gpu(id));
+  return static_cast<int>(seen.size());
+}
 
 std::string collective_basis_text(const CollectiveSeries& s) {
   if (s.job_wide)

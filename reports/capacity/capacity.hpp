@@ -170,6 +170,11 @@ Analysis analyze(const ReportResults& results, const std::string& results_path, 
 Analysis analyze(const ResultsFile& results, const std::string& results_path, const std::string& results_sha256,
                  const GpuDatabase& db, const SystemConfig* system);
 
+// The lowest rank on a rank's GPU: one name for that GPU, whichever of its ranks took part.
+int first_rank_on_gpu(const GpuIdentity& id);
+// How many GPUs these ranks ran on: ranks sharing one count once.
+int distinct_gpus(const std::vector<GpuIdentity>& ranks);
+
 const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std::string& precision);
 
 inline constexpr double kOutlierZ = 3.5;

@@ -1,6 +1,7 @@
 #include "reports/capacity/model_precisions.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -40,11 +41,14 @@ std::vector<ModelPrecisions> model_precisions(const Analysis& a) {
   std::vector<ModelPrecisions> out;
   if (!a.results || a.cpu_backend) return out;
   std::map<std::string, std::size_t> index;  // model key -> out
+  std::map<std::string, std::set<int>> gpus_of_model;  // model key -> the first rank on each of its GPUs
   for (const auto& g : a.gpus) {
     auto [it, fresh] = index.try_emplace(g.model_key, out.size());
-    if (fresh) out.push_back({g.model_key, g.model_label, 0, {}, {}, {}});
-    ++out[it->second].gpus;
+    if (fresh) out.push_back({g.model_key, g.model_label, 0, 0, {}, {}, {}});
+    ++out[it->second].ranks;
+    gpus_of_model[g.model_key].insert(first_rank_on_gpu(g));
   }
+  for (auto& m : out) m.gpus = static_cast<int>(gpus_of_model[m.model_key].size());
   // Per model and family: ranks that took part, ranks skipped for capability (with a reason).
   struct Tally {
     int planned = 0, lacks = 0;
@@ -75,20 +79,26 @@ std::vector<ModelPrecisions> model_precisions(const Analysis& a) {
       if (it == tally.end()) continue;
       const Tally& t = it->second;
       const FamilyFigures* f = find_family(a.gemm, family);
-      bool verified = false;
-      if (f)
+      bool verified = false, kept_out = false;
+      if (f) {
         for (const auto& row : f->models)
           if (row.model_key == m.model_key && row.measured > 0) verified = true;
+        for (const auto& g : f->gpus)
+          if (g.on_shared_gpu && a.gpus[std::size_t(g.rank)].model_key == m.model_key) kept_out = true;
+      }
+      std::string why = t.other_reason;
+      if (why.empty())
+        why = kept_out ? "kept out, its ranks shared a GPU (a share of a GPU is not a GPU's figure)" : "no verified figure";
       if (verified) m.measured.push_back(family);
       else if (t.lacks == t.planned) m.cannot.push_back({family, t.lacks_reason});
-      else m.not_measured.push_back({family, t.other_reason.empty() ? "no verified figure" : t.other_reason});
+      else m.not_measured.push_back({family, why});
     }
   }
   return out;
 }
 
 std::string describe(const ModelPrecisions& m) {
-  std::string s = fmt::format("{} x {}: ", m.gpus, m.label);
+  std::string s = fmt::format("{} x {}{}: ", m.gpus, m.label, m.ranks > m.gpus ? fmt::format(" ({} ranks)", m.ranks) : "");
   std::vector<std::string> parts;
   if (!m.measured.empty()) parts.push_back("measured in " + labels(m.measured));
   if (!m.cannot.empty()) {
@@ -98,8 +108,17 @@ std::string describe(const ModelPrecisions& m) {
     parts.push_back(fmt::format("cannot run {} (its units lack them{})", labels(fams),
                                 cc.empty() ? "" : ": compute capability " + cc));
   }
-  for (const auto& g : m.not_measured)
-    parts.push_back(fmt::format("not measured in {}: {}", precision_label(g.family), g.reason));
+  // One clause per reason, naming every family it holds for, in the order the run planned them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
+  for (const auto& g : m.not_measured) {
+    auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.first == g.reason; });
+    if (it == by_reason.end()) {
+      by_reason.emplace_back(g.reason, std::vector<std::string>{});
+      it = std::prev(by_reason.end());
+    }
+    it->second.push_back(g.family);
+  }
+  for (const auto& [reason, fams] : by_reason) parts.push_back(fmt::format("not measured in {}: {}", labels(fams), reason));
   for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? "; " : "") + parts[i];
   return s;
 }

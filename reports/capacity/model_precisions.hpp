@@ -17,7 +17,8 @@ struct PrecisionGap {
 
 struct ModelPrecisions {
   std::string model_key, label;
-  int gpus = 0;
+  int gpus = 0;   // distinct GPUs of the model: ranks sharing one count once
+  int ranks = 0;  // the model's ranks
   std::vector<std::string> measured;     // families with at least one verified figure of this model
   std::vector<PrecisionGap> cannot;      // every rank of the model skipped it for its capability
   std::vector<PrecisionGap> not_measured;  // planned, but no verified figure for another reason

@@ -59,13 +59,8 @@ const FamilyFigures* headline_family(const Analysis& a) {
 // a rank is not a GPU. A measured figure's n never holds a rank on a shared GPU (kept out).
 std::string devices_phrase(const Analysis& a, std::int64_t n) {
   std::map<std::string, int> counts;
-  std::int64_t distinct = 0;
-  for (const auto& g : a.gpus) {
-    ++counts[g.model_label];
-    const bool first_on_its_gpu =
-        g.shares_gpu_with.empty() || g.rank < *std::min_element(g.shares_gpu_with.begin(), g.shares_gpu_with.end());
-    if (first_on_its_gpu) ++distinct;
-  }
+  for (const auto& g : a.gpus) ++counts[g.model_label];
+  const std::int64_t distinct = distinct_gpus(a.gpus);
   const auto ranks = static_cast<std::int64_t>(a.gpus.size());
   const std::string who = !a.cpu_backend && n == ranks && distinct < ranks
                               ? fmt::format("{} sharing {}", count_of(n, "rank"), device_count(a, distinct))

@@ -61,5 +61,28 @@ TEST(ModelPrecisions, TheReportSaysCannotRunNeverNotMeasuredForWhatAModelLacks) 
   }
 }
 
+// Two ranks on one H200 (the real run kept in docs/validation): the line counts the one GPU with
+// its ranks beside it, and says why it has no figure, not that the model lacks the precision.
+TEST(ModelPrecisions, RanksSharingOneGpuCountAsOneGpuAndSayWhyTheyHaveNoFigure) {
+  GpuDatabase db = GpuDatabase::built_in();
+  const auto rf = read_results_file(
+      testing::source_path("docs/validation/h200-2026-11-27/run-5-supplement/two-ranks-one-gpu.json"));
+  const Analysis a = analyze(rf, "two-ranks-one-gpu.json", "0", db, nullptr);
+  const auto v = model_precisions(a);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].gpus, 1);
+  EXPECT_EQ(v[0].ranks, 2);
+  EXPECT_TRUE(v[0].measured.empty());
+  EXPECT_TRUE(v[0].cannot.empty());
+  ASSERT_FALSE(v[0].not_measured.empty());
+  const auto line = describe(v[0]);
+  EXPECT_EQ(line.rfind("1 x NVIDIA H200 SXM 141GB (2 ranks): not measured in ", 0), 0u) << line;
+  EXPECT_NE(line.find("kept out, its ranks shared a GPU"), std::string::npos) << line;
+  EXPECT_EQ(line.find("no verified figure"), std::string::npos) << line;
+  // One reason for every precision: said once, naming them all.
+  EXPECT_NE(line.find("not measured in FP64, FP32, "), std::string::npos) << line;
+  EXPECT_EQ(line.find("kept out"), line.rfind("kept out")) << line;
+}
+
 }  // namespace
 }  // namespace capbench
