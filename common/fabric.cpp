@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -333,6 +334,18 @@ FabricJudgement judge_fabric(const json& f, const FabricCriteria& c) {
   for (const auto& fl : out.flagged) pairs.emplace_back(fl.a, fl.b);
   out.shared = shared_node(pairs, out.nodes);
   return out;
+}
+
+void write_fabric_own_reading(json& fabric, double remeasure_below) {
+  FabricCriteria own;
+  own.min_bandwidth_fraction = remeasure_below;
+  const auto verdict = judge_fabric(fabric, own);
+  std::set<std::pair<int, int>> short_set;
+  for (const auto& fl : verdict.flagged) short_set.insert({std::min(fl.a, fl.b), std::max(fl.a, fl.b)});
+  json short_json = json::array();
+  for (const auto& [a, b] : short_set) short_json.push_back({a, b});
+  fabric["short_pairs"] = std::move(short_json);
+  fabric["shared_node"] = verdict.shared ? fabric.at("hosts").at(std::size_t(*verdict.shared)) : json(nullptr);
 }
 
 }  // namespace capbench

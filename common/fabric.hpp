@@ -164,4 +164,10 @@ std::vector<FabricJudgedFigure> fabric_judged_figures(const FabricCriteria& c);
 // Reads either form: full matrices, or the bounded form above full_matrix_up_to nodes.
 FabricJudgement judge_fabric(const json& fabric, const FabricCriteria& c);
 
+// The benchmark's own reading, by its re-measure rule (the pairs below remeasure_below of the
+// median pair): writes "short_pairs" (each flagged pair once, lower node first) and
+// "shared_node" (the host every short pair has in common, else null). Reports judge again by
+// the criteria's thresholds.
+void write_fabric_own_reading(json& fabric, double remeasure_below);
+
 }  // namespace capbench

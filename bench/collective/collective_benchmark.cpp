@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/release_guard.hpp"
 #include "bench/timing.hpp"
 
 namespace capbench {
@@ -58,15 +59,7 @@ RankResult CollectiveBenchmark::run(const CaseContext& ctx) {
   const int n = ctx.comm.size();
   const SlowRank slow = SlowRank::from(ctx.spec);
 
-  struct Guard {
-    CollectiveImpl& c;
-    ~Guard() {
-      try {
-        c.release();
-      } catch (...) {
-      }
-    }
-  } guard{*impl_};
+  ReleaseGuard<CollectiveImpl> guard{*impl_};
 
   RankResult r;
   Verification& v = r.verification;

@@ -19,6 +19,7 @@
 #include "common/fabric.hpp"
 #include "common/fabric_summary.hpp"
 #include "common/stats.hpp"
+#include "bench/release_guard.hpp"
 #include "bench/timing.hpp"
 
 namespace capbench {
@@ -452,16 +453,7 @@ std::vector<Metric> pooled_pair_metrics(const Plan& plan, const FabricSummaryBui
   return out;
 }
 
-}  // namespace
-
-Support FabricBenchmark::filter(const PlannedCase&) const {
-  if (nodes_ < 2)
-    return Support::no(fmt::format("the job runs on {} node: a fabric case needs at least 2 nodes to form a pair",
-                                   nodes_));
-  return Support::yes();
-}
-
-RankResult FabricBenchmark::run(const CaseContext& ctx) {
+Plan plan_of(const CaseContext& ctx) {
   const auto& p = ctx.spec.params;
   Plan plan;
   for (const auto& s : p.at("latency_sizes")) plan.latency_sizes.push_back(s.get<std::int64_t>());
@@ -472,114 +464,140 @@ RankResult FabricBenchmark::run(const CaseContext& ctx) {
   plan.warmup = ctx.spec.warmup;
   plan.iterations = ctx.spec.iterations;
   plan.case_seed = ctx.case_seed;
-  Comm& comm = ctx.comm;
-  if (comm.case_comm() == MPI_COMM_NULL) throw std::runtime_error("the fabric benchmark runs only inside a case");
+  return plan;
+}
 
-  struct Guard {
-    FabricTransport& t;
-    ~Guard() {
-      try {
-        t.release();
-      } catch (...) {
-      }
-    }
-  } guard{*transport_};
-
-  const Layout l = exchange_layout(comm, ctx.deadline);
+std::int64_t largest_message(const Plan& plan) {
   std::int64_t largest = 4;
   for (auto s : plan.latency_sizes) largest = std::max(largest, s);
   for (auto s : plan.bandwidth_sizes) largest = std::max(largest, s);
-  transport_->prepare(comm, largest, plan.window);
+  return largest;
+}
 
-  bool corrupt = ctx.corrupt_result;
+// What one case measured: every round of pairs at once, then the short pairs alone.
+struct PairRuns {
+  int rounds = 0;
+  std::vector<PairResult> concurrent;  // every pair; in the bounded form the failed ones only
+  std::vector<PairResult> alone;
+  std::vector<std::pair<int, int>> again;  // the pairs measured again alone
   std::vector<std::string> my_errors;
   std::int64_t my_mismatches = 0;
-  // Above full_matrix_up_to nodes no N x N matrix: each round folded into per-node summaries
-  // (every rank folds the same gathered figures, so all agree on the pairs to measure again).
-  const int full_up_to = p.value("full_matrix_up_to", kFabricFullMatrixNodes);
-  std::optional<BoundedFabric> bounded;
-  if (l.nodes > full_up_to) bounded.emplace(plan, l.nodes, l.rails);
-  const int round_count = circle_round_count(l.nodes);
-  std::vector<PairResult> concurrent;  // every pair up to the size; above it the failed ones only
-  for (int r = 0; r < round_count; ++r) {
-    auto got = measure_round(comm, *transport_, plan, l, circle_round(l.nodes, r), corrupt, ctx.deadline, my_errors,
-                             my_mismatches);
+};
+
+PairRuns measure_every_pair(Comm& comm, FabricTransport& t, const Plan& plan, const Layout& l,
+                            std::optional<BoundedFabric>& bounded, bool corrupt, const Deadline& deadline) {
+  PairRuns out;
+  out.rounds = circle_round_count(l.nodes);
+  for (int r = 0; r < out.rounds; ++r) {
+    auto got = measure_round(comm, t, plan, l, circle_round(l.nodes, r), corrupt, deadline, out.my_errors,
+                             out.my_mismatches);
     if (!bounded) {
-      concurrent.insert(concurrent.end(), got.begin(), got.end());
+      out.concurrent.insert(out.concurrent.end(), got.begin(), got.end());
       continue;
     }
     for (auto& pr : got)
-      if (pr.failed) concurrent.push_back(std::move(pr));
+      if (pr.failed) out.concurrent.push_back(std::move(pr));
       else bounded->add(plan, pr);
     bounded->builder.end_round();
   }
   // Each pair that fell short, again, with no other pair running: a pair that recovers shared
   // a bottleneck with the others of its round; one that stays short has a bad link.
-  const auto again = l.nodes <= 2 ? std::vector<std::pair<int, int>>{}
-                                  : (bounded ? bounded->builder.short_pairs() : short_pairs(plan, concurrent));
-  std::vector<PairResult> alone;
-  for (const auto& pair : again) {
-    auto got = measure_round(comm, *transport_, plan, l, FabricRound{pair}, corrupt, ctx.deadline, my_errors, my_mismatches);
-    alone.insert(alone.end(), got.begin(), got.end());
+  if (l.nodes > 2) out.again = bounded ? bounded->builder.short_pairs() : short_pairs(plan, out.concurrent);
+  for (const auto& pair : out.again) {
+    auto got = measure_round(comm, t, plan, l, FabricRound{pair}, corrupt, deadline, out.my_errors, out.my_mismatches);
+    out.alone.insert(out.alone.end(), got.begin(), got.end());
   }
+  return out;
+}
 
-  json fabric = {{"transport", transport_->name()}, {"nodes", l.nodes}, {"hosts", l.hosts}, {"rails", l.rails},
+// The full form: the schedule's rounds and an N x N matrix per metric, size and rail.
+void write_full_form(json& fabric, const Plan& plan, const Layout& l, const PairRuns& runs) {
+  json rounds_json = json::array();
+  for (const auto& r : circle_schedule(l.nodes)) {
+    json pairs = json::array();
+    for (const auto& [a, b] : r) pairs.push_back({a, b});
+    rounds_json.push_back(std::move(pairs));
+  }
+  fabric["rounds"] = std::move(rounds_json);
+  json matrices = json::array();
+  add_matrices(matrices, plan, l, runs.concurrent, "concurrent");
+  add_matrices(matrices, plan, l, runs.alone, "alone");
+  fabric["matrices"] = std::move(matrices);
+}
+
+// The "fabric" object rank 0 writes beside the case: layout, the form's figures, failures,
+// the pairs measured again and the benchmark's own reading.
+json fabric_section(const FabricTransport& t, const Plan& plan, const Layout& l, const PairRuns& runs,
+                    std::optional<BoundedFabric>& bounded, int full_up_to) {
+  json fabric = {{"transport", t.name()}, {"nodes", l.nodes}, {"hosts", l.hosts}, {"rails", l.rails},
                  {"rail_ranks", l.rank_of}, {"remeasure_below", plan.remeasure_below}};
   if (bounded) {
     fabric["form"] = "summary";
     fabric["full_matrix_up_to"] = full_up_to;
-    fabric["schedule"] = {{"name", "circle"}, {"nodes", l.nodes}, {"rounds", round_count}};
-    fabric["pairs"] = alone_pairs(plan, alone);
-    bounded->builder.write(fabric, again);
+    fabric["schedule"] = {{"name", "circle"}, {"nodes", l.nodes}, {"rounds", runs.rounds}};
+    fabric["pairs"] = alone_pairs(plan, runs.alone);
+    bounded->builder.write(fabric, runs.again);
   } else {
-    json rounds_json = json::array();
-    for (const auto& r : circle_schedule(l.nodes)) {
-      json pairs = json::array();
-      for (const auto& [a, b] : r) pairs.push_back({a, b});
-      rounds_json.push_back(std::move(pairs));
-    }
-    fabric["rounds"] = std::move(rounds_json);
-    json matrices = json::array();
-    add_matrices(matrices, plan, l, concurrent, "concurrent");
-    add_matrices(matrices, plan, l, alone, "alone");
-    fabric["matrices"] = std::move(matrices);
+    write_full_form(fabric, plan, l, runs);
   }
   json failed = json::array();
-  for (const auto* list : {&concurrent, &alone})
+  for (const auto* list : {&runs.concurrent, &runs.alone})
     for (const auto& r : *list)
       if (r.failed) failed.push_back({{"a", r.a}, {"b", r.b}, {"rail", r.rail}, {"error", r.error}});
   fabric["failed_pairs"] = std::move(failed);
   json remeasured = json::array();
-  for (const auto& [a, b] : again) remeasured.push_back({a, b});
+  for (const auto& [a, b] : runs.again) remeasured.push_back({a, b});
   fabric["remeasured"] = std::move(remeasured);
   if (l.nodes == 2) fabric["note"] = "two nodes: one pair, nothing to compare it with, no pair re-measured";
-  // The benchmark's own reading, by its re-measure rule: pairs still short (alone where
-  // re-measured) and the node they share. Reports judge again by the criteria's thresholds.
-  FabricCriteria own;
-  own.min_bandwidth_fraction = plan.remeasure_below;
-  const auto verdict = judge_fabric(fabric, own);
-  std::set<std::pair<int, int>> short_set;
-  for (const auto& fl : verdict.flagged) short_set.insert({std::min(fl.a, fl.b), std::max(fl.a, fl.b)});
-  json short_json = json::array();
-  for (const auto& [a, b] : short_set) short_json.push_back({a, b});
-  fabric["short_pairs"] = std::move(short_json);
-  fabric["shared_node"] = verdict.shared ? json(l.hosts[std::size_t(*verdict.shared)]) : json(nullptr);
-  fabric_ = {{"fabric", std::move(fabric)}};
+  write_fabric_own_reading(fabric, plan.remeasure_below);
+  return fabric;
+}
+
+Verification payload_verification(const PairRuns& runs) {
+  Verification v;
+  v.method = "pattern-words";
+  v.status = runs.my_errors.empty() ? "passed" : "failed";
+  v.mismatches = runs.my_mismatches;
+  v.detail = runs.my_errors.empty() ? "every payload word of every pair this rank took part in matched"
+                                    : fmt::format("{}", fmt::join(runs.my_errors, "; "));
+  return v;
+}
+
+}  // namespace
+
+Support FabricBenchmark::filter(const PlannedCase&) const {
+  if (nodes_ < 2)
+    return Support::no(fmt::format("the job runs on {} node: a fabric case needs at least 2 nodes to form a pair",
+                                   nodes_));
+  return Support::yes();
+}
+
+RankResult FabricBenchmark::run(const CaseContext& ctx) {
+  const Plan plan = plan_of(ctx);
+  Comm& comm = ctx.comm;
+  if (comm.case_comm() == MPI_COMM_NULL) throw std::runtime_error("the fabric benchmark runs only inside a case");
+
+  ReleaseGuard<FabricTransport> guard{*transport_};
+
+  const Layout l = exchange_layout(comm, ctx.deadline);
+  transport_->prepare(comm, largest_message(plan), plan.window);
+  // Above full_matrix_up_to nodes no N x N matrix: each round folded into per-node summaries
+  // (every rank folds the same gathered figures, so all agree on the pairs to measure again).
+  const int full_up_to = ctx.spec.params.value("full_matrix_up_to", kFabricFullMatrixNodes);
+  std::optional<BoundedFabric> bounded;
+  if (l.nodes > full_up_to) bounded.emplace(plan, l.nodes, l.rails);
+  const PairRuns runs = measure_every_pair(comm, *transport_, plan, l, bounded, ctx.corrupt_result, ctx.deadline);
+  fabric_ = {{"fabric", fabric_section(*transport_, plan, l, runs, bounded, full_up_to)}};
 
   RankResult r;
-  r.metrics = bounded ? pooled_pair_metrics(plan, bounded->builder) : pair_metrics(plan, concurrent);
-  Verification& v = r.verification;
-  v.method = "pattern-words";
-  v.status = my_errors.empty() ? "passed" : "failed";
-  v.mismatches = my_mismatches;
-  v.detail = my_errors.empty() ? "every payload word of every pair this rank took part in matched"
-                               : fmt::format("{}", fmt::join(my_errors, "; "));
+  r.metrics = bounded ? pooled_pair_metrics(plan, bounded->builder) : pair_metrics(plan, runs.concurrent);
+  r.verification = payload_verification(runs);
   r.info = transport_->info();
-  r.info["rounds"] = round_count;
+  r.info["rounds"] = runs.rounds;
   r.info["rails"] = l.rails;
   r.info["window"] = plan.window;
   r.info["latency_iterations"] = plan.latency_iterations;
-  r.info["pairs_remeasured"] = again.size();
+  r.info["pairs_remeasured"] = runs.again.size();
   return r;
 }
 

@@ -13,14 +13,12 @@
 #include "common/cli_suggest.hpp"
 #include "common/suite.hpp"
 
-int main(int argc, char** argv) {
-  using namespace capbench;
-  CLI::App app{"capbench: verified GEMM, memory, host-link and collective measurements on every rank at once"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("capbench {} ({})", kVersion, kGitCommit));
-  RunOptions opts;
-  for (int i = 0; i < argc; ++i) opts.command_line.emplace_back(argv[i]);
+using namespace capbench;
 
+namespace {
+
+// `capbench run`: the suite, where the results go, the backend, the health stage and storage.
+void add_run_command(CLI::App& app, RunOptions& opts) {
   auto* run = app.add_subcommand("run", "Run a suite on every rank; rank 0 writes one results file");
   run->add_option("--suite", opts.suite_path, "Suite file (configs/suites/*.json)")->required();
   run->add_option("--out", opts.out_dir, "Directory for the results file")->capture_default_str();
@@ -65,24 +63,41 @@ int main(int argc, char** argv) {
                   "Physical memory every node must have at least, GiB (default: the --system file's, else most nodes', "
                   "less 2 %)")
       ->check(CLI::PositiveNumber);
-
   run->add_option("--storage-path", opts.storage_path,
                   "Directory for the storage cases (a parallel file system every rank mounts); overrides the "
                   "suite's path. capbench writes only inside a unique run directory under it and removes it");
+}
+
+// `capbench check`: validates a suite and prints its plan without running it.
+CLI::App* add_check_command(CLI::App& app, std::string& suite, CheckOptions& opts) {
+  auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");
+  check->add_option("suite", suite, "Suite file")->required();
+  add_plan_options(check, opts.overrides);
+  check->add_option("--backend", opts.backend, "Backend whose skips to report: auto, cuda or cpu")
+      ->check(CLI::IsMember({"auto", "cuda", "cpu"}))
+      ->capture_default_str();
+  check->add_option("--ranks", opts.ranks, "Ranks the duration estimate assumes (default: this job's)")
+      ->check(CLI::NonNegativeNumber);
+  return check;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"capbench: verified GEMM, memory, host-link and collective measurements on every rank at once"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("capbench {} ({})", kVersion, kGitCommit));
+  RunOptions opts;
+  for (int i = 0; i < argc; ++i) opts.command_line.emplace_back(argv[i]);
+
+  add_run_command(app, opts);
 
   auto* list = app.add_subcommand("list", "List the benchmarks a suite can name, with their parameters");
   bool list_json = false;
   list->add_flag("--json", list_json, "Print the catalog as JSON");
-  auto* check = app.add_subcommand("check", "Validate a suite file and print its plan; runs nothing");
   std::string check_path;
-  check->add_option("suite", check_path, "Suite file")->required();
   CheckOptions check_opts;
-  add_plan_options(check, check_opts.overrides);
-  check->add_option("--backend", check_opts.backend, "Backend whose skips to report: auto, cuda or cpu")
-      ->check(CLI::IsMember({"auto", "cuda", "cpu"}))
-      ->capture_default_str();
-  check->add_option("--ranks", check_opts.ranks, "Ranks the duration estimate assumes (default: this job's)")
-      ->check(CLI::NonNegativeNumber);
+  auto* check = add_check_command(app, check_path, check_opts);
   auto* version = app.add_subcommand("version", "Print version and commit");
 
   try {

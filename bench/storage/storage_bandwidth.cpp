@@ -306,6 +306,91 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
   return r;
 }
 
+namespace {
+
+// What the read phase's checks found over every repetition: bytes checked, wrong bytes and the
+// first wrong one.
+struct ReadCheck {
+  std::uint64_t checked = 0, mismatches = 0;
+  PatternCheck first;
+};
+
+struct ReadPass {
+  std::string err;
+  bool timeout = false;
+  double seconds = 0;  // open, every read, close
+};
+
+// One timed read of what the write phase left: the pattern check runs with the clock stopped.
+ReadPass timed_read(const CaseContext& ctx, const Params& p, const Layout& lay, int src, const StoredSet& stored,
+                    std::uint64_t key, Buffer& buf, Buffer& expect, json* hints_used, ReadCheck& check) {
+  const std::size_t T = static_cast<std::size_t>(stored.transfer_bytes);
+  ReadPass out;
+  PhaseClock clock;
+  clock.start();
+  std::unique_ptr<PhaseFile> f;
+  out.err = capture_error([&] {
+    f = open_phase_file(p, lay, src, false, hints_used);
+    for (std::int64_t i = 0; i < stored.transfers_per_rank; ++i) {
+      const std::uint64_t off = lay.offset(src, i);
+      f->read_at(buf.p, T, off);
+      clock.stop();
+      const auto c = check_storage_pattern(key, off, buf.p, T, expect.p);
+      check.checked += T;
+      if (c.mismatches && check.mismatches == 0) check.first = c;
+      check.mismatches += c.mismatches;
+      check_stop("the read phase");
+      if (ctx.deadline.expired()) {
+        out.timeout = true;
+        throw StorageError("deadline passed in the read phase", 0);
+      }
+      clock.start();
+    }
+  });
+  clock.start();
+  const std::string close_err = capture_error([&] {
+    if (f) f->close();
+  });
+  if (out.err.empty()) out.err = close_err;
+  out.seconds = clock.seconds();
+  return out;
+}
+
+// The read phase's verdict and, when every rank read the right bytes, its figures.
+void record_read(RankResult& r, const CaseContext& ctx, const Params& p, const std::string& path,
+                 const ReadCheck& check, const std::vector<std::vector<double>>& last, const std::vector<double>& bw,
+                 const std::vector<double>& times, const json& hints_used) {
+  auto& v = r.verification;
+  v.method = "storage-pattern";
+  v.mismatches = static_cast<std::int64_t>(check.mismatches);
+  if (check.mismatches) {
+    v.status = "failed";
+    v.detail = fmt::format("rank {} (host {}) read {}: {} wrong bytes, the first at offset {} (0x{:02x}, expected "
+                           "0x{:02x}); the pattern is a function of (seed, file, offset)",
+                           ctx.comm.rank(), ctx.comm.host(), path, check.mismatches, check.first.first_offset,
+                           check.first.found, check.first.expected);
+    return;
+  }
+  v.status = "passed";
+  v.detail = fmt::format("{} bytes read back equal the pattern of (seed, file, offset); checked outside the timed "
+                         "region (the clock stops during the check)",
+                         check.checked);
+  if (const auto bad = failed_ranks(last, 3); !bad.empty()) {
+    // A wrong answer elsewhere: no aggregate figure for this phase.
+    r.info["figures_withheld"] = fmt::format("rank(s) {} read wrong bytes", fmt::join(bad, ", "));
+    return;
+  }
+  r.metrics.push_back(make_metric("bandwidth", "B/s", bw));
+  r.metrics.push_back(make_metric("time", "s", times));
+  std::vector<double> per_rank;
+  for (const auto& row : last) per_rank.push_back(row[1] / row[2]);
+  r.metrics.push_back(make_metric("rank_bandwidth", "B/s", per_rank));
+  r.info["timed_region"] = "open, every read, close; the pattern check is outside it";
+  if (p.api == "mpiio") r.info["mpiio_hints_used"] = hints_used;
+}
+
+}  // namespace
+
 RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::string& run_dir, RankResult r) {
   auto& session = StorageSession::instance();
   const int me = ctx.comm.rank(), n = ctx.comm.size();
@@ -332,45 +417,16 @@ RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::st
   agree(ctx, err, "fault injection");  // every rank: the exchange must match on all of them
   std::vector<double> bw, times;
   std::vector<std::vector<double>> last;
-  PatternCheck first;
-  std::uint64_t mismatches = 0, checked = 0;
+  ReadCheck check;
   json hints_used = json::object();
   for (int rep = 0; rep < ctx.spec.iterations; ++rep) {
     agree(ctx, "", "the start of the read");
-    PhaseClock clock;
-    clock.start();
-    bool timeout = false;
-    std::unique_ptr<PhaseFile> f;
-    err = capture_error([&] {
-      f = open_phase_file(p, lay, src, false, rep == 0 ? &hints_used : nullptr);
-      for (std::int64_t i = 0; i < stored.transfers_per_rank; ++i) {
-        const std::uint64_t off = lay.offset(src, i);
-        f->read_at(buf.p, T, off);
-        // The check runs with the clock stopped: outside the timed region.
-        clock.stop();
-        const auto c = check_storage_pattern(key, off, buf.p, T, expect.p);
-        checked += T;
-        if (c.mismatches && mismatches == 0) first = c;
-        mismatches += c.mismatches;
-        check_stop("the read phase");
-        if (ctx.deadline.expired()) {
-          timeout = true;
-          throw StorageError("deadline passed in the read phase", 0);
-        }
-        clock.start();
-      }
-    });
-    clock.start();
-    const std::string close_err = capture_error([&] {
-      if (f) f->close();
-    });
-    if (err.empty()) err = close_err;
-    const double t = clock.seconds();
+    const ReadPass pass = timed_read(ctx, p, lay, src, stored, key, buf, expect, rep == 0 ? &hints_used : nullptr, check);
     const double bytes = double(stored.transfers_per_rank) * double(T);
-    last = exchange(ctx, {err.empty() ? 0.0 : 1.0, bytes, t, mismatches ? 1.0 : 0.0});
-    if (!err.empty()) {
-      if (timeout) throw CaseTimeout(err);
-      throw StorageError(err, 0);
+    last = exchange(ctx, {pass.err.empty() ? 0.0 : 1.0, bytes, pass.seconds, check.mismatches ? 1.0 : 0.0});
+    if (!pass.err.empty()) {
+      if (pass.timeout) throw CaseTimeout(pass.err);
+      throw StorageError(pass.err, 0);
     }
     if (const auto bad = failed_ranks(last); !bad.empty())
       throw StorageError(fmt::format("abandoned: rank(s) {} failed in the read phase", fmt::join(bad, ", ")), 0);
@@ -387,33 +443,7 @@ RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::st
     if (!lay.shared || me == 0) remove_if_present(path);
     session.forget(p.set_key());
   }
-  auto& v = r.verification;
-  v.method = "storage-pattern";
-  v.mismatches = static_cast<std::int64_t>(mismatches);
-  const auto bad = failed_ranks(last, 3);
-  if (mismatches) {
-    v.status = "failed";
-    v.detail = fmt::format("rank {} (host {}) read {}: {} wrong bytes, the first at offset {} (0x{:02x}, expected "
-                           "0x{:02x}); the pattern is a function of (seed, file, offset)",
-                           me, ctx.comm.host(), path, mismatches, first.first_offset, first.found, first.expected);
-    return r;
-  }
-  v.status = "passed";
-  v.detail = fmt::format("{} bytes read back equal the pattern of (seed, file, offset); checked outside the timed "
-                         "region (the clock stops during the check)",
-                         checked);
-  if (!bad.empty()) {
-    // A wrong answer elsewhere: no aggregate figure for this phase.
-    r.info["figures_withheld"] = fmt::format("rank(s) {} read wrong bytes", fmt::join(bad, ", "));
-    return r;
-  }
-  r.metrics.push_back(make_metric("bandwidth", "B/s", bw));
-  r.metrics.push_back(make_metric("time", "s", times));
-  std::vector<double> per_rank;
-  for (const auto& row : last) per_rank.push_back(row[1] / row[2]);
-  r.metrics.push_back(make_metric("rank_bandwidth", "B/s", per_rank));
-  r.info["timed_region"] = "open, every read, close; the pattern check is outside it";
-  if (p.api == "mpiio") r.info["mpiio_hints_used"] = hints_used;
+  record_read(r, ctx, p, path, check, last, bw, times, hints_used);
   return r;
 }
 

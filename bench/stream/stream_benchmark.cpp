@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/release_guard.hpp"
 #include "bench/timing.hpp"
 
 namespace capbench {
@@ -38,15 +39,7 @@ RankResult StreamBenchmark::run(const CaseContext& ctx) {
   const double elem_bytes = precision == "fp64" ? 8.0 : 4.0;
   const double u = precision == "fp64" ? 0x1.0p-53 : 0x1.0p-24;
 
-  struct Guard {
-    StreamImpl& s;
-    ~Guard() {
-      try {
-        s.release();
-      } catch (...) {
-      }
-    }
-  } guard{*impl_};
+  ReleaseGuard<StreamImpl> guard{*impl_};
   impl_->prepare(precision, n, ctx.seed);
 
   // Each iteration runs every kernel once in STREAM's order; a batch repeats one kernel,

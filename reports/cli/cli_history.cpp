@@ -34,12 +34,8 @@ void add_check_options(CLI::App* sub, CheckOptions& o) {
   sub->add_flag("--two-sided", o.two_sided, "Two-sided test instead of one-sided for a drop");
 }
 
-}  // namespace
-
-void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
-  auto* history = app.add_subcommand("history", "Nightly history: add runs, check for regressions, chart trends");
-  history->require_subcommand(1);
-
+// `history add`: one results file into the database (or a re-measurement of a night).
+void add_history_add(CLI::App* history, std::vector<ReportCommand>& out) {
   struct AddArgs {
     std::string results, db = "history.sqlite";
     bool replace = false;
@@ -79,7 +75,10 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
                      return kReportBadInput;
                    }
                  }});
+}
 
+// `history check`: tonight against its baseline; the exit code is the nightly verdict.
+void add_history_check(CLI::App* history, std::vector<ReportCommand>& out) {
   struct CheckArgs {
     std::string db = "history.sqlite";
     CheckOptions opt;
@@ -114,7 +113,10 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
                      return kReportBadInput;
                    }
                  }});
+}
 
+// `history trend`: trend.html, each metric's median per run and device.
+void add_history_trend(CLI::App* history, std::vector<ReportCommand>& out) {
   struct TrendArgs {
     std::string db = "history.sqlite", out_dir;
     TrendOptions opt;
@@ -143,6 +145,16 @@ void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
                      return kReportBadInput;
                    }
                  }});
+}
+
+}  // namespace
+
+void add_history_commands(CLI::App& app, std::vector<ReportCommand>& out) {
+  auto* history = app.add_subcommand("history", "Nightly history: add runs, check for regressions, chart trends");
+  history->require_subcommand(1);
+  add_history_add(history, out);
+  add_history_check(history, out);
+  add_history_trend(history, out);
 }
 
 }  // namespace capbench

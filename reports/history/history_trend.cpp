@@ -234,23 +234,47 @@ std::string regression_table(const std::vector<std::pair<std::string, const Chec
   return html + "</table>\n";
 }
 
-}  // namespace
+constexpr const char* kTrendHead = R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>capbench nightly trend</title>
+<style>body{font-family:sans-serif;margin:1.2em 2em;max-width:980px}h1{font-size:1.3em;margin:0 0 .3em}
+h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}h3{font-size:1em;margin-top:1.5em}
+.legend{font-size:0.8em}.reg{color:#d62728;font-size:0.85em}.verdict{font-size:1.05em;margin:.4em 0}
+.bad-verdict{color:#fff;background:#c0392b;padding:.3em .6em;display:inline-block}
+.ok-verdict{color:#fff;background:#2e7d32;padding:.3em .6em;display:inline-block}
+.short-verdict{color:#000;background:#f2c200;padding:.3em .6em;display:inline-block}
+table.regs{border-collapse:collapse;font-size:0.85em;margin:.3em 0}table.regs td,table.regs th{border:1px solid #ccc;padding:2px 6px;text-align:left}
+tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:#444}
+.index{display:flex;flex-wrap:wrap;gap:4px}.thumb{display:inline-block;width:150px;font-size:0.7em;color:#222;text-decoration:none;border:1px solid #ddd;padding:2px}
+.thumb.bad{border:2px solid #c0392b}.thumb span{display:block;height:2.4em;overflow:hidden}.bench{font-size:0.8em;font-weight:bold;margin:.5em 0 .2em}</style></head><body>
+)";
 
-std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
+// The runs of the trend: one suite on one backend (by default the latest run's), the last ones.
+std::vector<HistoryRun> trend_runs(HistoryDb& db, const TrendOptions& opt, std::string& suite, std::string& backend) {
   const auto all = list_runs(db);
   if (all.empty()) throw HistoryError(fmt::format("{}: the history holds no runs", db.path()));
-  const std::string suite = opt.suite.empty() ? all.back().suite : opt.suite;
-  const std::string backend = opt.backend.empty() ? all.back().backend : opt.backend;
+  suite = opt.suite.empty() ? all.back().suite : opt.suite;
+  backend = opt.backend.empty() ? all.back().backend : opt.backend;
   std::vector<HistoryRun> runs;
   for (const auto& r : all)
     if (r.suite == suite && r.backend == backend) runs.push_back(r);
   if (runs.empty()) throw HistoryError(fmt::format("{}: no runs of suite '{}' on backend {}", db.path(), suite, backend));
   if (opt.last_runs > 0 && runs.size() > static_cast<std::size_t>(opt.last_runs))
     runs.erase(runs.begin(), runs.end() - opt.last_runs);
-  const auto labels = run_labels(runs);
+  return runs;
+}
 
-  std::map<std::string, Chart> charts;  // one per measurement, ordered by case, metric, labels
-  std::vector<CheckReport> checks;
+// Each run checked as the nightly check would have checked it then, and every device's median
+// per run, one chart per measurement (ordered by case, metric, labels).
+struct TrendData {
+  std::map<std::string, Chart> charts;
+  std::vector<CheckReport> checks;  // one per run
+};
+
+TrendData gather_trend(HistoryDb& db, const TrendOptions& opt, const std::vector<HistoryRun>& runs,
+                       const std::vector<std::string>& labels) {
+  TrendData t;
+  auto& charts = t.charts;
+  auto& checks = t.checks;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     CheckOptions co = opt.check;
     co.run = runs[i].run_id;
@@ -287,8 +311,11 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
                                                     : fmt::format("{} rank {} ({})", d.host, d.rank, d.series);
     }
   }
+  return t;
+}
 
-  // Charts by case and metric, message sizes in numeric order (4 KiB before 1 MiB).
+// Charts by case and metric, message sizes in numeric order (4 KiB before 1 MiB).
+std::vector<std::pair<std::string, const Chart*>> ordered_charts(const std::map<std::string, Chart>& charts) {
   std::vector<std::pair<std::string, const Chart*>> ordered;
   for (const auto& [k, c] : charts)
     if (!c.series.empty()) ordered.emplace_back(k, &c);
@@ -301,30 +328,15 @@ std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
            (std::tie(a.second->case_id, a.second->metric) == std::tie(b.second->case_id, b.second->metric) &&
             size_of(*a.second) < size_of(*b.second));
   });
-  std::vector<std::string> benchmarks;
-  for (const auto& [k, c] : ordered)
-    if (std::find(benchmarks.begin(), benchmarks.end(), benchmark_of(*c)) == benchmarks.end())
-      benchmarks.push_back(benchmark_of(*c));
+  return ordered;
+}
 
-  std::string html = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>capbench nightly trend</title>
-<style>body{font-family:sans-serif;margin:1.2em 2em;max-width:980px}h1{font-size:1.3em;margin:0 0 .3em}
-h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}h3{font-size:1em;margin-top:1.5em}
-.legend{font-size:0.8em}.reg{color:#d62728;font-size:0.85em}.verdict{font-size:1.05em;margin:.4em 0}
-.bad-verdict{color:#fff;background:#c0392b;padding:.3em .6em;display:inline-block}
-.ok-verdict{color:#fff;background:#2e7d32;padding:.3em .6em;display:inline-block}
-.short-verdict{color:#000;background:#f2c200;padding:.3em .6em;display:inline-block}
-table.regs{border-collapse:collapse;font-size:0.85em;margin:.3em 0}table.regs td,table.regs th{border:1px solid #ccc;padding:2px 6px;text-align:left}
-tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:#444}
-.index{display:flex;flex-wrap:wrap;gap:4px}.thumb{display:inline-block;width:150px;font-size:0.7em;color:#222;text-decoration:none;border:1px solid #ddd;padding:2px}
-.thumb.bad{border:2px solid #c0392b}.thumb span{display:block;height:2.4em;overflow:hidden}.bench{font-size:0.8em;font-weight:bold;margin:.5em 0 .2em}</style></head><body>
-)";
-  html += fmt::format("<h1>Nightly trend: suite {} ({} backend), {} runs, {} to {}</h1>\n", html_escape(suite),
-                      html_escape(backend), runs.size(), html_escape(labels.front()), html_escape(labels.back()));
-
-  // Summary: the latest run's verdict and its regressions first.
+// The latest run's verdict and its regressions first, then the rule that calls one.
+std::string verdict_html(const std::vector<CheckReport>& checks, const std::vector<std::string>& labels,
+                         const TrendOptions& opt, std::vector<std::pair<std::string, const CheckRow*>>& earlier) {
+  std::string html;
   const CheckReport& latest = checks.back();
-  std::vector<std::pair<std::string, const CheckRow*>> now, earlier;
+  std::vector<std::pair<std::string, const CheckRow*>> now;
   for (std::size_t i = 0; i < checks.size(); ++i)
     for (const auto& row : checks[i].rows)
       if (row.cmp.verdict == Verdict::kRegression && !row.explained)
@@ -352,6 +364,27 @@ tr.reg-row td.change{color:#c0392b;font-weight:bold}.rule{font-size:0.8em;color:
       "a run whose check called a regression on it.</p>\n",
       100.0 * opt.check.min_effect, opt.check.noise_multiple, html_escape(opt.check.baseline),
       opt.check.min_baseline_runs, opt.check.alpha);
+  return html;
+}
+
+}  // namespace
+
+std::string render_trend_html(HistoryDb& db, const TrendOptions& opt) {
+  std::string suite, backend;
+  const auto runs = trend_runs(db, opt, suite, backend);
+  const auto labels = run_labels(runs);
+  const TrendData data = gather_trend(db, opt, runs, labels);
+  const auto ordered = ordered_charts(data.charts);
+  std::vector<std::string> benchmarks;
+  for (const auto& [k, c] : ordered)
+    if (std::find(benchmarks.begin(), benchmarks.end(), benchmark_of(*c)) == benchmarks.end())
+      benchmarks.push_back(benchmark_of(*c));
+
+  std::string html = kTrendHead;
+  html += fmt::format("<h1>Nightly trend: suite {} ({} backend), {} runs, {} to {}</h1>\n", html_escape(suite),
+                      html_escape(backend), runs.size(), html_escape(labels.front()), html_escape(labels.back()));
+  std::vector<std::pair<std::string, const CheckRow*>> earlier;
+  html += verdict_html(data.checks, labels, opt, earlier);
 
   html += "<h2>Index</h2>\n";
   for (const auto& b : benchmarks) {

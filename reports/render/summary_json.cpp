@@ -16,7 +16,7 @@ json shared_gpus_json(const Analysis& a) {
 }
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-json family_json(const FamilyFigures& f, const Analysis& a) {
+json family_json(const FamilyFigures& f) {
   json models = json::array();
   for (const auto& m : f.models)
     models.push_back({{"model", m.model_key}, {"label", m.label}, {"gpus", m.devices}, {"ranks", m.gpus}, {"measured", m.measured},
@@ -52,17 +52,10 @@ json family_json(const FamilyFigures& f, const Analysis& a) {
                                    {"complete", f.fleet_peak_complete},
                                    {"notes", f.fleet_peak_notes}};
   }
-  (void)a;
   return out;
 }
-}  // namespace
 
-json render_summary_json(const ReportInputs& in) {
-  const Analysis& a = *in.analysis;
-  const auto& rf = *a.results;
-  json gemm = json::array(), stream = json::array();
-  for (const auto& f : a.gemm) gemm.push_back(family_json(f, a));
-  for (const auto& f : a.stream) stream.push_back(family_json(f, a));
+json collectives_json(const Analysis& a) {
   json collectives = json::array();
   for (const auto& s : a.collectives) {
     json pts = json::array();
@@ -76,6 +69,10 @@ json render_summary_json(const ReportInputs& in) {
                            {"ranks_total", s.ranks_total}, {"points", std::move(pts)},
                            {"no_bandwidth_reason", s.no_bandwidth_reason.empty() ? json(nullptr) : json(s.no_bandwidth_reason)}});
   }
+  return collectives;
+}
+
+json outliers_json(const Analysis& a) {
   json outliers = json::array();
   for (const auto& o : a.outliers) {
     const auto& g = a.gpus[static_cast<std::size_t>(o.rank)];
@@ -83,6 +80,11 @@ json render_summary_json(const ReportInputs& in) {
                         {"bus_id", g.bus_id}, {"serial", g.serial}, {"value", o.value},
                         {"model_median", o.model_median}, {"z", o.z}, {"unit", o.unit}});
   }
+  return outliers;
+}
+
+// Devices the system declares that capbench did not measure, with their declared figures.
+json declared_json(const Analysis& a) {
   json declared = json::array();
   for (const auto& d : a.declared) {
     json figs = json::array();
@@ -92,49 +94,56 @@ json render_summary_json(const ReportInputs& in) {
     declared.push_back({{"model", d.model}, {"count", d.count}, {"measurable_by_capbench", d.measurable},
                         {"reason", d.reason}, {"figures", std::move(figs)}, {"note", d.note}});
   }
+  return declared;
+}
+
+json target_json(const Analysis& a) {
+  if (!a.system) return nullptr;
   const auto& t = a.target;
-  json target = nullptr;
-  if (a.system)
-    target = {{"value", a.system->target.value_base},
-              {"as_written", {{"value", a.system->target.value}, {"unit", a.system->target.unit}}},
-              {"precision", t.precision},
-              {"basis", t.basis},
-              {"unit", t.unit},
-              {"source", a.system->target.source},
-              {"evaluated", t.evaluated},
-              {"reason_not_evaluated", t.reason},
-              {"gpus_measured", t.gpus_measured},
-              {"gpus_declared_cuda", t.gpus_declared_cuda},
-              {"gpus_in_fleet_datasheet_peak", t.gpus_in_fleet_peak},
-              {"measured", opt(t.measured)},
-              {"projected", opt(t.projected)},
-              {"fleet_datasheet_peak", opt(t.fleet_peak)},
-              {"peak_of_measured", opt(t.peak_of_measured)},
-              {"measured_fraction_of_target", opt(t.measured_fraction)},
-              {"projected_fraction_of_target", opt(t.projected_fraction)},
-              {"fleet_peak_fraction_of_target", opt(t.fleet_peak_fraction)},
-              {"measured_fraction_of_peak", opt(t.measured_of_peak)},
-              {"projected_fraction_of_fleet_peak", opt(t.projected_of_fleet_peak)},
-              {"notes", t.notes}};
-  json criteria = nullptr;
-  if (in.verdict) {
-    json results = json::array();
-    for (const auto& r : in.verdict->results) {
-      json fails = json::array();
-      for (const auto& f : r.failures)
-        fails.push_back({{"rank", f.rank >= 0 ? json(f.rank) : json(nullptr)}, {"host", f.host}, {"bus_id", f.bus_id},
-                         {"serial", f.serial}, {"what", f.what}, {"measured", opt(f.measured)},
-                         {"threshold", f.threshold}});
-      results.push_back({{"id", r.id}, {"kind", r.kind}, {"description", r.description}, {"status", r.status},
-                         {"unit", r.unit}, {"measured", opt(r.measured)}, {"threshold", opt(r.threshold)},
-                         {"margin", opt(r.margin)}, {"worst_has_no_figure", r.worst_missing}, {"checked", r.checked},
-                         {"note", r.note},
-                         {"failures", std::move(fails)}});
-    }
-    criteria = {{"file", in.criteria->file}, {"sha256", in.criteria->sha256}, {"name", in.criteria->name},
-                {"accepted", in.verdict->accepted()}, {"passed", in.verdict->passed}, {"failed", in.verdict->failed},
-                {"not_evaluated", in.verdict->not_evaluated}, {"results", std::move(results)}};
+  return {{"value", a.system->target.value_base},
+          {"as_written", {{"value", a.system->target.value}, {"unit", a.system->target.unit}}},
+          {"precision", t.precision},
+          {"basis", t.basis},
+          {"unit", t.unit},
+          {"source", a.system->target.source},
+          {"evaluated", t.evaluated},
+          {"reason_not_evaluated", t.reason},
+          {"gpus_measured", t.gpus_measured},
+          {"gpus_declared_cuda", t.gpus_declared_cuda},
+          {"gpus_in_fleet_datasheet_peak", t.gpus_in_fleet_peak},
+          {"measured", opt(t.measured)},
+          {"projected", opt(t.projected)},
+          {"fleet_datasheet_peak", opt(t.fleet_peak)},
+          {"peak_of_measured", opt(t.peak_of_measured)},
+          {"measured_fraction_of_target", opt(t.measured_fraction)},
+          {"projected_fraction_of_target", opt(t.projected_fraction)},
+          {"fleet_peak_fraction_of_target", opt(t.fleet_peak_fraction)},
+          {"measured_fraction_of_peak", opt(t.measured_of_peak)},
+          {"projected_fraction_of_fleet_peak", opt(t.projected_of_fleet_peak)},
+          {"notes", t.notes}};
+}
+
+json criteria_json(const ReportInputs& in) {
+  if (!in.verdict) return nullptr;
+  json results = json::array();
+  for (const auto& r : in.verdict->results) {
+    json fails = json::array();
+    for (const auto& f : r.failures)
+      fails.push_back({{"rank", f.rank >= 0 ? json(f.rank) : json(nullptr)}, {"host", f.host}, {"bus_id", f.bus_id},
+                       {"serial", f.serial}, {"what", f.what}, {"measured", opt(f.measured)},
+                       {"threshold", f.threshold}});
+    results.push_back({{"id", r.id}, {"kind", r.kind}, {"description", r.description}, {"status", r.status},
+                       {"unit", r.unit}, {"measured", opt(r.measured)}, {"threshold", opt(r.threshold)},
+                       {"margin", opt(r.margin)}, {"worst_has_no_figure", r.worst_missing}, {"checked", r.checked},
+                       {"note", r.note},
+                       {"failures", std::move(fails)}});
   }
+  return {{"file", in.criteria->file}, {"sha256", in.criteria->sha256}, {"name", in.criteria->name},
+          {"accepted", in.verdict->accepted()}, {"passed", in.verdict->passed}, {"failed", in.verdict->failed},
+          {"not_evaluated", in.verdict->not_evaluated}, {"results", std::move(results)}};
+}
+
+json problems_json(const Analysis& a) {
   json problems = json::array();
   for (const auto& p : a.problems) {
     const auto& g = a.gpus[static_cast<std::size_t>(p.rank)];
@@ -142,10 +151,24 @@ json render_summary_json(const ReportInputs& in) {
                         {"serial", g.serial}, {"status", p.status}, {"verification", p.verification},
                         {"detail", p.detail}});
   }
-  const auto parts = statement_parts(in);
+  return problems;
+}
+
+json trace_json(const StatementParts& parts) {
   json trace = json::array();
   for (const auto& item : parts.trace)
     trace.push_back({{"label", item.label}, {"value", item.value}, {"sha256", item.sha256.empty() ? json(nullptr) : json(item.sha256)}});
+  return trace;
+}
+}  // namespace
+
+json render_summary_json(const ReportInputs& in) {
+  const Analysis& a = *in.analysis;
+  const auto& rf = *a.results;
+  json gemm = json::array(), stream = json::array();
+  for (const auto& f : a.gemm) gemm.push_back(family_json(f));
+  for (const auto& f : a.stream) stream.push_back(family_json(f));
+  const auto parts = statement_parts(in);
   json out = {{"schema", kSummarySchema},
           {"generated_at", in.generated_at},
           {"generator", {{"name", "capreport"}, {"version", kVersion}, {"git_commit", kGitCommit}}},
@@ -163,17 +186,17 @@ json render_summary_json(const ReportInputs& in) {
           {"gpu_capacity_claimed", !a.cpu_backend},
           {"gemm", std::move(gemm)},
           {"stream", std::move(stream)},
-          {"collectives", std::move(collectives)},
-          {"outliers", std::move(outliers)},
-          {"declared_not_measured", std::move(declared)},
-          {"target", std::move(target)},
-          {"criteria", std::move(criteria)},
+          {"collectives", collectives_json(a)},
+          {"outliers", outliers_json(a)},
+          {"declared_not_measured", declared_json(a)},
+          {"target", target_json(a)},
+          {"criteria", criteria_json(in)},
           {"overall", overall_status(in)},
-          {"problems", std::move(problems)},
+          {"problems", problems_json(a)},
           {"shared_gpus", shared_gpus_json(a)},
           {"statement", render_statement(in)},
           {"statement_quotable", parts.quotable},
-          {"traceability", std::move(trace)}};
+          {"traceability", trace_json(parts)}};
   // FP64 for a TOP500 reader and imported external results (reports/render/external_report.cpp).
   if (json external = render_external_summary_json(in); !external.is_null()) out["external"] = std::move(external);
   return out;

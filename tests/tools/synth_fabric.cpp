@@ -238,16 +238,7 @@ SynthFabric synthesize_fabric(const SynthFabricOptions& o) {
   if (o.nodes > o.full_matrix_up_to) bounded_form(o, f, out);
   else full_form(o, f, out);
   f["failed_pairs"] = json::array();
-  // The benchmark's own reading, as fabric_benchmark.cpp writes it.
-  FabricCriteria own;
-  own.min_bandwidth_fraction = o.remeasure_below;
-  const auto verdict = judge_fabric(f, own);
-  std::set<std::pair<int, int>> short_set;
-  for (const auto& fl : verdict.flagged) short_set.insert({std::min(fl.a, fl.b), std::max(fl.a, fl.b)});
-  json short_json = json::array();
-  for (const auto& [a, b] : short_set) short_json.push_back({a, b});
-  f["short_pairs"] = std::move(short_json);
-  f["shared_node"] = verdict.shared ? f["hosts"][std::size_t(*verdict.shared)] : json(nullptr);
+  write_fabric_own_reading(f, o.remeasure_below);  // as the benchmark writes it
   out.info = {{"fabric", std::move(f)}};
   return out;
 }
