@@ -155,9 +155,10 @@ void keep_out_shared_gpus(FamilyFigures& f, const std::vector<GpuIdentity>& gpus
 
 // How many GPUs the ranks at these indices of f.gpus ran on.
 int distinct_devices(const FamilyFigures& f, const std::vector<std::size_t>& idx, const std::vector<GpuIdentity>& gpus) {
-  std::set<int> seen;
-  for (const auto i : idx) seen.insert(first_rank_on_gpu(gpus[static_cast<std::size_t>(f.gpus[i].rank)]));
-  return static_cast<int>(seen.size());
+  std::vector<int> ranks;
+  ranks.reserve(idx.size());
+  for (const auto i : idx) ranks.push_back(f.gpus[i].rank);
+  return distinct_gpus(gpus, ranks);
 }
 
 void summarize_family(FamilyFigures& f, const std::vector<GpuIdentity>& gpus) {
@@ -415,15 +416,23 @@ void compare_with_target(Analysis& a) {
 
 }  // namespace
 
-int first_rank_on_gpu(const GpuIdentity& id) {
-  return id.shares_gpu_with.empty() ? id.rank
-                                    : std::min(id.rank, *std::min_element(id.shares_gpu_with.begin(), id.shares_gpu_with.end()));
+int distinct_gpus(const std::vector<GpuIdentity>& gpus, const std::vector<int>& ranks) {
+  // A GPU is named by the lowest rank on it, whichever of its ranks are listed.
+  std::set<int> seen;
+  for (const int r : ranks) {
+    const auto& id = gpus[static_cast<std::size_t>(r)];
+    seen.insert(id.shares_gpu_with.empty()
+                    ? id.rank
+                    : std::min(id.rank, *std::min_element(id.shares_gpu_with.begin(), id.shares_gpu_with.end())));
+  }
+  return static_cast<int>(seen.size());
 }
 
-int distinct_gpus(const std::vector<GpuIdentity>& ranks) {
-  std::set<int> seen;
-  for (const auto& id : ranks) seen.insert(first_rank_on_gpu(id));
-  return static_cast<int>(seen.size());
+int distinct_gpus(const std::vector<GpuIdentity>& gpus) {
+  std::vector<int> all;
+  all.reserve(gpus.size());
+  for (const auto& id : gpus) all.push_back(id.rank);
+  return distinct_gpus(gpus, all);
 }
 
 std::string collective_basis_text(const CollectiveSeries& s) {

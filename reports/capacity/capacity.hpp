@@ -170,10 +170,10 @@ Analysis analyze(const ReportResults& results, const std::string& results_path, 
 Analysis analyze(const ResultsFile& results, const std::string& results_path, const std::string& results_sha256,
                  const GpuDatabase& db, const SystemConfig* system);
 
-// The lowest rank on a rank's GPU: one name for that GPU, whichever of its ranks took part.
-int first_rank_on_gpu(const GpuIdentity& id);
-// How many GPUs these ranks ran on: ranks sharing one count once.
-int distinct_gpus(const std::vector<GpuIdentity>& ranks);
+// How many GPUs these ranks (indices into gpus) ran on: ranks sharing one count once.
+int distinct_gpus(const std::vector<GpuIdentity>& gpus, const std::vector<int>& ranks);
+// How many GPUs every rank of the run ran on.
+int distinct_gpus(const std::vector<GpuIdentity>& gpus);
 
 const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std::string& precision);
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -41,14 +40,14 @@ std::vector<ModelPrecisions> model_precisions(const Analysis& a) {
   std::vector<ModelPrecisions> out;
   if (!a.results || a.cpu_backend) return out;
   std::map<std::string, std::size_t> index;  // model key -> out
-  std::map<std::string, std::set<int>> gpus_of_model;  // model key -> the first rank on each of its GPUs
+  std::map<std::string, std::vector<int>> ranks_of_model;
   for (const auto& g : a.gpus) {
     auto [it, fresh] = index.try_emplace(g.model_key, out.size());
     if (fresh) out.push_back({g.model_key, g.model_label, 0, 0, {}, {}, {}});
     ++out[it->second].ranks;
-    gpus_of_model[g.model_key].insert(first_rank_on_gpu(g));
+    ranks_of_model[g.model_key].push_back(g.rank);
   }
-  for (auto& m : out) m.gpus = static_cast<int>(gpus_of_model[m.model_key].size());
+  for (auto& m : out) m.gpus = distinct_gpus(a.gpus, ranks_of_model[m.model_key]);
   // Per model and family: ranks that took part, ranks skipped for capability (with a reason).
   struct Tally {
     int planned = 0, lacks = 0;
