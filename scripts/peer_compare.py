@@ -369,10 +369,25 @@ def fabric_verdicts(doc):
     return out
 
 
+def collective_verdicts(doc):
+    """A collective's figures are the job's (each iteration timed to the slowest rank): capbench
+    records them once, in the case, with their basis, never once per rank."""
+    ran = [c for c in doc["cases"] if c.get("benchmark") == "collective" and c.get("status") == "passed"]
+    if not ran:
+        return [("NCCL collective cases ran", False, "no passed collective case in the run")]
+    per_rank = [c["id"] for c in ran if not c.get("metrics") or any(r.get("metrics") for r in c.get("ranks", []))]
+    unbased = [c["id"] for c in ran if not (c.get("info") or {}).get("metrics_basis")]
+    ok = not per_rank and not unbased
+    detail = (f"{len(ran)} case{'' if len(ran) == 1 else 's'}" if ok else
+              "; ".join(filter(None, [per_rank and f"figures per rank in {', '.join(per_rank)}",
+                                      unbased and f"no metrics_basis in {', '.join(unbased)}"])))
+    return [("every passed collective case holds its figures once, job-wide, with their basis", ok, detail)]
+
+
 def render_paths(doc):
     checks, health_v = health_rows(doc)
     energy, energy_v = energy_rows(doc)
-    verdicts = health_v + energy_v + lu_verdicts(doc) + fabric_verdicts(doc)
+    verdicts = health_v + energy_v + lu_verdicts(doc) + fabric_verdicts(doc) + collective_verdicts(doc)
     lines = ["## Health checks (NVML health stage)", "", "| check | host | GPU | status | seen | expected |",
              "|---|---|---|---|---|---|"]
     for c in checks or []:

@@ -19,6 +19,7 @@
 #include "bench/cuda/energy_window.hpp"
 #include "bench/cuda/nvml.hpp"
 #include "bench/fabric/fabric_benchmark.hpp"
+#include "bench/filtered_benchmark.hpp"
 #include "bench/cuda/telemetry.hpp"
 #include "bench/gemm/gemm_benchmark.hpp"
 #include "bench/lu/lu_benchmark.hpp"
@@ -143,7 +144,12 @@ class CudaBackend final : public Backend {
                                  return Support::yes();
                                });
     }
+#if CAPBENCH_HAVE_CUSOLVER
     if (benchmark == "lu") return std::make_unique<LuBenchmark>(make_cuda_lu(dev_));
+#else
+    if (benchmark == "lu")
+      return unavailable_benchmark("lu", "capbench was built without cuSOLVER (the CUDA toolkit it was built with has none)");
+#endif
     if (benchmark == "fabric") {
       if (!nccl_) nccl_ = make_nccl_session(dev_, comm_, case_);
       return std::make_unique<FabricBenchmark>(make_nccl_fabric(nccl_), comm_);

@@ -46,9 +46,6 @@ std::unique_ptr<Benchmark> make_device_copy_benchmark(const CudaDevice& dev);
 std::unique_ptr<Benchmark> make_host_device_benchmark(const CudaDevice& dev);
 std::unique_ptr<Benchmark> make_p2p_benchmark(const CudaDevice& dev);
 
-// Adds a filter in front of a benchmark (shape rules the generic benchmark cannot see).
-std::unique_ptr<Benchmark> with_extra_filter(std::unique_ptr<Benchmark> inner,
-                                             std::function<Support(const PlannedCase&)> filter);
 
 // For tests: where the GEMM keeps C, so a test can plant a wrong element.
 struct CudaGemmView {

@@ -177,6 +177,7 @@ class NewPaths(unittest.TestCase):
         self.assertIn("PASS lu/fp64/32768 passed and verified", out)
         self.assertIn("41.50 TFLOP/s, scaled residual 0.0042", out)
         self.assertIn("PASS fabric/pairs on one node: skipped with its reason", out)
+        self.assertIn("PASS every passed collective case holds its figures once, job-wide, with their basis (1 case)", out)
         self.assertNotIn("FAIL", out)
         self.assertIn("| ecc_mode |", open(os.path.join(self.tmp, "paths.md")).read())
 
@@ -214,6 +215,17 @@ class NewPaths(unittest.TestCase):
         del self.doc["cases"][self.doc["cases"].index(lu)]
         rc, out, _ = self.run_paths(self.doc)
         self.assertIn("FAIL cuSOLVER LU case ran (bench/lu) (no lu case in the run)", out)
+
+    def test_collective_figures_recorded_per_rank_fail(self):
+        # What the CUDA backend wrote until 2026-12-03: its filter wrapper dropped the job-wide basis.
+        coll = self.case(self.doc, "collective/all_reduce/fp32/out_of_place")
+        coll["ranks"][0]["metrics"] = coll.pop("metrics")
+        del coll["info"]["metrics_basis"]
+        rc, out, _ = self.run_paths(self.doc)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL every passed collective case holds its figures once, job-wide, with their basis "
+                      "(figures per rank in collective/all_reduce/fp32/out_of_place; no metrics_basis in "
+                      "collective/all_reduce/fp32/out_of_place)", out)
 
     def test_the_fabric_case_must_skip_for_its_reason_on_one_node_and_pass_on_two(self):
         fab = self.case(self.doc, "fabric/pairs")
