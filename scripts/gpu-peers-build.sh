@@ -9,8 +9,10 @@
 # Leaves DEST/bin/{babelstream,nvbandwidth,all_reduce_perf,...}. Each peer is built alone: one
 # that fails is reported and the others are still built (exit 1 if any failed). NCCL is the
 # toolkit's or, when $NCCL_HOME is set, that one (scripts/validate-h200.sh sets it to the copy
-# in PyTorch's wheel where the toolkit has none). nvbandwidth needs Boost program_options
-# (Debian libboost-program-options-dev; the device kit packs it).
+# in PyTorch's wheel where the toolkit has none; the wheel's libnccl.so.2 is linked through an
+# unversioned name made in DEST). nvbandwidth needs Boost program_options
+# (Debian libboost-program-options-dev; scripts/device-kit.sh packs it, with the library and headers
+# it depends on, for the device).
 set -uo pipefail
 
 dest="${1:?usage: gpu-peers-build.sh DEST [ARCH]}"
@@ -30,11 +32,42 @@ if [[ ! -f "${cuda_home}/include/nvml.h" ]]; then
   echo "gpu-peers-build: no nvml.h in ${cuda_home}/include: using scripts/gpu-peers-compat/nvml.h"
 fi
 mkdir -p "${dest}/lib"
-nvml_so="$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml\.so\.1 /{print $NF; exit}')"
-if [[ -n "${nvml_so}" ]]; then
+# driver_nvml: the driver's libnvidia-ml, wherever this host keeps it: the loader's cache, the
+# library paths, the folders container runtimes mount the driver in, or the toolkit's stubs.
+driver_nvml() {
+  local found dir
+  found="$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml\.so\.1 /{print $NF; exit}')"
+  if [[ -n "${found}" ]]; then echo "${found}"; return 0; fi
+  local IFS=:
+  for dir in ${LIBRARY_PATH:-} ${LD_LIBRARY_PATH:-} /usr/local/nvidia/lib64 /usr/local/nvidia/lib \
+    /usr/lib/x86_64-linux-gnu /usr/lib64 "${cuda_home}/lib64/stubs" "${cuda_home}/targets/x86_64-linux/lib/stubs"; do
+    for found in "${dir}/libnvidia-ml.so.1" "${dir}/libnvidia-ml.so"; do
+      if [[ -n "${dir}" && -f "${found}" ]]; then echo "${found}"; return 0; fi
+    done
+  done
+  return 1
+}
+if nvml_so="$(driver_nvml)"; then
   ln -sf "${nvml_so}" "${dest}/lib/libnvidia-ml.so"
   export LIBRARY_PATH="${dest}/lib${LIBRARY_PATH:+:${LIBRARY_PATH}}"
+  echo "gpu-peers-build: linking NVML through ${nvml_so}"
+else
+  echo "gpu-peers-build: no libnvidia-ml found (ldconfig, library paths, /usr/local/nvidia, the toolkit's stubs):" \
+    "BabelStream and nvbandwidth will not link" >&2
 fi
+
+# NCCL from a Python wheel (PyTorch's nvidia/nccl) has only libnccl.so.2, and nccl-tests links
+# with -lnccl: a folder of links in dest gives it the unversioned name.
+nccl_home_for_tests() {
+  if [[ -z "${NCCL_HOME:-}" || -e "${NCCL_HOME}/lib/libnccl.so" || ! -e "${NCCL_HOME}/lib/libnccl.so.2" ]]; then
+    echo "${NCCL_HOME:-}"
+    return 0
+  fi
+  mkdir -p "${dest}/nccl/lib"
+  ln -sfn "${NCCL_HOME}/include" "${dest}/nccl/include"
+  ln -sf "${NCCL_HOME}/lib/libnccl.so.2" "${dest}/nccl/lib/libnccl.so"
+  echo "${dest}/nccl"
+}
 
 unpack() {  # unpack NAME: the snapshot's single top folder, under dest/src
   local tarball
@@ -66,8 +99,9 @@ build_nvbandwidth() {
 
 build_nccl_tests() {
   unpack nccl-tests || return 1
-  local nccl_args=()
-  if [[ -n "${NCCL_HOME:-}" ]]; then nccl_args=("NCCL_HOME=${NCCL_HOME}"); fi
+  local nccl_args=() nccl_home
+  nccl_home="$(nccl_home_for_tests)"
+  if [[ -n "${nccl_home}" ]]; then nccl_args=("NCCL_HOME=${nccl_home}"); fi
   make -C "${dest}/src/nccl-tests" -j "${jobs}" MPI=0 CUDA_HOME="${cuda_home}" "${nccl_args[@]}" \
     NVCC_GENCODE="-gencode=arch=compute_${arch},code=sm_${arch}" >/dev/null &&
     for op in all_reduce all_gather reduce_scatter broadcast alltoall; do
