@@ -15,45 +15,58 @@ out="${3:?}"
 mkdir -p "${out}"
 failed=0
 
-param() {  # param CASE_ID KEY: a planned case's parameter or a rank-0 info value
-  python3 - "$results" "$1" "$2" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-case = next((c for c in doc["cases"] if c["id"] == sys.argv[2]), None)
-if case:
-    value = case["params"].get(sys.argv[3], case["ranks"][0].get("info", {}).get(sys.argv[3]) if case["ranks"] else None)
-    if value is not None:
-        print(value)
-PY
+# The sizes capbench ran at (peer_compare.py sizes): the STREAM element counts as the ranks
+# resolved them (the suite says "auto"), the host-link and device-copy buffers in MiB. A peer
+# whose size is unknown is not run: a ratio at another size would compare nothing.
+declare -A size=()
+sizes_text="$(python3 "$(dirname "${BASH_SOURCE[0]}")/peer_compare.py" sizes --results "${results}")" || {
+  echo "gpu-peers-run: no sizes from ${results}; no peer run" >&2
+  exit 1
 }
+while IFS='=' read -r key value; do
+  [[ -n "${key}" ]] && size["${key}"]="${value}"
+done <<<"${sizes_text}"
+echo "gpu-peers-run: sizes ${sizes_text//$'\n'/, }"
 
 step() {  # step NAME OUTPUT COMMAND...: runs one peer, keeps its output, carries on after a failure
-  local name="$1" output="$2"
+  local name="$1" output="$2" rc=0
   shift 2
   echo "=== ${name}: $*"
-  if ! timeout 120 "$@" >"${output}" 2>"${output}.err"; then
-    echo "gpu-peers-run: ${name} failed (exit $?)" >&2
+  timeout 120 "$@" >"${output}" 2>"${output}.err" || rc=$?
+  if ((rc != 0)); then
+    echo "gpu-peers-run: ${name} failed (exit ${rc})" >&2
     tail -5 "${output}.err" >&2
     failed=1
   fi
 }
 
 for precision in fp64 fp32; do
-  elements="$(param "stream/${precision}" elements)"
+  elements="${size[stream_${precision}_elements]:-}"
   flag=()
   [[ "${precision}" == fp32 ]] && flag=(--float)
-  if [[ -n "${elements}" ]]; then
-    step "babelstream ${precision}" "${out}/babelstream-${precision}.csv" \
-      "${bin}/babelstream" --csv -n 100 -s "${elements}" "${flag[@]}"
+  if [[ -z "${elements}" ]]; then
+    echo "gpu-peers-run: no stream/${precision} case in ${results}: BabelStream ${precision} not run" >&2
+    failed=1
+    continue
   fi
+  step "babelstream ${precision}" "${out}/babelstream-${precision}.csv" \
+    "${bin}/babelstream" --csv -n 100 -s "${elements}" "${flag[@]}"
 done
 
-h2d_mib=$(( $(param host_device/h2d/pinned bytes || echo 1073741824) / 1048576 ))
-copy_mib=$(( $(param device_copy bytes || echo 4294967296) / 1048576 ))
-step "nvbandwidth host" "${out}/nvbandwidth-host.json" "${bin}/nvbandwidth" -j -i 20 -b "${h2d_mib}" \
-  -t host_to_device_memcpy_ce device_to_host_memcpy_ce
-step "nvbandwidth local" "${out}/nvbandwidth-local.json" "${bin}/nvbandwidth" -j -i 20 -b "${copy_mib}" \
-  -t device_local_copy
+if [[ -n "${size[host_device_mib]:-}" ]]; then
+  step "nvbandwidth host" "${out}/nvbandwidth-host.json" "${bin}/nvbandwidth" -j -i 20 -b "${size[host_device_mib]}" \
+    -t host_to_device_memcpy_ce device_to_host_memcpy_ce
+else
+  echo "gpu-peers-run: no host_device/h2d/pinned case in ${results}: nvbandwidth H2D/D2H not run" >&2
+  failed=1
+fi
+if [[ -n "${size[device_copy_mib]:-}" ]]; then
+  step "nvbandwidth local" "${out}/nvbandwidth-local.json" "${bin}/nvbandwidth" -j -i 20 -b "${size[device_copy_mib]}" \
+    -t device_local_copy
+else
+  echo "gpu-peers-run: no device_copy case in ${results}: nvbandwidth device_local_copy not run" >&2
+  failed=1
+fi
 # One JSON for peer_compare: the test cases of both calls.
 python3 - "${out}" <<'PY'
 import json, os, sys

@@ -14,6 +14,13 @@ sizes, and prints capbench's figure over the peer's (>= 1: capbench is as fast o
 
   peer_compare.py paths --results capbench.json [--md paths.md]
 
+  peer_compare.py sizes --results capbench.json
+
+`sizes` prints, as KEY=VALUE lines, the sizes the peers must run at to match that run
+(scripts/gpu-peers-run.sh reads them): the STREAM cases' element counts as the ranks resolved
+them (a suite may say "auto"), the host-link and device-copy buffers in MiB. A size that cannot
+be matched is an error (exit 2), never a default.
+
 `paths` proves this wave's new CUDA paths from the one run of the validation suite: the NVML
 health stage (every check printed; run with --health-gate record), the energy of every case's
 timed windows (joules, mean watts, work per joule), the cuSOLVER LU case (verified, HPL's
@@ -173,6 +180,36 @@ def _rank0_metric(case, name):
     return next((m for m in case["ranks"][0].get("metrics", []) if m["name"] == name), None)
 
 
+def _stream_elements(case):
+    """The element count a STREAM case ran at: its parameter, or what rank 0 resolved "auto" to."""
+    value = (case.get("params") or {}).get("elements")
+    if value is None or value == "auto":
+        value = ((case.get("ranks") or [{}])[0].get("info") or {}).get("elements")
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise PeerFormatError(f"{case['id']}: no element count (params.elements {case.get('params', {}).get('elements')!r}, "
+                              f"rank 0 info.elements {value!r})")
+    return value
+
+
+def peer_sizes(doc):
+    """{key: value} for the peers' command lines; a case the run lacks gives no key."""
+    sizes = {}
+    for precision in ("fp64", "fp32"):
+        case = _case(doc, f"stream/{precision}")
+        if case:
+            sizes[f"stream_{precision}_elements"] = _stream_elements(case)
+    for key, case_id in (("host_device_mib", "host_device/h2d/pinned"), ("device_copy_mib", "device_copy")):
+        case = _case(doc, case_id)
+        if not case:
+            continue
+        size = (case.get("params") or {}).get("bytes")
+        if not isinstance(size, int) or size <= 0 or size % 2**20:
+            raise PeerFormatError(f"{case_id}: params.bytes {size!r} is not a whole number of MiB, "
+                                  "which nvbandwidth's -b takes")
+        sizes[key] = size // 2**20
+    return sizes
+
+
 # ----------------------------------------------------------------------------------- comparison
 
 def compare(doc, peer_dir):
@@ -185,6 +222,12 @@ def compare(doc, peer_dir):
             continue
         peer = parse_babelstream_csv(open(path, encoding="utf-8").read())
         case = _case(doc, f"stream/{precision}")
+        ran = {p["n_elements"] for p in peer.values()}
+        ours = _stream_elements(case) if case else None
+        if ours is not None and ran != {ours}:
+            problems.append(f"BabelStream {precision}: ran {', '.join(map(str, sorted(ran)))} elements, capbench "
+                            f"{ours}: not the same size, not compared")
+            continue
         for kernel, p in peer.items():
             m = _rank0_metric(case, f"{kernel}_bandwidth")
             if m is None:
@@ -269,11 +312,19 @@ def merge_runs(per_run):
     return merged
 
 
+# Every figure with a goal: one that could not be compared fails its goal, it is not dropped.
+GOALS = [(f"STREAM triad {p}", "BabelStream", TRIAD_GOAL) for p in ("fp64", "fp32")] + \
+        [(name, "nvbandwidth", NVBANDWIDTH_GOAL) for name in NVBANDWIDTH_CASES]
+
+
 def verdicts(rows):
+    """(text, passed, ratio or None when not compared), one per goal."""
+    by_what = {r["what"]: r for r in rows}
     out = []
-    for r in rows:
-        if r["goal"] is not None:
-            out.append((f"{r['what']}: capbench / {r['peer']} >= {r['goal']:.2f}", r["ratio"] >= r["goal"], r["ratio"]))
+    for what, peer, goal in GOALS:
+        r = by_what.get(what)
+        ratio = r["ratio"] if r else None
+        out.append((f"{what}: capbench / {peer} >= {goal:.2f}", ratio is not None and ratio >= goal, ratio))
     return out
 
 
@@ -285,7 +336,8 @@ def render(rows, problems):
                      f"{'; ' + r['also'] if r['also'] else ''} |")
     lines.append("")
     for text, ok, ratio in verdicts(rows):
-        lines.append(f"- {'PASS' if ok else 'FAIL'} {text} (measured {ratio:.3f})")
+        lines.append(f"- {'PASS' if ok else 'FAIL'} {text} "
+                     f"({'not compared' if ratio is None else f'measured {ratio:.3f}'})")
     for p in problems:
         lines.append(f"- NOT COMPARED {p}")
     return "\n".join(lines) + "\n"
@@ -423,9 +475,13 @@ def main(argv=None):
     w = sub.add_parser("paths", help="health stage, energy, LU and fabric of one validation run")
     w.add_argument("--results", required=True)
     w.add_argument("--md")
+    z = sub.add_parser("sizes", help="the sizes the peers must run at, as KEY=VALUE lines")
+    z.add_argument("--results", required=True)
     args = ap.parse_args(argv)
     if args.command == "paths":
         return main_paths(args)
+    if args.command == "sizes":
+        return main_sizes(args)
     try:
         per_run, problems = [], []
         for path in args.results:
@@ -460,6 +516,17 @@ def main_paths(args):
         with open(args.md, "w", encoding="utf-8") as f:
             f.write("# This wave's CUDA paths: health, energy, LU, fabric\n\n" + text)
     return 0 if ok else 1
+
+
+def main_sizes(args):
+    try:
+        sizes = peer_sizes(load_capbench(args.results))
+    except (PeerFormatError, OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        print(f"peer_compare: {e}", file=sys.stderr)
+        return 2
+    for key, value in sizes.items():
+        print(f"{key}={value}")
+    return 0
 
 
 if __name__ == "__main__":

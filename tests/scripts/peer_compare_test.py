@@ -115,6 +115,46 @@ class PeerCompare(unittest.TestCase):
         self.assertTrue(any("device_to_host_memcpy_ce: not run or not passed" in p for p in problems), problems)
         self.assertNotIn("device_to_host_memcpy_ce", rows_by_name(rows))
         self.assertTrue(any("alltoall" in p for p in problems))
+        # A goal whose figure could not be compared fails; it is not left out.
+        rc, out, _ = self.run_main()
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL device_to_host_memcpy_ce: capbench / nvbandwidth >= 0.98 (not compared)", out)
+        self.assertIn("FAIL STREAM triad fp32: capbench / BabelStream >= 1.00 (not compared)", out)
+
+    def test_babelstream_at_another_size_is_not_compared(self):
+        # The peers must run at capbench's sizes: BabelStream given "auto" or a default size is no ratio.
+        path = os.path.join(self.dir, "babelstream-fp64.csv")
+        lines = open(path).read().splitlines()
+        for i, line in enumerate(lines):
+            f = line.split(",")
+            if f[0] in pc.STREAM_KERNELS:  # its own default size, the printed figure consistent with it
+                f[2] = "33554432"
+                f[4] = "%.6f" % (pc.STREAM_KERNELS[f[0]][1] * 8 * 33554432 / float(f[5]) / 1e6)
+                lines[i] = ",".join(f)
+        open(path, "w").write("\n".join(lines) + "\n")
+        rows, problems = pc.compare(self.doc, self.dir)
+        self.assertFalse([w for w in rows_by_name(rows) if w.endswith(" fp64") and w.startswith("STREAM")])
+        self.assertIn("BabelStream fp64: ran 33554432 elements, capbench 31457280: not the same size, not compared",
+                      problems)
+
+    def test_sizes_are_the_ones_the_ranks_ran_at(self):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            rc = pc.main(["sizes", "--results", RESULTS])
+        self.assertEqual(rc, 0, err.getvalue())
+        # The suite says elements "auto"; rank 0 resolved it (H200, 2026-11-27).
+        self.assertEqual(out.getvalue().splitlines(), ["stream_fp64_elements=31457280", "stream_fp32_elements=62914560",
+                                                       "host_device_mib=1024", "device_copy_mib=4096"])
+        doc = json.load(open(RESULTS))
+        stream = next(c for c in doc["cases"] if c["id"] == "stream/fp64")
+        del stream["ranks"][0]["info"]["elements"]
+        with self.assertRaisesRegex(pc.PeerFormatError, r"stream/fp64: no element count \(params.elements 'auto'"):
+            pc.peer_sizes(doc)
+        stream["ranks"][0]["info"]["elements"] = 31457280
+        copy = next(c for c in doc["cases"] if c["id"] == "device_copy")
+        copy["params"]["bytes"] = 3 * 10**9
+        with self.assertRaisesRegex(pc.PeerFormatError, "device_copy: params.bytes 3000000000 is not a whole number of MiB"):
+            pc.peer_sizes(doc)
 
     def test_two_capbench_runs_give_the_median_ratio_and_its_range(self):
         after = json.load(open(RESULTS))
