@@ -4,6 +4,7 @@
 # device time is spent:
 #   - every package the kit names was fetched (apt-get download takes no dependencies, so each
 #     library is named with the packages it needs);
+#   - the GPU peers' snapshots are in the kit (../shared beside the checkout stays behind);
 #   - the working tree and the kit fit what one device call carries (64 MiB);
 #   - the GPU peers build against the kit as they will on the device: Boost from the kit alone,
 #     NCCL laid out as in PyTorch's wheel (libnccl.so.2 and no unversioned name), NVML from the
@@ -44,7 +45,7 @@ build_peers_as_on_device() {
   for f in "${work}"/toolkit/include/nccl*; do ln -s "${f}" "${work}/wheel-nccl/include/${f##*/}"; done
   # shellcheck disable=SC1091
   source "${work}/env.sh"
-  export NCCL_HOME="${work}/wheel-nccl"
+  export NCCL_HOME="${work}/wheel-nccl" CAPBENCH_PEERS="${root}/.devdeps/peers"
   if [[ -d "${work}/nvml-stub" ]]; then export LIBRARY_PATH="${work}/nvml-stub${LIBRARY_PATH:+:${LIBRARY_PATH}}"; fi
   bash "${root}/scripts/gpu-peers-build.sh" "${work}/peers" 90
 }
@@ -76,6 +77,19 @@ bash "${root}/../shared/device/pack-deps.sh" "${extra[@]}"
 
 for pkg in "${extra[@]}"; do
   compgen -G ".devdeps/${pkg}_*.deb" >/dev/null || fail "${pkg} is not in .devdeps/ (apt-get download could not fetch it)"
+done
+
+# The GPU peers' source snapshots: ../shared beside the checkout does not travel to the device,
+# so the kit carries them (scripts/validate-h200.sh builds from .devdeps/peers when present).
+peers_src="${CAPBENCH_PEERS:-${root}/../shared/peers}"
+mkdir -p .devdeps/peers
+for peer in babelstream nvbandwidth nccl-tests; do
+  tarball="$(find "${peers_src}" -maxdepth 1 -name "${peer}-*.tar.gz" | head -1)"
+  if [[ -n "${tarball}" ]]; then
+    cp "${tarball}" .devdeps/peers/
+  else
+    fail "no ${peer} snapshot in ${peers_src}"
+  fi
 done
 
 # What the device call carries: the files git would copy (tracked, and untracked but not

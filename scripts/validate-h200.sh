@@ -125,6 +125,9 @@ peers_log="${work}/peers-build.log"
 peers_pid=""
 if [[ " ${CAPBENCH_SKIP_STEPS:-} " != *" peers "* ]]; then
   if [[ -n "${nccl_dir:-}" ]]; then export NCCL_HOME="${nccl_dir}"; fi
+  # ../shared beside the checkout does not travel to the device: scripts/device-kit.sh puts the
+  # peers' snapshots in the kit.
+  if [[ -z "${CAPBENCH_PEERS:-}" && -d "${repo_dir}/.devdeps/peers" ]]; then export CAPBENCH_PEERS="${repo_dir}/.devdeps/peers"; fi
   timeout 400 bash "${script_dir}/gpu-peers-build.sh" "${peers}" 90 >"${peers_log}" 2>&1 &
   peers_pid=$!
 fi
