@@ -37,6 +37,7 @@ mkdir -p "${evidence}"
 build="${CAPBENCH_BUILD:-${repo_dir}/build-h200}"
 jobs="${CAPBENCH_JOBS:-$(nproc)}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/capbench-h200.XXXXXX")"
+trap 'rm -rf "${work}"' EXIT  # also when the device tool or a person stops the script
 log="${evidence}/validate.log"
 status_file="${evidence}/status.txt"
 results="${evidence}/results.json"
@@ -203,7 +204,6 @@ if [[ -d "${report_dir}" ]]; then
   tar -C "${work}" -czf "${evidence}/report.tar.gz" report
 fi
 
-rm -rf "${work}"
 
 printf '\nEvidence in %s:\n' "${evidence}"
 ls -l "${evidence}"
