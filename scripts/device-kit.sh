@@ -26,6 +26,14 @@ cuda_home="${CUDA_HOME:-/usr/local/cuda}"
 # and NCCL is the wheel's layout, libnccl.so.2 alone.
 build_peers_as_on_device() {
   local work="$1" lib inc f
+  # Never outside a namespace of its own: the mounts below would cover the toolkit for everyone.
+  # The caller names its own mount namespace; this one must differ from it.
+  local here
+  here="$(readlink /proc/self/ns/mnt)"
+  if [[ -z "${CAPBENCH_DEVICE_KIT_CALLER_NS:-}" || -z "${here}" || "${here}" == "${CAPBENCH_DEVICE_KIT_CALLER_NS}" ]]; then
+    echo "device-kit: --build-peers-as-on-device runs only in a mount namespace of its own (device-kit.sh starts it so)" >&2
+    return 2
+  fi
   lib="$(readlink -f "${cuda_home}/lib64")"
   inc="$(readlink -f "${cuda_home}/include")"
   mkdir -p "${work}/toolkit/lib" "${work}/toolkit/include" "${work}/wheel-nccl/lib" "${work}/wheel-nccl/include"
@@ -125,7 +133,8 @@ if ((build_peers)); then
   echo "device-kit: building the GPU peers against the kit, the toolkit's NCCL hidden (log kept only on failure)"
   if [[ "$(id -u)" -ne 0 ]] || ! command -v unshare >/dev/null; then
     fail "building the peers as on the device needs root and unshare (a private mount namespace hides the toolkit's NCCL)"
-  elif unshare --mount --propagation private bash "${BASH_SOURCE[0]}" --build-peers-as-on-device "${work}" \
+  elif CAPBENCH_DEVICE_KIT_CALLER_NS="$(readlink /proc/self/ns/mnt)" \
+    unshare --mount --propagation private bash "${BASH_SOURCE[0]}" --build-peers-as-on-device "${work}" \
     >"${work}/peers.log" 2>&1; then
     grep '^gpu-peers-build:' "${work}/peers.log"
     for bin in babelstream nvbandwidth all_reduce_perf all_gather_perf reduce_scatter_perf broadcast_perf alltoall_perf; do
