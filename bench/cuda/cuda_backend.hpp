@@ -1,7 +1,6 @@
 #pragma once
 // The CUDA backend's parts, shared among its files: the device it runs on, the case now
 // running (for deadlines and error reports), and the factories of its benchmarks.
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,7 +44,6 @@ std::unique_ptr<CollectiveImpl> make_nccl_collective(std::shared_ptr<NcclSession
 std::unique_ptr<Benchmark> make_device_copy_benchmark(const CudaDevice& dev);
 std::unique_ptr<Benchmark> make_host_device_benchmark(const CudaDevice& dev);
 std::unique_ptr<Benchmark> make_p2p_benchmark(const CudaDevice& dev);
-
 
 // For tests: where the GEMM keeps C, so a test can plant a wrong element.
 struct CudaGemmView {

@@ -40,6 +40,14 @@ class GpuPeersRun(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         return p.returncode, p.stdout, p.stderr
 
+    def run_on_changed(self, change):
+        """The script on a copy of the stored results that `change(doc)` altered."""
+        doc = load(RESULTS)
+        change(doc)
+        path = os.path.join(self.tmp, "results.json")
+        save(doc, path)
+        return self.run_script(path)
+
     def test_each_peer_runs_at_capbench_sizes(self):
         rc, out, err = self.run_script(RESULTS)
         self.assertEqual(rc, 1, out + err)  # no peer binaries here
@@ -54,11 +62,9 @@ class GpuPeersRun(unittest.TestCase):
         self.assertIn("gpu-peers-run: babelstream fp64 failed (exit 127)", err)
 
     def test_a_case_the_run_lacks_is_named_and_its_peer_not_run_at_a_guessed_size(self):
-        doc = load(RESULTS)
-        doc["cases"] = [c for c in doc["cases"] if c["id"] not in ("device_copy", "stream/fp32")]
-        path = os.path.join(self.tmp, "results.json")
-        save(doc, path)
-        rc, out, err = self.run_script(path)
+        def drop_two_cases(doc):
+            doc["cases"] = [c for c in doc["cases"] if c["id"] not in ("device_copy", "stream/fp32")]
+        rc, out, err = self.run_on_changed(drop_two_cases)
         self.assertEqual(rc, 1)
         self.assertNotIn("nvbandwidth local", out)
         self.assertNotIn("babelstream fp32", out)
@@ -66,12 +72,10 @@ class GpuPeersRun(unittest.TestCase):
         self.assertIn("no stream/fp32 case in", err)
 
     def test_a_size_that_cannot_be_matched_runs_no_peer(self):
-        doc = load(RESULTS)
-        stream = next(c for c in doc["cases"] if c["id"] == "stream/fp64")
-        del stream["ranks"][0]["info"]["elements"]
-        path = os.path.join(self.tmp, "results.json")
-        save(doc, path)
-        rc, out, err = self.run_script(path)
+        def forget_the_resolved_count(doc):
+            stream = next(c for c in doc["cases"] if c["id"] == "stream/fp64")
+            del stream["ranks"][0]["info"]["elements"]
+        rc, out, err = self.run_on_changed(forget_the_resolved_count)
         self.assertEqual(rc, 1)
         self.assertNotIn("===", out)
         self.assertIn("stream/fp64: no element count", err)
