@@ -845,6 +845,23 @@ class Scanner {
   std::size_t record_start_ = 0;
 };
 
+// Feeds the whole file to the scanner, a block at a time (not a mapping of the file: mapped
+// pages would count in the reader's RSS), calling `after_block` after each. False on a read
+// error or an empty file.
+template <class AfterBlock>
+bool scan_in_blocks(std::FILE* f, Scanner& scanner, AfterBlock after_block) {
+  std::vector<char> block(std::size_t(4) << 20);
+  std::size_t total = 0;
+  for (;;) {
+    const std::size_t n = std::fread(block.data(), 1, block.size(), f);
+    if (n == 0) break;
+    total += n;
+    scanner.feed(block.data(), n);
+    after_block();
+  }
+  return !std::ferror(f) && total > 0;
+}
+
 // The fast read, or nullopt where the reference reader must read the file.
 std::optional<ResultsFile> try_fast_read(const std::string& path, unsigned threads, std::size_t batch_bytes,
                                          FastReadStats& stats) {
@@ -858,16 +875,7 @@ std::optional<ResultsFile> try_fast_read(const std::string& path, unsigned threa
     std::string skeleton_text;
     try {
       Scanner scanner(pipeline, batch_bytes);
-      // Blocks, not a mapping of the whole file: mapped pages would count in the reader's RSS.
-      std::vector<char> block(std::size_t(4) << 20);
-      std::size_t total = 0;
-      for (;;) {
-        const std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
-        if (n == 0) break;
-        total += n;
-        scanner.feed(block.data(), n);
-      }
-      if (std::ferror(f.get()) || total == 0) return std::nullopt;
+      if (!scan_in_blocks(f.get(), scanner, [] {})) return std::nullopt;
       scanner.finish();
       stats.records = scanner.records;
       skeleton_text = std::move(scanner.skeleton);
@@ -935,16 +943,7 @@ class CaseStream {
     try {
       BatchPipeline pipeline(threads, file, &digester_);
       Scanner scanner(pipeline, batch_bytes, /*by_case=*/true, keep_info_);
-      std::vector<char> block(std::size_t(4) << 20);
-      std::size_t total = 0;
-      for (;;) {
-        const std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
-        if (n == 0) break;
-        total += n;
-        scanner.feed(block.data(), n);
-        pump(pipeline, scanner);
-      }
-      if (std::ferror(f.get()) || total == 0) return false;
+      if (!scan_in_blocks(f.get(), scanner, [&] { pump(pipeline, scanner); })) return false;
       scanner.finish();
       if (!pipeline.finish()) return false;
       pump(pipeline, scanner);

@@ -204,7 +204,6 @@ if [[ -d "${report_dir}" ]]; then
   tar -C "${work}" -czf "${evidence}/report.tar.gz" report
 fi
 
-
 printf '\nEvidence in %s:\n' "${evidence}"
 ls -l "${evidence}"
 printf '\nStep exit codes:\n'

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -68,11 +69,53 @@ void add_alone(json& pairs, const SynthFabricOptions& o, int a, int b, int k) {
   entry(a, b, "bandwidth_bidir_mean", o.bandwidth_size, v.bidir_mean());
 }
 
+// One rail's seven N x N matrices of one phase, as the benchmark writes them.
+class PairMatrices {
+ public:
+  explicit PairMatrices(std::size_t n) {
+    for (auto& m : m_) m = json(std::vector<json>(n, json(std::vector<std::nullptr_t>(n, nullptr))));
+  }
+  void set(int a, int b, const PairValues& v) {
+    both(kLatency, a, b, v.latency);
+    both(kLatencyP99, a, b, v.latency_p99);
+    both(kLatencyMean, a, b, v.latency_mean());
+    one(kUni, a, b, v.uni_ab);
+    one(kUni, b, a, v.uni_ba);
+    one(kUniMean, a, b, v.uni_ab_mean());
+    one(kUniMean, b, a, v.uni_ba_mean());
+    both(kBidir, a, b, v.bidir);
+    both(kBidirMean, a, b, v.bidir_mean());
+  }
+  // Once: the matrices move into the results.
+  void append_to(json& matrices, const SynthFabricOptions& o, int rail, const char* phase) {
+    const std::tuple<const char*, const char*, std::int64_t> what[kCount] = {
+        {"latency", "s", o.latency_size},
+        {"latency_p99", "s", o.latency_size},
+        {"latency_mean", "s", o.latency_size},
+        {"bandwidth_uni", "B/s", o.bandwidth_size},
+        {"bandwidth_uni_mean", "B/s", o.bandwidth_size},
+        {"bandwidth_bidir", "B/s", o.bandwidth_size},
+        {"bandwidth_bidir_mean", "B/s", o.bandwidth_size}};
+    for (std::size_t i = 0; i < kCount; ++i)
+      matrices.push_back({{"metric", std::get<0>(what[i])}, {"unit", std::get<1>(what[i])},
+                          {"size_bytes", std::get<2>(what[i])}, {"rail", rail}, {"phase", phase},
+                          {"values", std::move(m_[i])}});
+  }
+
+ private:
+  enum : std::size_t { kLatency, kLatencyP99, kLatencyMean, kUni, kUniMean, kBidir, kBidirMean, kCount };
+  void one(std::size_t m, int from, int to, double value) { m_[m][std::size_t(from)][std::size_t(to)] = value; }
+  void both(std::size_t m, int a, int b, double value) {
+    one(m, a, b, value);
+    one(m, b, a, value);
+  }
+  json m_[kCount];
+};
+
 // The full form: every figure in N x N matrices, short pairs by the re-measure rule.
 void full_form(const SynthFabricOptions& o, json& f, SynthFabric& out) {
   const int n = o.nodes;
   const auto nn = std::size_t(n);
-  auto null_matrix = [&] { return json(std::vector<json>(nn, json(std::vector<std::nullptr_t>(nn, nullptr)))); };
   std::vector<double> lat, p99, uni, bidir;
   struct Cell {
     int a, b, k;
@@ -80,20 +123,11 @@ void full_form(const SynthFabricOptions& o, json& f, SynthFabric& out) {
   std::vector<Cell> cells;
   json matrices = json::array();
   for (int k = 0; k < o.rails; ++k) {
-    json ml = null_matrix(), mp = null_matrix(), mu = null_matrix(), mb = null_matrix();
-    json mlm = null_matrix(), mum = null_matrix(), mbm = null_matrix();
+    PairMatrices concurrent(nn);
     for (int a = 0; a < n; ++a)
       for (int b = a + 1; b < n; ++b) {
         const auto v = pair_values(o, a, b, k, false);
-        ml[std::size_t(a)][std::size_t(b)] = ml[std::size_t(b)][std::size_t(a)] = v.latency;
-        mp[std::size_t(a)][std::size_t(b)] = mp[std::size_t(b)][std::size_t(a)] = v.latency_p99;
-        mu[std::size_t(a)][std::size_t(b)] = v.uni_ab;
-        mu[std::size_t(b)][std::size_t(a)] = v.uni_ba;
-        mb[std::size_t(a)][std::size_t(b)] = mb[std::size_t(b)][std::size_t(a)] = v.bidir;
-        mlm[std::size_t(a)][std::size_t(b)] = mlm[std::size_t(b)][std::size_t(a)] = v.latency_mean();
-        mum[std::size_t(a)][std::size_t(b)] = v.uni_ab_mean();
-        mum[std::size_t(b)][std::size_t(a)] = v.uni_ba_mean();
-        mbm[std::size_t(a)][std::size_t(b)] = mbm[std::size_t(b)][std::size_t(a)] = v.bidir_mean();
+        concurrent.set(a, b, v);
         lat.push_back(v.latency);
         p99.push_back(v.latency_p99);
         uni.push_back(v.uni_ab);
@@ -101,17 +135,7 @@ void full_form(const SynthFabricOptions& o, json& f, SynthFabric& out) {
         bidir.push_back(v.bidir);
         cells.push_back({a, b, k});
       }
-    auto add = [&](const char* metric, const char* unit, std::int64_t size, json values) {
-      matrices.push_back({{"metric", metric}, {"unit", unit}, {"size_bytes", size}, {"rail", k},
-                          {"phase", "concurrent"}, {"values", std::move(values)}});
-    };
-    add("latency", "s", o.latency_size, std::move(ml));
-    add("latency_p99", "s", o.latency_size, std::move(mp));
-    add("latency_mean", "s", o.latency_size, std::move(mlm));
-    add("bandwidth_uni", "B/s", o.bandwidth_size, std::move(mu));
-    add("bandwidth_uni_mean", "B/s", o.bandwidth_size, std::move(mum));
-    add("bandwidth_bidir", "B/s", o.bandwidth_size, std::move(mb));
-    add("bandwidth_bidir_mean", "B/s", o.bandwidth_size, std::move(mbm));
+    concurrent.append_to(matrices, o, k, "concurrent");
   }
   // The benchmark's re-measure rule: latency on its own, both bandwidths under one median.
   std::set<std::pair<int, int>> again;
@@ -124,31 +148,10 @@ void full_form(const SynthFabricOptions& o, json& f, SynthFabric& out) {
       if (lat[i] > lat_bound || uni[2 * i] < bw_bound || uni[2 * i + 1] < bw_bound || bidir[i] < bw_bound)
         again.insert({cells[i].a, cells[i].b});
   }
-  for (int k = 0; k < o.rails; ++k) {
-    json ml = null_matrix(), mp = null_matrix(), mu = null_matrix(), mb = null_matrix();
-    json mlm = null_matrix(), mum = null_matrix(), mbm = null_matrix();
-    for (const auto& [a, b] : again) {
-      const auto v = pair_values(o, a, b, k, true);
-      ml[std::size_t(a)][std::size_t(b)] = ml[std::size_t(b)][std::size_t(a)] = v.latency;
-      mp[std::size_t(a)][std::size_t(b)] = mp[std::size_t(b)][std::size_t(a)] = v.latency_p99;
-      mu[std::size_t(a)][std::size_t(b)] = v.uni_ab;
-      mu[std::size_t(b)][std::size_t(a)] = v.uni_ba;
-      mb[std::size_t(a)][std::size_t(b)] = mb[std::size_t(b)][std::size_t(a)] = v.bidir;
-      mlm[std::size_t(a)][std::size_t(b)] = mlm[std::size_t(b)][std::size_t(a)] = v.latency_mean();
-      mum[std::size_t(a)][std::size_t(b)] = v.uni_ab_mean();
-      mum[std::size_t(b)][std::size_t(a)] = v.uni_ba_mean();
-      mbm[std::size_t(a)][std::size_t(b)] = mbm[std::size_t(b)][std::size_t(a)] = v.bidir_mean();
-    }
-    if (again.empty()) break;
-    for (auto [metric, unit, size, m] : {std::tuple{"latency", "s", o.latency_size, &ml},
-                                         std::tuple{"latency_p99", "s", o.latency_size, &mp},
-                                         std::tuple{"latency_mean", "s", o.latency_size, &mlm},
-                                         std::tuple{"bandwidth_uni", "B/s", o.bandwidth_size, &mu},
-                                         std::tuple{"bandwidth_uni_mean", "B/s", o.bandwidth_size, &mum},
-                                         std::tuple{"bandwidth_bidir", "B/s", o.bandwidth_size, &mb},
-                                         std::tuple{"bandwidth_bidir_mean", "B/s", o.bandwidth_size, &mbm}})
-      matrices.push_back({{"metric", metric}, {"unit", unit}, {"size_bytes", size}, {"rail", k}, {"phase", "alone"},
-                          {"values", std::move(*m)}});
+  for (int k = 0; k < o.rails && !again.empty(); ++k) {
+    PairMatrices alone(nn);
+    for (const auto& [a, b] : again) alone.set(a, b, pair_values(o, a, b, k, true));
+    alone.append_to(matrices, o, k, "alone");
   }
   json rounds = json::array();
   for (const auto& r : circle_schedule(n)) {
