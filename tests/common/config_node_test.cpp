@@ -1,4 +1,5 @@
 #include "common/config_node.hpp"
+#include "tests/tools/config_error_of.hpp"
 #include "tests/tools/scratch_dir.hpp"
 
 #include <cstdio>
@@ -9,12 +10,7 @@ using namespace capbench;
 
 namespace {
 std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return capbench::testing::config_error_of(f);
 }
 }  // namespace
 

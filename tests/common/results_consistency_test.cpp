@@ -1,4 +1,5 @@
 #include "common/results_consistency.hpp"
+#include "tests/tools/config_error_of.hpp"
 
 #include <gtest/gtest.h>
 
@@ -35,12 +36,7 @@ ResultsFile gemm_run() {
 }
 
 std::string error_of(const ResultsFile& r) {
-  try {
-    check_results_consistency(r, "r.json");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return capbench::testing::config_error_of([&] { check_results_consistency(r, "r.json"); });
 }
 
 }  // namespace

@@ -4,18 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/tools/config_error_of.hpp"
 #include "tests/tools/scratch_dir.hpp"
 
 namespace capbench {
 namespace {
 
 std::string error_of(const std::string& path) {
-  try {
-    read_results_journal(path);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::config_error_of([&] { read_results_journal(path); });
 }
 
 TEST(ResultsJournal, ReadsBackWhatWasWritten) {

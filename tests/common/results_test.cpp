@@ -1,4 +1,5 @@
 #include "common/results.hpp"
+#include "tests/tools/config_error_of.hpp"
 #include "tests/tools/scratch_dir.hpp"
 
 #include <filesystem>
@@ -59,12 +60,7 @@ ResultsFile sample_results() {
 }
 
 std::string error_of(const json& j) {
-  try {
-    results_from_json(j, "r.json");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return capbench::testing::config_error_of([&] { results_from_json(j, "r.json"); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/sha256.hpp"
+#include "tests/tools/config_error_of.hpp"
 
 using namespace capbench;
 
@@ -17,12 +18,7 @@ const std::string kSuite = R"({"schema": "capbench.suite/1", "name": "t",
   ]})";
 
 std::string error_of(const SuiteOverrides& o) {
-  try {
-    parse_suite(kSuite, "t.json", o);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return capbench::testing::config_error_of([&] { parse_suite(kSuite, "t.json", o); });
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/sha256.hpp"
+#include "tests/tools/config_error_of.hpp"
 
 using namespace capbench;
 
@@ -14,12 +15,7 @@ std::string suite_with_cases(const std::string& cases) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_suite(text, "t.json");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return capbench::testing::config_error_of([&] { parse_suite(text, "t.json"); });
 }
 }  // namespace
 

@@ -3,17 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "common/config_node.hpp"
+#include "tests/tools/config_error_of.hpp"
 
 namespace capbench {
 namespace {
 
 std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "no error";
+  return testing::config_error_of(f);
 }
 
 TEST(StorageConfig, DeclaredStorageNeedsAUnitOfBytesAndABasis) {
