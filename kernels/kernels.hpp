@@ -41,8 +41,16 @@ cudaError_t lu_residual_rows(const double* a, std::int64_t n, const double* x, s
 // ---- STREAM (stream.cu); op: 0 copy, 1 mul, 2 add, 3 triad ----
 cudaError_t stream_init(bool fp64, void* a, void* b, void* c, std::int64_t n, std::uint64_t seed, int grid,
                         cudaStream_t stream);
-cudaError_t stream_op(bool fp64, int op, void* a, void* b, void* c, std::int64_t n, double scalar, int grid,
-                      cudaStream_t stream);
+// How an op kernel covers the arrays. vectors_per_thread 0: a grid-stride loop over `grid`
+// blocks. 1, 2 or 4: the tiled form, each thread loading that many vectors of its block's tile
+// before it stores any (more loads in flight), on a grid that covers the arrays once (`grid`
+// is then unused). Every form computes the same values.
+struct StreamLaunch {
+  int grid = 1;
+  int vectors_per_thread = 0;
+};
+cudaError_t stream_op(bool fp64, int op, void* a, void* b, void* c, std::int64_t n, double scalar,
+                      StreamLaunch launch, cudaStream_t stream);
 // Σ a·b: one partial per block into partials[grid], then one block sums them into *result.
 cudaError_t stream_dot(bool fp64, const void* a, const void* b, std::int64_t n, double* partials, double* result,
                        int grid, cudaStream_t stream);

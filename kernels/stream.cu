@@ -1,5 +1,8 @@
-// STREAM kernels: 16-byte vector loads and stores with a scalar tail, grid-stride loops on
-// a grid sized by the caller from the SM count; dot as block partials plus one final sum.
+// STREAM kernels: 16-byte vector loads and stores with a scalar tail, as grid-stride loops on
+// a grid sized by the caller from the SM count or as tiles on a grid that covers the arrays
+// once (StreamLaunch); dot as block partials plus one final sum.
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "common/stream_data.hpp"
@@ -32,30 +35,84 @@ __global__ void init_kernel(T* a, T* b, T* c, std::int64_t n, std::uint64_t seed
   }
 }
 
-// op 0: c = a; 1: b = s·c; 2: c = a + b; 3: a = b + s·c.
+// op 0: c = a; 1: b = s·c; 2: c = a + b; 3: a = b + s·c; kInputs: how many arrays each reads.
+template <int Op>
+inline constexpr int kInputs = Op < 2 ? 1 : 2;
+
+// The op on one element or vector, from its inputs (x: a, c, a, b; y: -, -, b, c).
+template <int Op, class E, class S>
+__device__ inline E apply_op(E x, E y, S s) {
+  if constexpr (Op == 0) return x;
+  if constexpr (Op == 1) return vscale(s, x);
+  if constexpr (Op == 2) return vadd(x, y);
+  return vadd(x, vscale(s, y));
+}
+template <int Op, class T>
+__device__ inline T apply_scalar(T x, T y, T s) {
+  if constexpr (Op == 0) return x;
+  if constexpr (Op == 1) return s * x;
+  if constexpr (Op == 2) return x + y;
+  return x + s * y;
+}
+
+// The arrays an op reads (x, and y where it has two inputs) and the one it writes.
+template <class T, int Op>
+struct OpArrays {
+  T* x;
+  T* y;
+  T* out;
+  __device__ OpArrays(T* a, T* b, T* c)
+      : x(Op == 0 || Op == 2 ? a : (Op == 1 ? c : b)), y(Op == 2 ? b : (Op == 3 ? c : a)),
+        out(Op == 0 || Op == 2 ? c : (Op == 1 ? b : a)) {}
+};
+
+// The fewer than W elements past the last whole vector, one per thread of the first block.
+template <class T, int Op>
+__device__ inline void scalar_tail(const OpArrays<T, Op>& p, std::int64_t n, std::int64_t vectors, T s) {
+  const std::int64_t i = vectors * Vec<T>::width + blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x;
+  if (i < n) p.out[i] = apply_scalar<Op>(p.x[i], kInputs<Op> == 2 ? p.y[i] : T(0), s);
+}
+
 template <class T, int Op>
 __global__ void op_kernel(T* __restrict__ a, T* __restrict__ b, T* __restrict__ c, std::int64_t n, T s) {
   using V = typename Vec<T>::type;
-  constexpr int W = Vec<T>::width;
-  const std::int64_t nv = n / W;
-  const std::int64_t tid = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x;
-  const std::int64_t stride = std::int64_t(gridDim.x) * blockDim.x;
-  V* av = reinterpret_cast<V*>(a);
-  V* bv = reinterpret_cast<V*>(b);
-  V* cv = reinterpret_cast<V*>(c);
-  for (std::int64_t i = tid; i < nv; i += stride) {
-    if constexpr (Op == 0) cv[i] = av[i];
-    if constexpr (Op == 1) bv[i] = vscale(s, cv[i]);
-    if constexpr (Op == 2) cv[i] = vadd(av[i], bv[i]);
-    if constexpr (Op == 3) av[i] = vadd(bv[i], vscale(s, cv[i]));
+  const OpArrays<T, Op> p(a, b, c);
+  const std::int64_t nv = n / Vec<T>::width;
+  const V* xv = reinterpret_cast<const V*>(p.x);
+  const V* yv = reinterpret_cast<const V*>(p.y);
+  V* ov = reinterpret_cast<V*>(p.out);
+  for (std::int64_t i = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x; i < nv;
+       i += std::int64_t(gridDim.x) * blockDim.x)
+    ov[i] = apply_op<Op>(xv[i], kInputs<Op> == 2 ? yv[i] : V{}, s);
+  scalar_tail(p, n, nv, s);
+}
+
+// One tile of U·blockDim vectors per block: every load of a thread is issued before its first
+// store, so U independent loads per input array are in flight.
+template <class T, int Op, int U>
+__global__ void op_tiled_kernel(T* __restrict__ a, T* __restrict__ b, T* __restrict__ c, std::int64_t n, T s) {
+  using V = typename Vec<T>::type;
+  const OpArrays<T, Op> p(a, b, c);
+  const std::int64_t nv = n / Vec<T>::width;
+  const V* xv = reinterpret_cast<const V*>(p.x);
+  const V* yv = reinterpret_cast<const V*>(p.y);
+  V* ov = reinterpret_cast<V*>(p.out);
+  const std::int64_t first = std::int64_t(blockIdx.x) * blockDim.x * U + threadIdx.x;
+  V x[U], y[U];
+#pragma unroll
+  for (int u = 0; u < U; ++u) {
+    const std::int64_t i = first + std::int64_t(u) * blockDim.x;
+    if (i < nv) {
+      x[u] = xv[i];
+      y[u] = kInputs<Op> == 2 ? yv[i] : V{};
+    }
   }
-  const std::int64_t i = nv * W + tid;  // the scalar tail, fewer than W elements
-  if (i < n) {
-    if constexpr (Op == 0) c[i] = a[i];
-    if constexpr (Op == 1) b[i] = s * c[i];
-    if constexpr (Op == 2) c[i] = a[i] + b[i];
-    if constexpr (Op == 3) a[i] = b[i] + s * c[i];
+#pragma unroll
+  for (int u = 0; u < U; ++u) {
+    const std::int64_t i = first + std::int64_t(u) * blockDim.x;
+    if (i < nv) ov[i] = apply_op<Op>(x[u], y[u], s);
   }
+  scalar_tail(p, n, nv, s);
 }
 
 // Each thread sums in T (as the CPU version sums its blocks in T); blocks combine in FP64.
@@ -111,20 +168,39 @@ __global__ void check_kernel(const T* a, const T* b, const T* c, std::int64_t n,
   atomic_max_nonneg(&out->worst_bits, worst);
 }
 
+template <class T, int Op>
+cudaError_t launch_one(T* a, T* b, T* c, std::int64_t n, T s, StreamLaunch launch, cudaStream_t st) {
+  if (launch.vectors_per_thread == 0) {
+    op_kernel<T, Op><<<launch.grid, kBlock, 0, st>>>(a, b, c, n, s);
+    return cudaGetLastError();
+  }
+  const std::int64_t per_block = std::int64_t(kBlock) * launch.vectors_per_thread;
+  const std::int64_t blocks = std::max<std::int64_t>(1, (n / Vec<T>::width + per_block - 1) / per_block);
+  if (blocks > std::int64_t(INT_MAX)) return cudaErrorInvalidConfiguration;
+  const auto grid = static_cast<unsigned>(blocks);
+  switch (launch.vectors_per_thread) {
+    case 1: op_tiled_kernel<T, Op, 1><<<grid, kBlock, 0, st>>>(a, b, c, n, s); break;
+    case 2: op_tiled_kernel<T, Op, 2><<<grid, kBlock, 0, st>>>(a, b, c, n, s); break;
+    case 4: op_tiled_kernel<T, Op, 4><<<grid, kBlock, 0, st>>>(a, b, c, n, s); break;
+    default: return cudaErrorInvalidValue;
+  }
+  return cudaGetLastError();
+}
+
 template <class T>
-cudaError_t launch_op(int op, void* a, void* b, void* c, std::int64_t n, double scalar, int grid, cudaStream_t st) {
+cudaError_t launch_op(int op, void* a, void* b, void* c, std::int64_t n, double scalar, StreamLaunch launch,
+                      cudaStream_t st) {
   T* pa = static_cast<T*>(a);
   T* pb = static_cast<T*>(b);
   T* pc = static_cast<T*>(c);
   const T s = static_cast<T>(scalar);
   switch (op) {
-    case 0: op_kernel<T, 0><<<grid, kBlock, 0, st>>>(pa, pb, pc, n, s); break;
-    case 1: op_kernel<T, 1><<<grid, kBlock, 0, st>>>(pa, pb, pc, n, s); break;
-    case 2: op_kernel<T, 2><<<grid, kBlock, 0, st>>>(pa, pb, pc, n, s); break;
-    case 3: op_kernel<T, 3><<<grid, kBlock, 0, st>>>(pa, pb, pc, n, s); break;
+    case 0: return launch_one<T, 0>(pa, pb, pc, n, s, launch, st);
+    case 1: return launch_one<T, 1>(pa, pb, pc, n, s, launch, st);
+    case 2: return launch_one<T, 2>(pa, pb, pc, n, s, launch, st);
+    case 3: return launch_one<T, 3>(pa, pb, pc, n, s, launch, st);
     default: return cudaErrorInvalidValue;
   }
-  return cudaGetLastError();
 }
 
 }  // namespace
@@ -140,10 +216,10 @@ cudaError_t stream_init(bool fp64, void* a, void* b, void* c, std::int64_t n, st
   return cudaGetLastError();
 }
 
-cudaError_t stream_op(bool fp64, int op, void* a, void* b, void* c, std::int64_t n, double scalar, int grid,
-                      cudaStream_t st) {
-  return fp64 ? launch_op<double>(op, a, b, c, n, scalar, grid, st)
-              : launch_op<float>(op, a, b, c, n, scalar, grid, st);
+cudaError_t stream_op(bool fp64, int op, void* a, void* b, void* c, std::int64_t n, double scalar,
+                      StreamLaunch launch, cudaStream_t st) {
+  return fp64 ? launch_op<double>(op, a, b, c, n, scalar, launch, st)
+              : launch_op<float>(op, a, b, c, n, scalar, launch, st);
 }
 
 cudaError_t stream_dot(bool fp64, const void* a, const void* b, std::int64_t n, double* partials, double* result,

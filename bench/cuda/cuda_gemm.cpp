@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include "bench/cuda/batch_sizing.hpp"
+#include "bench/cuda/candidate_choice.hpp"
 #include "bench/cuda/cuda_backend.hpp"
 #include "bench/cuda/device_memory.hpp"
 #include "common/freivalds_judge.hpp"
@@ -30,7 +31,10 @@ constexpr std::size_t kWorkspaceBytes = std::size_t(32) << 20;
 // 1980 MHz at the first GEMM to ~1500 MHz within a second of FP64 or BF16 load). Then each
 // candidate is timed in kCandidateRounds interleaved rounds of about kCandidateTarget_s, so
 // all see the same clock history; a candidate's time is its median round, and
-// choose_gemm_candidate keeps the heuristic's first unless another beats it by kChoiceMargin.
+// choose_candidate keeps the heuristic's first unless another beats it by kChoiceMargin: timing a
+// candidate for a fraction of a second under a power cap favours kernels that are fast at the
+// boost clock and slower once the cap bites (H200, FP64 8192^3: a 2 % win in short timing was
+// a 10 % loss at steady state).
 constexpr double kChoiceWarmup_s = 0.5;
 constexpr int kCandidateRounds = 5;
 constexpr double kCandidateTarget_s = 0.04;
@@ -359,7 +363,7 @@ class CudaGemm final : public GemmImpl {
       c["gemms_per_round"] = r.reps;
       c["rounds"] = r.rounds.size();
     }
-    best_index_ = choose_gemm_candidate(medians, kChoiceMargin);
+    best_index_ = choose_candidate(medians, kChoiceMargin);
     if (best_index_ >= 0) {
       best_seconds_ = medians[std::size_t(best_index_)];
       for (auto& r : runnable)

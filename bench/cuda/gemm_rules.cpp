@@ -1,7 +1,5 @@
 #include "bench/cuda/gemm_rules.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 namespace capbench {
@@ -53,20 +51,6 @@ Support gemm_shape_support(Precision p, std::int64_t m, std::int64_t n, std::int
     return Support::no(
         fmt::format("int8 (IMMA, TN layout) in cuBLASLt needs m and k multiples of 4; got {}x{}x{}", m, n, k));
   return Support::yes();
-}
-
-int choose_gemm_candidate(const std::vector<double>& seconds_per_gemm, double margin) {
-  int first = -1, fastest = -1;
-  for (int i = 0; i < int(seconds_per_gemm.size()); ++i) {
-    const double t = seconds_per_gemm[std::size_t(i)];
-    if (!(t > 0) || !std::isfinite(t)) continue;
-    if (first < 0) first = i;
-    if (fastest < 0 || t < seconds_per_gemm[std::size_t(fastest)]) fastest = i;
-  }
-  if (first < 0) return -1;
-  const double t_first = seconds_per_gemm[std::size_t(first)];
-  const double t_fast = seconds_per_gemm[std::size_t(fastest)];
-  return t_fast < t_first * (1.0 - margin) ? fastest : first;
 }
 
 }  // namespace capbench

@@ -2,7 +2,6 @@
 // What the CUDA GEMM can run where, decided without a GPU: precision by compute capability,
 // operand layout per precision, and the shape rules cuBLASLt sets for FP8 and INT8.
 #include <cstdint>
-#include <vector>
 
 #include "bench/backend.hpp"
 #include "common/precision.hpp"
@@ -35,13 +34,5 @@ Support gemm_precision_support(Precision p, ComputeCapability cc);
 // columns); INT8 IMMA with the ordinary column order needs TN with m and k multiples of 4
 // (so lda = ldb = k and ldc = m are too). Other precisions take any positive shape.
 Support gemm_shape_support(Precision p, std::int64_t m, std::int64_t n, std::int64_t k);
-
-// Which of cuBLASLt's candidates to measure with, given each one's median seconds per GEMM in
-// heuristic order (NaN: did not run). The heuristic's first runnable candidate is kept unless
-// another is faster by more than `margin` (a fraction): timing a candidate for a fraction of a
-// second under a power cap favours kernels that are fast at the boost clock and slower once
-// the cap bites (H200, FP64 8192^3: a 2 % win in short timing was a 10 % loss at steady
-// state). Returns -1 when none ran.
-int choose_gemm_candidate(const std::vector<double>& seconds_per_gemm, double margin);
 
 }  // namespace capbench

@@ -13,6 +13,7 @@
 
 #include "bench/cuda/cuda_backend.hpp"
 #include "bench/cuda/device_memory.hpp"
+#include "bench/cuda/stream_launches.hpp"
 #include "bench/lu/lu_benchmark.hpp"
 #include "bench/stream/stream_benchmark.hpp"
 #include "common/collective_data.hpp"
@@ -90,38 +91,42 @@ TEST(CudaKernels, MatvecStatsMatchesHostInBothLayouts) {
   }
 }
 
-TEST(CudaKernels, StreamOpsMatchHostReference) {
+TEST(CudaKernels, StreamOpsMatchHostReferenceInEveryLaunchShape) {
   REQUIRE_GPU();
   const std::int64_t n = 1000003;  // not a multiple of the vector width: the tail runs
   const std::uint64_t seed = derive_seed(std::uint64_t(time(nullptr)), 3);
   DeviceBuffer a(n * 4), b(n * 4), c(n * 4);
-  for (auto* p : {&a, &b, &c}) CUDA_CHECK(kernels::fill_poison(kernels::ElemType::f32, p->get(), n, nullptr));
-  CUDA_CHECK(kernels::stream_init(false, a.get(), b.get(), c.get(), n, seed, 64, nullptr));
   std::vector<float> ha(n), hb(n), hc(n);
-  for (std::int64_t i = 0; i < n; ++i) {
-    ha[i] = float(stream_initial_value(stream_seed_a(seed), i));
-    hb[i] = float(stream_initial_value(stream_seed_b(seed), i));
-    hc[i] = float(stream_initial_value(stream_seed_c(seed), i));
-  }
   const float s = 0.4f;
-  // Each op on the device and on the host, then all three arrays compared exactly.
-  for (int op = 0; op < 4; ++op) {
-    CUDA_CHECK(kernels::stream_op(false, op, a.get(), b.get(), c.get(), n, 0.4, 64, nullptr));
+  for (const auto& shape : kStreamLaunchShapes) {
+    SCOPED_TRACE(shape.name);
+    for (auto* p : {&a, &b, &c}) CUDA_CHECK(kernels::fill_poison(kernels::ElemType::f32, p->get(), n, nullptr));
+    CUDA_CHECK(kernels::stream_init(false, a.get(), b.get(), c.get(), n, seed, 64, nullptr));
     for (std::int64_t i = 0; i < n; ++i) {
-      if (op == 0) hc[i] = ha[i];
-      if (op == 1) hb[i] = s * hc[i];
-      if (op == 2) hc[i] = ha[i] + hb[i];
-      if (op == 3) ha[i] = hb[i] + s * hc[i];
+      ha[i] = float(stream_initial_value(stream_seed_a(seed), i));
+      hb[i] = float(stream_initial_value(stream_seed_b(seed), i));
+      hc[i] = float(stream_initial_value(stream_seed_c(seed), i));
     }
-    const auto da = to_host<float>(a, n), db = to_host<float>(b, n), dc = to_host<float>(c, n);
-    for (std::int64_t i = 0; i < n; ++i) {
-      if (op == 3) {  // nvcc may fuse b + s·c into one FMA: one rounding fewer than the host
-        ASSERT_NEAR(da[i], ha[i], 0x1.0p-22f * std::fabs(ha[i])) << "triad a[" << i << "]";
-        ha[i] = da[i];
+    // Each op on the device and on the host, then all three arrays compared exactly. Sized as
+    // for 4 SMs, the grid-stride shapes have 16 or 32 blocks: every thread loops.
+    for (int op = 0; op < 4; ++op) {
+      CUDA_CHECK(kernels::stream_op(false, op, a.get(), b.get(), c.get(), n, 0.4, stream_launch(shape, 4), nullptr));
+      for (std::int64_t i = 0; i < n; ++i) {
+        if (op == 0) hc[i] = ha[i];
+        if (op == 1) hb[i] = s * hc[i];
+        if (op == 2) hc[i] = ha[i] + hb[i];
+        if (op == 3) ha[i] = hb[i] + s * hc[i];
       }
-      ASSERT_EQ(da[i], ha[i]) << "op " << op << " a[" << i << "]";
-      ASSERT_EQ(db[i], hb[i]) << "op " << op << " b[" << i << "]";
-      ASSERT_EQ(dc[i], hc[i]) << "op " << op << " c[" << i << "]";
+      const auto da = to_host<float>(a, n), db = to_host<float>(b, n), dc = to_host<float>(c, n);
+      for (std::int64_t i = 0; i < n; ++i) {
+        if (op == 3) {  // nvcc may fuse b + s·c into one FMA: one rounding fewer than the host
+          ASSERT_NEAR(da[i], ha[i], 0x1.0p-22f * std::fabs(ha[i])) << "triad a[" << i << "]";
+          ha[i] = da[i];
+        }
+        ASSERT_EQ(da[i], ha[i]) << "op " << op << " a[" << i << "]";
+        ASSERT_EQ(db[i], hb[i]) << "op " << op << " b[" << i << "]";
+        ASSERT_EQ(dc[i], hc[i]) << "op " << op << " c[" << i << "]";
+      }
     }
   }
   DeviceBuffer partials(65 * 8);
@@ -210,6 +215,12 @@ TEST(CudaStream, ReplayCheckPassesAfterIterations) {
     const StreamCheck c = s->check(stream_expectation(iterations, u));
     EXPECT_EQ(c.mismatches, 0) << prec << " worst " << c.max_rel_error;
     EXPECT_NEAR(s->last_dot(), c.expected_dot, 1e-4 * std::fabs(c.expected_dot)) << prec;
+    // The launch shape of every op was chosen on the GPU, from every shape timed.
+    const json info = s->info();
+    EXPECT_EQ(info.at("launch").size(), 5u) << info.dump();
+    const json& candidates = info.at("launch_choice").at("candidates");
+    EXPECT_EQ(candidates.size(), 4 * std::size(kStreamLaunchShapes));
+    for (const auto& cand : candidates) EXPECT_GT(cand.at("seconds_per_launch").get<double>(), 0.0) << cand.dump();
     s->release();
   }
 }
