@@ -5,7 +5,8 @@
 # rank with --health-gate record (its LU, fabric, health and energy checked by peer_compare.py
 # paths), run BabelStream, nvbandwidth and nccl-tests at the same sizes followed by capbench's
 # configs/suites/h200-peers.json again, write the summary and the capacity report, time the same
-# GEMMs and a device copy through PyTorch, and print the comparison tables last.
+# GEMMs and a device copy through PyTorch, capbench's GEMMs once more after it, and print the
+# comparison tables last.
 #
 #   scripts/validate-h200.sh
 #
@@ -15,9 +16,9 @@
 # parallelism, default all cores), CAPBENCH_DEADLINE_S (seconds the whole script may take,
 # default 480, so that the kit fits 8 minutes of device time: every step's limit is cut so the script ends by then, keeping 20 s for the
 # short steps after it; a step with no time left is recorded as not run, code 125),
-# CAPBENCH_SKIP_STEPS (step names to leave out, space-separated, e.g. "micro-gpu two-ranks-one-gpu";
-# default "micro-gpu": its evidence is kept from 2026-11-27 and the budget in
-# docs/validation/README.md has no room for it; set it to "" to run every step).
+# CAPBENCH_SKIP_STEPS (step names to leave out, space-separated; default "micro-gpu
+# two-ranks-one-gpu": their evidence is kept from 2026-11-27 and the budget in
+# docs/validation/README.md has no room for them; set it to "" to run every step).
 #
 # Each step's exit code goes to status.txt; a failed step does not stop the later ones, so
 # the evidence of the others is still written. The script exits non-zero when any step failed.
@@ -47,7 +48,7 @@ comparison="${evidence}/comparison.md"
 printf 'step exit_code seconds\n' >"${status_file}"
 failed=0
 deadline=$(($(date +%s) + ${CAPBENCH_DEADLINE_S:-480}))
-CAPBENCH_SKIP_STEPS="${CAPBENCH_SKIP_STEPS-micro-gpu}"
+CAPBENCH_SKIP_STEPS="${CAPBENCH_SKIP_STEPS-micro-gpu two-ranks-one-gpu}"
 
 # run_step NAME TIMEOUT_S COMMAND... : runs a step with a time limit, logs it, records its
 # exit code (124 = ran past its limit) and carries on.
@@ -181,10 +182,18 @@ if [[ -f "${work}/micro-gpu.json" ]]; then
   mkdir -p "${report_dir}"
   mv "${work}/micro-gpu.json" "${report_dir}/micro-gpu.json"
 fi
-# The PyTorch reference, then the table (printed last).
+# The PyTorch reference, then capbench's GEMMs again, so each GEMM ratio has a capbench run
+# before and after the reference (int8, which PyTorch lacks, is left out of the second run),
+# then the table (printed last).
 run_step reference 150 env PYTHONUNBUFFERED=1 python3 "${script_dir}/h200_reference.py" measure --out "${reference}"
+gemm_again="${work}/report/results-gemm-after.json"
+mkdir -p "${work}/report"
+run_step gemm-after 70 mpirun -np 1 --bind-to none "${build}/bench/capbench" run \
+  --suite "${repo_dir}/configs/suites/h200-validation.json" --backend cuda --results "${gemm_again}" \
+  --only 'gemm/fp64/*,gemm/fp32/*,gemm/tf32/*,gemm/fp16/*,gemm/bf16/*,gemm/fp8_e4m3/*'
 compare_args=(compare --results "${results}" --md "${comparison}")
 if [[ -f "${reference}" ]]; then compare_args+=(--reference "${reference}"); fi
+if [[ -f "${gemm_again}" ]]; then compare_args+=(--results-after "${gemm_again}"); fi
 run_step compare 60 python3 "${script_dir}/h200_reference.py" "${compare_args[@]}"
 
 # Two ranks on the one GPU: NCCL refuses two ranks on one device, so the collective cases must

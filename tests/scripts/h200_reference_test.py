@@ -23,8 +23,8 @@ def load(*parts):
         return json.load(f)
 
 
-def verdicts(results, reference):
-    _, v = ref.compare(results, reference)
+def verdicts(results, reference, after=None):
+    _, v = ref.compare(results, reference, after)
     return {text.split(":")[0].split(" (")[0]: (state, text) for state, text in v}
 
 
@@ -85,6 +85,59 @@ class StoredRun(unittest.TestCase):
         bad = copy.deepcopy(self.results)
         case(bad, "collective/broadcast/fp32/out_of_place")["status"] = "failed"
         self.assertEqual(verdicts(bad, self.reference)["NCCL one-rank collectives ran and verified"][0], "FAIL")
+
+    def test_the_kept_run_falls_short_of_the_issue_21_goals(self):
+        v = verdicts(self.results, self.reference)
+        state, text = v["capbench GEMM >= 1.00 x PyTorch at every shape compared"]
+        self.assertEqual(state, "FAIL")
+        self.assertIn("gemm/fp64/8192x8192x8192 0.986", text)
+        self.assertIn("gemm/fp8_e4m3/8192x8192x8192 0.974", text)
+        self.assertNotIn("gemm/bf16/8192x8192x8192", text)  # 1.031: not short
+        self.assertIn("0 with capbench before and after", text)
+        self.assertEqual(v["HBM triad >= 4.2 TB/s"][0], "FAIL")
+        self.assertIn("4.00 TB/s", v["HBM triad >= 4.2 TB/s"][1])
+
+    def test_a_capbench_run_after_the_reference_enters_each_ratio_as_the_median(self):
+        after = copy.deepcopy(self.results)
+        for c in after["cases"]:
+            if c["benchmark"] == "gemm":
+                scale_median(c, "throughput", 1.06)
+        v = verdicts(self.results, self.reference, after)
+        state, text = v["capbench GEMM >= 1.00 x PyTorch at every shape compared"]
+        self.assertEqual(state, "PASS", text)
+        self.assertIn("9 compared, 9 with capbench before and after", text)
+        rows, _ = ref.compare(self.results, self.reference, after)
+        fp64 = next(r for r in rows if r[0] == "gemm/fp64/8192x8192x8192")
+        self.assertEqual(fp64[4], f"{(0.9855 + 0.9855 * 1.06) / 2:.3f}")
+        self.assertIn("ratios 0.986–1.045", fp64[5])
+
+    def test_an_after_run_case_that_failed_is_left_out(self):
+        after = copy.deepcopy(self.results)
+        for c in after["cases"]:
+            if c["benchmark"] == "gemm":
+                scale_median(c, "throughput", 1.06)
+        failed = case(after, "gemm/fp8_e4m3/8192x8192x8192")
+        failed["status"] = "failed"
+        failed["ranks"][0]["verification"]["status"] = "failed"
+        state, text = verdicts(self.results, self.reference, after)["capbench GEMM >= 1.00 x PyTorch at every shape compared"]
+        self.assertEqual(state, "FAIL")
+        self.assertIn("short: gemm/fp8_e4m3/8192x8192x8192 0.974", text)
+        self.assertIn("8 with capbench before and after", text)
+
+    def test_an_after_file_that_is_not_results_exits_2_naming_it(self):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "after.json")
+            with open(bad, "w") as f:
+                json.dump({"schema": "something/1"}, f)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                rc = ref.main(["compare", "--results", os.path.join(EVIDENCE, "results.json"), "--results-after", bad])
+            self.assertEqual(rc, 2)
+            self.assertIn(bad, err.getvalue())
+            self.assertIn("schema", err.getvalue())
 
     def test_copy_ratio_below_three_percent_fails(self):
         bad = copy.deepcopy(self.results)
