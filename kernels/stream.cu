@@ -58,12 +58,17 @@ __device__ inline T apply_scalar(T x, T y, T s) {
 // The arrays an op reads (x, and y where it has two inputs) and the one it writes.
 template <class T, int Op>
 struct OpArrays {
+  using V = typename Vec<T>::type;
   T* x;
   T* y;
   T* out;
   __device__ OpArrays(T* a, T* b, T* c)
       : x(Op == 0 || Op == 2 ? a : (Op == 1 ? c : b)), y(Op == 2 ? b : (Op == 3 ? c : a)),
         out(Op == 0 || Op == 2 ? c : (Op == 1 ? b : a)) {}
+  // The same arrays as 16-byte vectors.
+  __device__ const V* xv() const { return reinterpret_cast<const V*>(x); }
+  __device__ const V* yv() const { return reinterpret_cast<const V*>(y); }
+  __device__ V* ov() const { return reinterpret_cast<V*>(out); }
 };
 
 // The fewer than W elements past the last whole vector, one per thread of the first block.
@@ -78,12 +83,9 @@ __global__ void op_kernel(T* __restrict__ a, T* __restrict__ b, T* __restrict__ 
   using V = typename Vec<T>::type;
   const OpArrays<T, Op> p(a, b, c);
   const std::int64_t nv = n / Vec<T>::width;
-  const V* xv = reinterpret_cast<const V*>(p.x);
-  const V* yv = reinterpret_cast<const V*>(p.y);
-  V* ov = reinterpret_cast<V*>(p.out);
   for (std::int64_t i = blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x; i < nv;
        i += std::int64_t(gridDim.x) * blockDim.x)
-    ov[i] = apply_op<Op>(xv[i], kInputs<Op> == 2 ? yv[i] : V{}, s);
+    p.ov()[i] = apply_op<Op>(p.xv()[i], kInputs<Op> == 2 ? p.yv()[i] : V{}, s);
   scalar_tail(p, n, nv, s);
 }
 
@@ -94,23 +96,20 @@ __global__ void op_tiled_kernel(T* __restrict__ a, T* __restrict__ b, T* __restr
   using V = typename Vec<T>::type;
   const OpArrays<T, Op> p(a, b, c);
   const std::int64_t nv = n / Vec<T>::width;
-  const V* xv = reinterpret_cast<const V*>(p.x);
-  const V* yv = reinterpret_cast<const V*>(p.y);
-  V* ov = reinterpret_cast<V*>(p.out);
   const std::int64_t first = std::int64_t(blockIdx.x) * blockDim.x * U + threadIdx.x;
   V x[U], y[U];
 #pragma unroll
   for (int u = 0; u < U; ++u) {
     const std::int64_t i = first + std::int64_t(u) * blockDim.x;
     if (i < nv) {
-      x[u] = xv[i];
-      y[u] = kInputs<Op> == 2 ? yv[i] : V{};
+      x[u] = p.xv()[i];
+      y[u] = kInputs<Op> == 2 ? p.yv()[i] : V{};
     }
   }
 #pragma unroll
   for (int u = 0; u < U; ++u) {
     const std::int64_t i = first + std::int64_t(u) * blockDim.x;
-    if (i < nv) ov[i] = apply_op<Op>(x[u], y[u], s);
+    if (i < nv) p.ov()[i] = apply_op<Op>(x[u], y[u], s);
   }
   scalar_tail(p, n, nv, s);
 }
