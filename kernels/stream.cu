@@ -17,6 +17,11 @@ template <class T> struct Vec;
 template <> struct Vec<double> { using type = double2; static constexpr int width = 2; };
 template <> struct Vec<float> { using type = float4; static constexpr int width = 4; };
 
+// On one element (the scalar tail) and on a 16-byte vector.
+template <class T>
+__device__ inline T vadd(T x, T y) { return x + y; }
+template <class T>
+__device__ inline T vscale(T s, T x) { return s * x; }
 __device__ inline double2 vadd(double2 x, double2 y) { return {x.x + y.x, x.y + y.y}; }
 __device__ inline float4 vadd(float4 x, float4 y) { return {x.x + y.x, x.y + y.y, x.z + y.z, x.w + y.w}; }
 __device__ inline double2 vscale(double s, double2 x) { return {s * x.x, s * x.y}; }
@@ -47,13 +52,6 @@ __device__ inline E apply_op(E x, E y, S s) {
   if constexpr (Op == 2) return vadd(x, y);
   return vadd(x, vscale(s, y));
 }
-template <int Op, class T>
-__device__ inline T apply_scalar(T x, T y, T s) {
-  if constexpr (Op == 0) return x;
-  if constexpr (Op == 1) return s * x;
-  if constexpr (Op == 2) return x + y;
-  return x + s * y;
-}
 
 // The arrays an op reads (x, and y where it has two inputs) and the one it writes.
 template <class T, int Op>
@@ -75,7 +73,7 @@ struct OpArrays {
 template <class T, int Op>
 __device__ inline void scalar_tail(const OpArrays<T, Op>& p, std::int64_t n, std::int64_t vectors, T s) {
   const std::int64_t i = vectors * Vec<T>::width + blockIdx.x * std::int64_t(blockDim.x) + threadIdx.x;
-  if (i < n) p.out[i] = apply_scalar<Op>(p.x[i], kInputs<Op> == 2 ? p.y[i] : T(0), s);
+  if (i < n) p.out[i] = apply_op<Op>(p.x[i], kInputs<Op> == 2 ? p.y[i] : T(0), s);
 }
 
 template <class T, int Op>
