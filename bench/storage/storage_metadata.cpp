@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "bench/storage/storage_fs.hpp"
+#include "bench/storage/storage_md_names.hpp"
 #include "bench/storage/storage_pattern.hpp"
 #include "bench/storage/storage_phase.hpp"
 #include "bench/storage/storage_session.hpp"
@@ -17,24 +18,7 @@
 
 namespace capbench::storage {
 
-namespace {
-
 namespace fs = std::filesystem;
-
-
-struct MdLayout {
-  std::string root;  // md-private or md-shared
-  bool shared = false;
-  std::string dir(int rank) const {
-    return shared ? root : (fs::path(root) / fmt::format("rank-{:06d}", rank)).string();
-  }
-  std::string rel(int rank, std::int64_t i) const {
-    return shared ? fmt::format("md-shared/f-r{:06d}-{:08d}", rank, i)
-                  : fmt::format("md-private/rank-{:06d}/f-{:08d}", rank, i);
-  }
-};
-
-}  // namespace
 
 RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::string& base, const std::string& run_dir,
                           RankResult r) {
@@ -42,7 +26,6 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
   const int me = ctx.comm.rank(), n = ctx.comm.size();
   const bool shared = p.dir_mode == "shared";
   MdLayout lay{(fs::path(run_dir) / (shared ? "md-shared" : "md-private")).string(), shared};
-  auto file = [&](int rank, std::int64_t i) { return (fs::path(run_dir) / lay.rel(rank, i)).string(); };
   StoredSet set;
   std::string err;
   if (p.op == "create") {
@@ -66,6 +49,7 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
   }
   agree(ctx, err, "the start of the metadata phase");
   const int src = p.op == "stat" || p.op == "read" ? read_source(ctx) : me;
+  MdFileNames names(run_dir, lay, src);
   if (p.op != "create" && p.op != "delete") note_cache(ctx, &r.info);
   Buffer buf(static_cast<std::size_t>(std::max<std::int64_t>(set.file_bytes, 1))),
       expect(static_cast<std::size_t>(std::max<std::int64_t>(set.file_bytes, 1)));
@@ -79,12 +63,12 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
   clock.start();
   err = capture_error([&] {
     for (std::int64_t i = 0; i < set.files_per_rank; ++i, ++done) {
-      const std::string path = file(src, i);
+      const std::string& path = names.path(i);
       if (p.op == "create") {
         const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
         if (fd < 0) throw_storage_error("create " + path, errno, path);
         if (B) {
-          fill_storage_pattern(storage_file_key(set.seed, lay.rel(src, i)), 0, buf.p, B);
+          fill_storage_pattern(storage_file_key(set.seed, names.rel()), 0, buf.p, B);
           try {
             pwrite_all(fd, buf.p, B, 0, path);
           } catch (...) {
@@ -110,7 +94,7 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
         }
         ::close(fd);
         clock.stop();
-        const auto c = check_storage_pattern(storage_file_key(set.seed, lay.rel(src, i)), 0, buf.p, B, expect.p);
+        const auto c = check_storage_pattern(storage_file_key(set.seed, names.rel()), 0, buf.p, B, expect.p);
         if (c.mismatches && mismatches == 0)
           first_bad = fmt::format("{}: {} wrong bytes, the first at offset {} (0x{:02x}, expected 0x{:02x})", path,
                                   c.mismatches, c.first_offset, c.found, c.expected);
@@ -131,7 +115,7 @@ RankResult metadata_phase(const CaseContext& ctx, const Params& p, const std::st
   const auto failed = failed_ranks(v);
   // After a failed create, nothing of this phase stays; after a delete, the directories go.
   if (p.op == "create" && !failed.empty()) {
-    for (std::int64_t i = 0; i < done; ++i) ::unlink(file(me, i).c_str());
+    for (std::int64_t i = 0; i < done; ++i) ::unlink(names.path(i).c_str());
     if (!shared) ::rmdir(lay.dir(me).c_str());
   }
   std::string leftover;
