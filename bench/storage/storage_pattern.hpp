@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace capbench {
 
@@ -13,6 +14,15 @@ std::uint64_t storage_file_key(std::uint64_t seed, std::string_view relative_nam
 
 // Fills `out` with the pattern of bytes [offset, offset + n) of the file with this key.
 void fill_storage_pattern(std::uint64_t file_key, std::uint64_t offset, unsigned char* out, std::size_t n);
+
+// The pattern's whole 8-byte words [first_word, first_word + words) into `out`, at any alignment,
+// compiled for one instruction set. runnable_storage_pattern_fills: those this CPU runs, widest
+// first; fill_storage_pattern uses the first.
+struct StoragePatternFill {
+  const char* isa;
+  void (*words)(std::uint64_t file_key, std::uint64_t first_word, unsigned char* out, std::size_t words);
+};
+std::vector<StoragePatternFill> runnable_storage_pattern_fills();
 
 // The first byte of `data` (bytes [offset, offset + n) of the file) that differs from the
 // pattern, and how many differ. `scratch` holds n bytes.

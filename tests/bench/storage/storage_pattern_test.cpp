@@ -35,6 +35,37 @@ TEST(StoragePattern, DependsOnSeedFileAndOffset) {
   EXPECT_NE(a, b);
 }
 
+// The pattern as its definition states it, one byte at a time: byte k of word w is
+// byte k of v ^ (v >> 29), v = key ^ (w * 0x9E3779B97F4A7C15).
+unsigned char defined_byte(std::uint64_t key, std::uint64_t offset) {
+  const std::uint64_t v = key ^ ((offset / 8) * 0x9E3779B97F4A7C15ull);
+  return static_cast<unsigned char>((v ^ (v >> 29)) >> (8 * (offset % 8)));
+}
+
+TEST(StoragePattern, EveryInstructionSetsFillGivesTheDefinedBytes) {
+  const auto key = storage_file_key(3, "hard/shared-file-posix");
+  const auto fills = runnable_storage_pattern_fills();
+  ASSERT_FALSE(fills.empty());
+  EXPECT_STREQ("x86-64", fills.back().isa);  // the baseline is always there
+  for (const auto& f : fills) {
+    for (const std::uint64_t first : {0ull, 1ull, 5ull, 1ull << 40}) {
+      for (const std::size_t words : {0u, 1u, 3u, 8u, 17u, 1000u}) {
+        std::vector<unsigned char> out(8 * words + 3, 0xA5);
+        f.words(key, first, out.data() + 1, words);  // at an odd address
+        std::size_t wrong = 0;
+        for (std::size_t b = 0; b < 8 * words; ++b) wrong += out[1 + b] != defined_byte(key, 8 * first + b);
+        EXPECT_EQ(0u, wrong) << f.isa << ", word " << first << ", " << words << " words";
+        EXPECT_EQ(0xA5, out[0]) << f.isa << ": wrote before its start";
+        EXPECT_EQ(0xA5, out[1 + 8 * words]) << f.isa << ": wrote past its end";
+      }
+    }
+  }
+  // And through fill_storage_pattern, at an offset and length that are no whole words.
+  std::vector<unsigned char> out(4099);
+  fill_storage_pattern(key, 1000003, out.data(), out.size());
+  for (std::size_t b = 0; b < out.size(); ++b) ASSERT_EQ(defined_byte(key, 1000003 + b), out[b]) << "byte " << b;
+}
+
 TEST(StoragePattern, CheckNamesTheFirstWrongByteByItsFileOffset) {
   const auto key = storage_file_key(7, "easy/rank-000003");
   std::vector<unsigned char> data(4096), scratch(4096);
