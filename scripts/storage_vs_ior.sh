@@ -5,9 +5,9 @@
 #        [--block-mib B] [--segments S] [--files F] [--work W] [--peers DIR]
 # Builds IOR and mdtest from PEERS/ior-*.tar.gz (default /work/shared/peers) (./bootstrap, ./configure, make;
 # needs autoconf automake libtool: scripts/install-deps.sh --tests) into the work directory,
-# then per repetition runs IOR easy write, IOR easy read, IOR hard write, IOR hard read and
-# mdtest (create, stat, read, delete), and capbench's storage phases, alternating which goes
-# first. Prints capbench / peer per phase: the median over repetitions of capbench's figure over
+# then per repetition runs IOR easy write and read, IOR hard write and read (POSIX and MPI-IO),
+# mdtest (create, stat, read, delete) in a directory per rank and in one shared directory, and
+# capbench's same phases, alternating which goes first. Prints capbench / peer per phase: the median over repetitions of capbench's figure over
 # the peer's in the same repetition, with a 95 % bootstrap interval, the ratio of the two medians,
 # and the min and max of the per-repetition figures. The ratio is taken within a repetition
 # because the file system's state moves between them: on this project's VM, easy write ran at
@@ -64,7 +64,7 @@ suite="$work/suite.json"
 cat > "$suite" <<JSON
 { "schema": "capbench.suite/1", "name": "storage-vs-ior", "defaults": { "timeout_s": 900 },
   "cases": [ { "benchmark": "storage", "path": "$run_dir",
-    "phases": ["easy", "hard_posix", "metadata_private"],
+    "phases": ["easy", "hard_posix", "hard_mpiio", "metadata_private", "metadata_shared"],
     "easy": { "transfer_bytes": $T, "block_bytes": $block },
     "hard": { "transfer_bytes": $hard_t, "segments": $segments },
     "metadata": { "files_per_rank": $files, "file_bytes": 3901 } } ] }
@@ -74,9 +74,9 @@ figures="$work/figures.tsv"
 : > "$figures"
 # IOR's "Max Write/Read: X MiB/sec" in B/s. -e: fsync after the writes; -C: read another node's
 # data (on one node, a rank's own); -k: keep the file for the read.
-ior_phase() {  # NAME ARGS...: one IOR run, one figure
-  local name=$1; shift
-  "${mpi[@]}" "$ior_bin" -a POSIX -i 1 -e -C -k "$@" > "$work/ior.out" 2>&1 ||
+ior_phase() {  # NAME API ARGS...: one IOR run, one figure
+  local name=$1 api=$2; shift 2
+  "${mpi[@]}" "$ior_bin" -a "$api" -i 1 -e -C -k "$@" > "$work/ior.out" 2>&1 ||
     { cat "$work/ior.out" >&2; exit 1; }
   local mib
   mib=$(awk '/^Summary of all tests/ {s=1} s && /^(write|read) / {print $2; exit}' "$work/ior.out")
@@ -85,17 +85,28 @@ ior_phase() {  # NAME ARGS...: one IOR run, one figure
 }
 run_ior() {
   rm -rf "$run_dir/ior" && mkdir -p "$run_dir/ior"
-  ior_phase easy_write -w -F -t $T -b $block -o "$run_dir/ior/easy"
-  ior_phase easy_read -r -F -t $T -b $block -o "$run_dir/ior/easy"
-  ior_phase hard_write/posix -w -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
-  ior_phase hard_read/posix -r -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard"
+  ior_phase easy_write POSIX -w -F -t $T -b $block -o "$run_dir/ior/easy"
+  ior_phase easy_read POSIX -r -F -t $T -b $block -o "$run_dir/ior/easy"
+  # Each set of files goes once it has been read, as capbench's read phases remove theirs: freeing
+  # them (on a file system mounted with discard, as this project's VM is) then weighs on the same
+  # tool's next phases, and not on whichever tool runs next.
+  rm -f "$run_dir"/ior/easy*
+  for api in posix mpiio; do  # IOR's -a POSIX and -a MPIIO (independent I/O, as capbench's)
+    ior_phase "hard_write/$api" "${api^^}" -w -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard-$api"
+    ior_phase "hard_read/$api" "${api^^}" -r -t $hard_t -b $hard_t -s "$segments" -o "$run_dir/ior/hard-$api"
+    rm -f "$run_dir/ior/hard-$api"
+  done
   rm -rf "$run_dir/ior"
-  # mdtest: files only (-F), a directory per rank (-u), 3901 bytes written and read per file.
-  "${mpi[@]}" "$mdtest_bin" -F -u -n "$files" -w 3901 -e 3901 -i 1 -d "$run_dir/mdtest" > "$work/mdtest.out" 2>&1 ||
+  mdtest_phases private -u  # a directory per rank
+  mdtest_phases shared      # one directory for all ranks
+}
+mdtest_phases() {  # MODE [ARGS...]: files only (-F), 3901 bytes written and read per file
+  local mode=$1; shift
+  "${mpi[@]}" "$mdtest_bin" -F "$@" -n "$files" -w 3901 -e 3901 -i 1 -d "$run_dir/mdtest" > "$work/mdtest.out" 2>&1 ||
     { cat "$work/mdtest.out" >&2; exit 1; }
-  awk -v OFS='\t' -v rep="$rep" '/SUMMARY rate/ {s=1} s && /File creation/ {print rep, "ior", "md_create/private", $3}
-       s && /File stat/ {print rep, "ior", "md_stat/private", $3} s && /File read/ {print rep, "ior", "md_read/private", $3}
-       s && /File removal/ {print rep, "ior", "md_delete/private", $3}' "$work/mdtest.out" >> "$figures"
+  awk -v OFS='\t' -v rep="$rep" -v m="$mode" '/SUMMARY rate/ {s=1} s && /File creation/ {print rep, "ior", "md_create/" m, $3}
+       s && /File stat/ {print rep, "ior", "md_stat/" m, $3} s && /File read/ {print rep, "ior", "md_read/" m, $3}
+       s && /File removal/ {print rep, "ior", "md_delete/" m, $3}' "$work/mdtest.out" >> "$figures"
   rm -rf "$run_dir/mdtest"
 }
 run_capbench() {
@@ -133,8 +144,8 @@ def paired(ratios, n=2000):
     return statistics.median(ratios), rs[int(0.025 * n)], rs[int(0.975 * n) - 1]
 print(f"{'phase':<20} {'capbench median':>16} {'IOR/mdtest median':>18} {'capbench/peer':>14} {'95% interval':>16}"
       f" {'ratio of medians':>17}  capbench min..max | peer min..max")
-for phase in ["easy_write", "easy_read", "hard_write/posix", "hard_read/posix",
-              "md_create/private", "md_stat/private", "md_read/private", "md_delete/private"]:
+for phase in ["easy_write", "easy_read"] + [f"hard_{op}/{api}" for api in ("posix", "mpiio") for op in ("write", "read")] + \
+        [f"md_{op}/{mode}" for mode in ("private", "shared") for op in ("create", "stat", "read", "delete")]:
     c, p = data[phase]["capbench"], data[phase]["ior"]
     reps = sorted(set(c) & set(p))
     if not reps:
