@@ -7,9 +7,10 @@
 # needs autoconf automake libtool: scripts/install-deps.sh --tests) into the work directory,
 # then per repetition runs IOR easy write and read, IOR hard write and read (POSIX and MPI-IO),
 # mdtest (create, stat, read, delete) in a directory per rank and in one shared directory, and
-# capbench's same phases, alternating which goes first. Prints capbench / peer per phase: the median over repetitions of capbench's figure over
-# the peer's in the same repetition, with a 95 % bootstrap interval, the ratio of the two medians,
-# and the min and max of the per-repetition figures. The ratio is taken within a repetition
+# capbench's same phases, alternating which goes first. Prints capbench / peer per phase: the
+# median over repetitions of capbench's figure over the peer's in the same repetition, with a
+# 95 % bootstrap interval, the ratio of the two medians, and the min and max of the
+# per-repetition figures. The ratio is taken within a repetition
 # because the file system's state moves between them: on this project's VM, easy write ran at
 # 0.6-0.8 GB/s for both tools in some repetitions and 1.7-2.9 GB/s for both in others, and the
 # medians of each side alone fell on different modes. Storage figures on a shared machine are
