@@ -63,6 +63,11 @@ CpuClock read_cpu_clock(int threads);
 double measure_fma512_rate_all_cores(int threads);
 // That rate over the FLOP per cycle of `units` 512-bit FMA units (8 lanes x 2 x units): the clock.
 double fma512_clock_hz(double fp64_rate_per_core, int units);
+// The unit count that fits that rate and the add chain's clock: one unit runs one 512-bit FMA
+// per cycle at most, so a rate that would put one unit's clock above 1.3 times the measured
+// clock is two units whose 512-bit rounds were slowed (on a core shared with other processes'
+// time slices, 1 run in about 40 counted one). Other counts, or no clock, stay as they are.
+int reconcile_avx512_fma_units(int measured_units, double fp64_rate_per_core, std::optional<double> clock_hz);
 // "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz" -> 2.0e9; empty when the name states no clock.
 std::optional<double> clock_from_model_name(const std::string& name);
 

@@ -112,6 +112,18 @@ TEST(CpuPeak, PeakIsCoresTimesFlopPerCycleTimesClock) {
   EXPECT_NE(j.at("clock_basis").get<std::string>().find("cpu MHz"), std::string::npos);
 }
 
+TEST(CpuPeak, OneUnitMeasuredShortIsTwoWhenTheRateOutrunsTheClock) {
+  // Two units at 4 GHz run 128 GFLOP/s per core: one unit would need an 8 GHz clock.
+  EXPECT_EQ(2, reconcile_avx512_fma_units(1, 128e9, 4.0e9));
+  // One unit at an AVX-512 clock below the add chain's, or a few percent above it by noise: one.
+  EXPECT_EQ(1, reconcile_avx512_fma_units(1, 56e9, 4.0e9));
+  EXPECT_EQ(1, reconcile_avx512_fma_units(1, 66e9, 4.0e9));
+  EXPECT_EQ(2, reconcile_avx512_fma_units(2, 128e9, 4.0e9));
+  // Nothing to check against, or no AVX-512: as measured.
+  EXPECT_EQ(1, reconcile_avx512_fma_units(1, 128e9, std::nullopt));
+  EXPECT_EQ(0, reconcile_avx512_fma_units(0, 0, 4.0e9));
+}
+
 TEST(CpuPeak, ThisMachineHasAModelAndAPlausibleClock) {
   const CpuPeak& p = this_rank_cpu_peak(1);
   EXPECT_GT(cpu_flop_per_cycle(p.features, Precision::fp64), 0);
