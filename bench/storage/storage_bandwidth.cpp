@@ -179,102 +179,97 @@ json flip_one_byte(const std::string& file, std::uint64_t offset) {
 
 }  // namespace
 
-RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::string& base, const std::string& run_dir,
-                           RankResult r) {
-  auto& session = StorageSession::instance();
-  const int me = ctx.comm.rank(), n = ctx.comm.size();
-  Layout lay{p.phase == "hard", p.transfer_bytes, n, run_dir, p.api};
-  const double planned = double(p.transfer_bytes) * double(p.transfers) * n;
-  std::string err = space_refusal(base, p, planned, &r.info);
-  if (err.empty()) err = capture_error([&] { make_subdir((fs::path(run_dir) / (lay.shared ? "hard" : "easy")).string()); });
-  agree(ctx, err, "the space check");
-  const std::string path = lay.file(lay.shared ? 0 : me);
-  session.track(path);
-  const std::uint64_t seed = ctx.case_seed;
-  const std::uint64_t key = storage_file_key(seed, lay.rel_name(lay.shared ? 0 : me));
-  Buffer buf(static_cast<std::size_t>(p.transfer_bytes));
-  const std::size_t T = static_cast<std::size_t>(p.transfer_bytes);
+namespace {
 
-  std::vector<double> bw, sw_bw, times;
-  std::int64_t written = 0;
-  std::vector<std::vector<double>> last;
-  json hints_used = json::object();
-  for (int rep = 0; rep < ctx.spec.iterations; ++rep) {
-    // A repetition writes a fresh file, as IOR removes its file between repetitions.
-    if (rep > 0 && (!lay.shared || me == 0)) remove_if_present(path);
-    agree(ctx, "", "the start of the write");
-    PhaseClock clock;
-    clock.start();
-    std::unique_ptr<PhaseFile> f;
-    std::int64_t i = 0;
-    bool timeout = false;
-    auto write_until = [&](std::int64_t stop_at, bool stonewall) {
-      for (; i < stop_at; ++i) {
-        fill_storage_pattern(key, lay.offset(me, i), buf.p, T);
-        f->write_at(buf.p, T, lay.offset(me, i));
-        check_stop("the write phase");
-        if (ctx.deadline.expired()) {
-          timeout = true;
-          throw StorageError("deadline passed in the write phase", 0);
-        }
-        if (stonewall && clock.seconds() >= p.stonewall_s) {
-          ++i;
-          return;
-        }
+struct WritePass {
+  std::string err;
+  bool timeout = false;
+  std::int64_t transfers = 0;     // written, the wear-out's included
+  std::int64_t at_stonewall = 0;  // written when the stonewall fell (all of them without one)
+  double stonewall_seconds = 0;   // from the open to the stonewall
+  double seconds = 0;             // open, every write, fsync, close
+};
+
+// One timed write of a fresh file: up to the stonewall, if there is one, and then on until every
+// rank has written as much as the busiest (IOR's wear-out); fsync and close inside the clock.
+WritePass timed_write(const CaseContext& ctx, const Params& p, const Layout& lay, std::uint64_t key, Buffer& buf,
+                      json* hints_used) {
+  const int me = ctx.comm.rank();
+  const std::size_t T = static_cast<std::size_t>(p.transfer_bytes);
+  WritePass out;
+  PhaseClock clock;
+  clock.start();
+  std::unique_ptr<PhaseFile> f;
+  std::int64_t& i = out.transfers;
+  auto write_until = [&](std::int64_t stop_at, bool stonewall) {
+    for (; i < stop_at; ++i) {
+      fill_storage_pattern(key, lay.offset(me, i), buf.p, T);
+      f->write_at(buf.p, T, lay.offset(me, i));
+      check_stop("the write phase");
+      if (ctx.deadline.expired()) {
+        out.timeout = true;
+        throw StorageError("deadline passed in the write phase", 0);
       }
-    };
-    err = capture_error([&] {
-      f = open_phase_file(p, lay, me, true, rep == 0 ? &hints_used : nullptr);
-      write_until(p.transfers, p.stonewall_s > 0);
-    });
-    double sw_time = clock.seconds();
-    std::int64_t sw_count = i;
-    if (p.stonewall_s > 0) {
-      // Wear-out: every rank goes on until it has written as much as the busiest one.
-      const auto v = exchange(ctx, {err.empty() ? 0.0 : 1.0, double(i)});
-      std::int64_t most = 0;
-      for (const auto& row : v) most = std::max(most, static_cast<std::int64_t>(row[1]));
-      if (err.empty() && failed_ranks(v).empty()) err = capture_error([&] { write_until(most, false); });
+      if (stonewall && clock.seconds() >= p.stonewall_s) {
+        ++i;
+        return;
+      }
     }
-    const std::string close_err = capture_error([&] {
-      if (!f) return;
-      if (err.empty()) f->sync();
-      f->close();
-    });
-    if (err.empty()) err = close_err;
-    const double t = clock.seconds();
-    last = exchange(ctx, {err.empty() ? 0.0 : 1.0, double(i) * double(T), t, double(sw_count) * double(T), sw_time});
-    if (!err.empty() || !failed_ranks(last).empty()) {
-      // A failed write leaves nothing behind: every rank is past its I/O here.
-      if (!lay.shared || me == 0) remove_if_present(path);
-      session.untrack(path);
-      session.forget(p.set_key());
-    }
-    if (!err.empty()) {
-      if (timeout) throw CaseTimeout(err);
-      throw StorageError(err, 0);
-    }
-    if (const auto bad = failed_ranks(last); !bad.empty())
-      throw StorageError(fmt::format("abandoned: rank(s) {} failed in the write phase", fmt::join(bad, ", ")), 0);
-    double total = 0, slowest = 0, sw_total = 0, sw_slowest = 0;
-    for (const auto& row : last) {
-      total += row[1];
-      slowest = std::max(slowest, row[2]);
-      sw_total += row[3];
-      sw_slowest = std::max(sw_slowest, row[4]);
-    }
-    bw.push_back(total / slowest);
-    times.push_back(slowest);
-    if (p.stonewall_s > 0) sw_bw.push_back(sw_total / sw_slowest);
-    written = i;
+  };
+  out.err = capture_error([&] {
+    f = open_phase_file(p, lay, me, true, hints_used);
+    write_until(p.transfers, p.stonewall_s > 0);
+  });
+  out.stonewall_seconds = clock.seconds();
+  out.at_stonewall = i;
+  if (p.stonewall_s > 0) {
+    const auto v = exchange(ctx, {out.err.empty() ? 0.0 : 1.0, double(i)});
+    std::int64_t most = 0;
+    for (const auto& row : v) most = std::max(most, static_cast<std::int64_t>(row[1]));
+    if (out.err.empty() && failed_ranks(v).empty()) out.err = capture_error([&] { write_until(most, false); });
   }
-  session.store(p.set_key(), StoredSet{run_dir, seed, p.transfer_bytes, written, 0, 0});
-  r.metrics.push_back(make_metric("bandwidth", "B/s", bw));
-  r.metrics.push_back(make_metric("time", "s", times));
-  if (p.stonewall_s > 0) r.metrics.push_back(make_metric("stonewall_bandwidth", "B/s", sw_bw));
+  const std::string close_err = capture_error([&] {
+    if (!f) return;
+    if (out.err.empty()) f->sync();
+    f->close();
+  });
+  if (out.err.empty()) out.err = close_err;
+  out.seconds = clock.seconds();
+  return out;
+}
+
+// Every repetition's job-wide figures, and the last one's rows (one per rank: failed, bytes,
+// seconds, bytes at the stonewall, seconds to it).
+struct WriteFigures {
+  std::vector<double> bandwidth, times, stonewall_bandwidth;
+  std::vector<std::vector<double>> last;
+  std::int64_t transfers = 0;  // this rank's, in the last repetition
+};
+
+// Aggregates one repetition over the ranks: every rank's bytes over the slowest rank's time.
+void add_repetition(WriteFigures& fig, const Params& p) {
+  double total = 0, slowest = 0, sw_total = 0, sw_slowest = 0;
+  for (const auto& row : fig.last) {
+    total += row[1];
+    slowest = std::max(slowest, row[2]);
+    sw_total += row[3];
+    sw_slowest = std::max(sw_slowest, row[4]);
+  }
+  fig.bandwidth.push_back(total / slowest);
+  fig.times.push_back(slowest);
+  if (p.stonewall_s > 0) fig.stonewall_bandwidth.push_back(sw_total / sw_slowest);
+}
+
+void record_write(RankResult& r, const CaseContext& ctx, const Params& p, const std::string& path,
+                  const WriteFigures& fig, const json& hints_used) {
+  const std::size_t T = static_cast<std::size_t>(p.transfer_bytes);
+  const std::int64_t written = fig.transfers;
+  r.metrics.push_back(make_metric("bandwidth", "B/s", fig.bandwidth));
+  r.metrics.push_back(make_metric("time", "s", fig.times));
+  if (p.stonewall_s > 0) r.metrics.push_back(make_metric("stonewall_bandwidth", "B/s", fig.stonewall_bandwidth));
   std::vector<double> per_rank;
   double sw_min = 1e300, sw_max = 0;
-  for (const auto& row : last) {
+  for (const auto& row : fig.last) {
     per_rank.push_back(row[1] / row[2]);
     sw_min = std::min(sw_min, row[3]);
     sw_max = std::max(sw_max, row[3]);
@@ -294,7 +289,7 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
                            {"bytes_at_stonewall_min_rank", sw_min},
                            {"bytes_at_stonewall_max_rank", sw_max},
                            {"transfers_after_wear_out", written},
-                           {"bytes_total", double(written) * double(T) * n}};
+                           {"bytes_total", double(written) * double(T) * ctx.comm.size()}};
   }
   // What a write phase can check itself: every write returned its full length, fsync and close
   // succeeded. The bytes are checked against their pattern by the read phase after it.
@@ -303,6 +298,53 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
   r.verification.detail = fmt::format("{} transfers of {} bytes each returned in full, fsync and close succeeded; the "
                                       "bytes are checked by the read phase",
                                       written, T);
+}
+
+}  // namespace
+
+RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::string& base, const std::string& run_dir,
+                           RankResult r) {
+  auto& session = StorageSession::instance();
+  const int me = ctx.comm.rank(), n = ctx.comm.size();
+  const Layout lay{p.phase == "hard", p.transfer_bytes, n, run_dir, p.api};
+  const double planned = double(p.transfer_bytes) * double(p.transfers) * n;
+  std::string err = space_refusal(base, p, planned, &r.info);
+  if (err.empty()) err = capture_error([&] { make_subdir((fs::path(run_dir) / (lay.shared ? "hard" : "easy")).string()); });
+  agree(ctx, err, "the space check");
+  const std::string path = lay.file(lay.shared ? 0 : me);
+  const bool removes_file = !lay.shared || me == 0;  // the shared file is rank 0's to remove
+  session.track(path);
+  const std::uint64_t key = storage_file_key(ctx.case_seed, lay.rel_name(lay.shared ? 0 : me));
+  Buffer buf(static_cast<std::size_t>(p.transfer_bytes));
+  const double T = double(p.transfer_bytes);
+
+  WriteFigures fig;
+  json hints_used = json::object();
+  for (int rep = 0; rep < ctx.spec.iterations; ++rep) {
+    // A repetition writes a fresh file, as IOR removes its file between repetitions.
+    if (rep > 0 && removes_file) remove_if_present(path);
+    agree(ctx, "", "the start of the write");
+    const WritePass pass = timed_write(ctx, p, lay, key, buf, rep == 0 ? &hints_used : nullptr);
+    fig.last = exchange(ctx, {pass.err.empty() ? 0.0 : 1.0, double(pass.transfers) * T, pass.seconds,
+                              double(pass.at_stonewall) * T, pass.stonewall_seconds});
+    const auto failed = failed_ranks(fig.last);
+    if (!failed.empty()) {
+      // A failed write leaves nothing behind: every rank is past its I/O here.
+      if (removes_file) remove_if_present(path);
+      session.untrack(path);
+      session.forget(p.set_key());
+    }
+    if (!pass.err.empty()) {
+      if (pass.timeout) throw CaseTimeout(pass.err);
+      throw StorageError(pass.err, 0);
+    }
+    if (!failed.empty())
+      throw StorageError(fmt::format("abandoned: rank(s) {} failed in the write phase", fmt::join(failed, ", ")), 0);
+    add_repetition(fig, p);
+    fig.transfers = pass.transfers;
+  }
+  session.store(p.set_key(), StoredSet{run_dir, ctx.case_seed, p.transfer_bytes, fig.transfers, 0, 0});
+  record_write(r, ctx, p, path, fig, hints_used);
   return r;
 }
 
