@@ -443,13 +443,205 @@ class ReadSnapshot {
 }  // namespace
 
 namespace {
+
+// Ranks that failed or computed a wrong answer tonight: failures in their own right.
+void add_failed_ranks(sqlite3* db, const RunRow& run, CheckReport& report) {
+  Statement s(db,
+              "SELECT c.case_id, cr.rank, cr.status, cr.verification, cr.error, rr.host, d.series_key "
+              "FROM case_ranks cr JOIN cases c ON c.id = cr.case_row "
+              "JOIN run_ranks rr ON rr.run = c.run AND rr.rank = cr.rank JOIN devices d ON d.id = rr.device "
+              "WHERE c.run = ? AND (cr.status NOT IN ('ok', 'skipped') OR cr.verification = 'failed') "
+              "ORDER BY c.case_index, cr.rank");
+  s.bind(1, run.row);
+  while (s.step()) {
+    CheckRow row;
+    row.case_id = s.text(0);
+    row.rank = static_cast<int>(s.integer(1));
+    row.scope = "gpu";
+    row.host = s.text(5);
+    row.device = s.text(6);
+    row.note = s.text(3) == "failed" ? "verification failed" : "rank " + s.text(2);
+    if (!s.text(4).empty()) row.note += ": " + s.text(4);
+    row.cmp.verdict = Verdict::kFailed;
+    report.rows.push_back(std::move(row));
+  }
+}
+
+// One measurement tonight against the baseline nights' same series: per device (and the
+// job-wide series), per node where a node has several devices, system-wide over several nodes.
+class MeasurementJudge {
+ public:
+  MeasurementJudge(const std::string& key, const MetricId& id, const std::vector<RunMetrics>& before,
+                   const std::vector<std::string>* same_timing, const CheckOptions& opt)
+      : key_(key), id_(id), higher_better_(higher_is_better(id.unit)), before_(before), same_timing_(same_timing),
+        opt_(opt) {}
+
+  void judge(const std::vector<Entry>& entries, std::vector<CheckRow>& rows) const {
+    for (const auto& e : entries)
+      if (e.usable) rows.push_back(device_row(e));
+    const auto hosts = usable_by_host(entries);
+    for (const auto& [host, members] : hosts)
+      if (members.size() >= 2) rows.push_back(node_row(host, members));
+    if (hosts.size() >= 2) rows.push_back(system_row(entries));
+  }
+
+ private:
+  CheckRow make_row(std::string scope, std::string host, int rank, std::string device) const {
+    CheckRow row;
+    row.case_id = id_.case_id;
+    row.metric = id_.name;
+    row.unit = id_.unit;
+    row.labels = id_.labels == "{}" ? "" : id_.labels;
+    row.scope = std::move(scope);
+    row.host = std::move(host);
+    row.rank = rank;
+    row.device = std::move(device);
+    if (same_timing_) row.same_timing = *same_timing_;
+    return row;
+  }
+
+  // seen_other: the baseline has this measurement, but for other devices only; with no night
+  // of the same series the row is a new series, not a short baseline.
+  void compare(CheckRow& row, const std::vector<std::vector<double>>& nights, const std::vector<double>& tonight,
+               bool seen_other) const {
+    row.cmp = compare_series(nights, tonight, higher_better_, opt_);
+    const bool none = std::all_of(nights.begin(), nights.end(), [](const auto& n) { return n.empty(); });
+    if (none && seen_other) row.cmp.verdict = Verdict::kNewSeries;
+  }
+
+  const std::vector<Entry>* baseline_entries(const RunMetrics& night) const {
+    auto it = night.entries.find(key_);
+    return it == night.entries.end() ? nullptr : &it->second;
+  }
+
+  // A device's series is compared with its own samples on earlier nights (job-wide figures with
+  // earlier job-wide ones); a different device in its slot makes it a new series.
+  CheckRow device_row(const Entry& e) const {
+    std::vector<std::vector<double>> nights;
+    std::string replaced;
+    for (const auto& b : before_) {
+      auto& night = nights.emplace_back();
+      const auto* entries = baseline_entries(b);
+      if (!entries) continue;
+      for (const auto& be : *entries) {
+        if (!be.usable) continue;
+        if (be.series == e.series)
+          night.insert(night.end(), be.samples.begin(), be.samples.end());
+        else if (be.slot == e.slot)
+          replaced = be.series;
+      }
+    }
+    CheckRow row = make_row(e.job ? "job" : "gpu", e.host, e.rank, e.series);
+    compare(row, nights, e.samples, !replaced.empty());
+    if (row.cmp.verdict == Verdict::kNewSeries) row.note = "replaces " + replaced;
+    if (e.samples.empty()) row.note = "no samples: the run kept only this rank's stats, which are not compared";
+    return row;
+  }
+
+  // A node's aggregate is compared only with nights on which the node had the same devices.
+  CheckRow node_row(const std::string& host, const std::vector<const Entry*>& members) const {
+    const std::string want = membership(members);
+    std::vector<std::vector<double>> nights;
+    bool seen_other = false;
+    for (const auto& b : before_) {
+      const auto* entries = baseline_entries(b);
+      if (!entries) continue;
+      const auto bh = usable_by_host(*entries);
+      auto h = bh.find(host);
+      if (h == bh.end()) continue;
+      if (membership(h->second) == want)
+        nights.push_back(aggregate(h->second, higher_better_));
+      else
+        seen_other = true;
+    }
+    CheckRow row = make_row("node", host, -1, "");
+    compare(row, nights, aggregate(members, higher_better_), seen_other);
+    if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the node's devices changed";
+    if (lacks_samples(members)) row.note = kStatsOnlyNote;
+    return row;
+  }
+
+  // The system's aggregate is compared only with nights of the same set of devices.
+  CheckRow system_row(const std::vector<Entry>& entries) const {
+    const auto all = devices_of(entries);
+    const std::string want = membership(all);
+    std::vector<std::vector<double>> nights;
+    bool seen_other = false;
+    for (const auto& b : before_) {
+      const auto* night_entries = baseline_entries(b);
+      if (!night_entries) continue;
+      const auto ball = devices_of(*night_entries);
+      if (membership(ball) == want)
+        nights.push_back(aggregate(ball, higher_better_));
+      else
+        seen_other = true;
+    }
+    CheckRow row = make_row("system", "", -1, "");
+    compare(row, nights, aggregate(all, higher_better_), seen_other);
+    if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the set of devices changed";
+    if (lacks_samples(all)) row.note = kStatsOnlyNote;
+    return row;
+  }
+
+  static std::vector<const Entry*> devices_of(const std::vector<Entry>& entries) {
+    std::vector<const Entry*> out;
+    for (const auto& e : entries)
+      if (e.usable && !e.job) out.push_back(&e);
+    return out;
+  }
+
+  const std::string& key_;
+  const MetricId& id_;
+  const bool higher_better_;
+  const std::vector<RunMetrics>& before_;
+  const std::vector<std::string>* same_timing_;
+  const CheckOptions& opt_;
+};
+
+// False-alarm control over the whole check: every judged comparison is one hypothesis, and
+// no series is taken to be quieter than the check's typical series.
+void judge_as_family(CheckReport& report, const CheckOptions& opt, const std::map<std::string, double>* floors) {
+  std::vector<SampleComparison*> family;
+  std::vector<std::string> benchmarks;
+  for (auto& row : report.rows) {
+    const Verdict v = row.cmp.verdict;
+    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) {
+      family.push_back(&row.cmp);
+      benchmarks.push_back(row.case_id.substr(0, row.case_id.find('/')));
+    }
+  }
+  report.typical_spread = judge_family(family, opt, benchmarks, floors);
+}
+
+// Tonight's rows (failures, then one comparison per measurement and scope) against `baseline`,
+// judged as one family. `floors`: the per-benchmark spread floors to use instead of the
+// family's own (a re-measurement of a few cases is judged with the night's floors).
 void judge_run(sqlite3* db, const RunRow& run, const std::vector<const RunRow*>& baseline, const CheckOptions& opt,
-               const std::map<std::string, double>* floors, CheckReport& report);
+               const std::map<std::string, double>* floors, CheckReport& report) {
+  const RunMetrics now = load_run_metrics(db, run.row);
+  std::vector<RunMetrics> before;
+  for (const auto* r : baseline) before.push_back(load_run_metrics(db, r->row));
+  add_failed_ranks(db, run, report);
+
+  const auto speakers = measurement_speakers(now);
+  std::map<std::string, std::vector<std::string>> also;  // speaker key -> the other metrics' names
+  for (const auto& [key, speaker] : speakers)
+    if (key != speaker) also[speaker].push_back(now.ids.at(key).name);
+  for (const auto& [key, entries] : now.entries) {
+    if (speakers.at(key) != key) continue;  // judged with the metric that speaks for it
+    const auto it = also.find(key);
+    MeasurementJudge(key, now.ids.at(key), before, it == also.end() ? nullptr : &it->second, opt)
+        .judge(entries, report.rows);
+  }
+  judge_as_family(report, opt, floors);
+  explain_sums_by_devices(report.rows);
+}
+
 }  // namespace
 
-CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
-  sqlite3* db = hdb.handle();
-  const ReadSnapshot snapshot(hdb);
+namespace {
+
+void check_options(const CheckOptions& opt) {
   if (!(opt.alpha > 0 && opt.alpha < 1)) throw HistoryError(fmt::format("--alpha {}: expected 0 < alpha < 1", opt.alpha));
   if (!(opt.min_effect >= 0 && opt.min_effect < 1))
     throw HistoryError(fmt::format("--min-effect {}: expected a fraction in [0, 1)", opt.min_effect));
@@ -458,23 +650,23 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
   if (opt.min_baseline_runs < 2)
     throw HistoryError(fmt::format("--min-baseline-runs {}: expected at least 2 (a spread needs two nights)",
                                    opt.min_baseline_runs));
-  const auto runs = load_runs(db);
-  if (runs.empty()) throw HistoryError(fmt::format("{}: the history holds no runs", hdb.path()));
-  std::size_t target = runs.size() - 1;
-  if (opt.run != "latest") {
-    auto it = std::find_if(runs.begin(), runs.end(), [&](const RunRow& r) { return r.run_id == opt.run; });
-    if (it == runs.end()) throw HistoryError(fmt::format("{}: no run '{}' in the history", hdb.path(), opt.run));
-    target = static_cast<std::size_t>(it - runs.begin());
-  }
-  const RunRow& run = runs[target];
-  CheckReport report;
-  report.run_id = run.run_id;
-  report.run_started_at = run.started_at;
-  report.suite_name = run.suite;
-  report.backend = run.backend;
-  report.options = opt;
+}
 
-  // Baseline candidates: earlier runs of the same suite on the same backend, newest first.
+// The run --run names: the latest, or one by its id.
+std::size_t run_to_check(const std::vector<RunRow>& runs, const CheckOptions& opt, const std::string& db_path) {
+  if (runs.empty()) throw HistoryError(fmt::format("{}: the history holds no runs", db_path));
+  if (opt.run == "latest") return runs.size() - 1;
+  auto it = std::find_if(runs.begin(), runs.end(), [&](const RunRow& r) { return r.run_id == opt.run; });
+  if (it == runs.end()) throw HistoryError(fmt::format("{}: no run '{}' in the history", db_path, opt.run));
+  return static_cast<std::size_t>(it - runs.begin());
+}
+
+// The baseline --baseline names (last:Nd, last:N or a run id) among earlier runs of the same
+// suite on the same backend, newest first; a run with a failed verification is left out and
+// listed in the report as excluded.
+std::vector<const RunRow*> choose_baseline(const std::vector<RunRow>& runs, std::size_t target, const CheckOptions& opt,
+                                           const std::string& db_path, CheckReport& report) {
+  const RunRow& run = runs[target];
   std::vector<const RunRow*> candidates;
   for (std::size_t i = target; i-- > 0;)
     if (runs[i].suite == run.suite && runs[i].backend == run.backend) candidates.push_back(&runs[i]);
@@ -503,191 +695,57 @@ CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
     throw HistoryError(fmt::format("--baseline '{}': expected last:Nd, last:N or a run id", opt.baseline));
   } else {
     auto it = std::find_if(runs.begin(), runs.end(), [&](const RunRow& r) { return r.run_id == opt.baseline; });
-    if (it == runs.end()) throw HistoryError(fmt::format("{}: no baseline run '{}' in the history", hdb.path(), opt.baseline));
+    if (it == runs.end()) throw HistoryError(fmt::format("{}: no baseline run '{}' in the history", db_path, opt.baseline));
     if (it->row == run.row) throw HistoryError("--baseline names the run being checked");
     take(&*it);
   }
   for (const auto* r : baseline) report.baseline_runs.push_back(r->run_id);
-  judge_run(db, run, baseline, opt, nullptr, report);
-
-  // A re-measurement of tonight's flagged cases, when one was recorded: an alarm stands only
-  // where the re-measurement, against the same baseline, regressed too.
-  if (const auto again_id = confirmation_of(hdb, run.run_id)) {
-    const auto all = load_runs(db, true);
-    auto it = std::find_if(all.begin(), all.end(), [&](const RunRow& r) { return r.run_id == *again_id; });
-    if (it != all.end()) {
-      CheckReport again;
-      again.run_id = it->run_id;
-      again.run_started_at = it->started_at;
-      judge_run(db, *it, baseline, opt, &report.typical_spread, again);
-      apply_confirmation(report, again);
-      // A sum whose device's alarm was not confirmed but that was confirmed itself speaks
-      // for itself now; a transient sum that followed a transient device still follows it.
-      for (auto& row : report.rows)
-        if (row.cmp.verdict == Verdict::kRegression && row.explained) {
-          row.explained = false;
-          row.note.clear();
-        }
-      explain_sums_by_devices(report.rows);
-    }
-  }
-  return report;
+  return baseline;
 }
 
-namespace {
-
-// Tonight's rows (failures, then one comparison per measurement and scope) against `baseline`,
-// judged as one family. `floors`: the per-benchmark spread floors to use instead of the
-// family's own (a re-measurement of a few cases is judged with the night's floors).
-void judge_run(sqlite3* db, const RunRow& run, const std::vector<const RunRow*>& baseline, const CheckOptions& opt,
-               const std::map<std::string, double>* floors, CheckReport& report) {
-  const RunMetrics now = load_run_metrics(db, run.row);
-  std::vector<RunMetrics> before;
-  for (const auto* r : baseline) before.push_back(load_run_metrics(db, r->row));
-
-  // Ranks that failed or computed a wrong answer tonight: failures in their own right.
-  {
-    Statement s(db,
-                "SELECT c.case_id, cr.rank, cr.status, cr.verification, cr.error, rr.host, d.series_key "
-                "FROM case_ranks cr JOIN cases c ON c.id = cr.case_row "
-                "JOIN run_ranks rr ON rr.run = c.run AND rr.rank = cr.rank JOIN devices d ON d.id = rr.device "
-                "WHERE c.run = ? AND (cr.status NOT IN ('ok', 'skipped') OR cr.verification = 'failed') "
-                "ORDER BY c.case_index, cr.rank");
-    s.bind(1, run.row);
-    while (s.step()) {
-      CheckRow row;
-      row.case_id = s.text(0);
-      row.rank = static_cast<int>(s.integer(1));
-      row.scope = "gpu";
-      row.host = s.text(5);
-      row.device = s.text(6);
-      row.note = s.text(3) == "failed" ? "verification failed" : "rank " + s.text(2);
-      if (!s.text(4).empty()) row.note += ": " + s.text(4);
-      row.cmp.verdict = Verdict::kFailed;
-      report.rows.push_back(std::move(row));
+// A re-measurement of tonight's flagged cases, when one was recorded: an alarm stands only
+// where the re-measurement, against the same baseline, regressed too.
+void apply_remeasurement(HistoryDb& hdb, const RunRow& run, const std::vector<const RunRow*>& baseline,
+                         const CheckOptions& opt, CheckReport& report) {
+  const auto again_id = confirmation_of(hdb, run.run_id);
+  if (!again_id) return;
+  const auto all = load_runs(hdb.handle(), true);
+  auto it = std::find_if(all.begin(), all.end(), [&](const RunRow& r) { return r.run_id == *again_id; });
+  if (it == all.end()) return;
+  CheckReport again;
+  again.run_id = it->run_id;
+  again.run_started_at = it->started_at;
+  judge_run(hdb.handle(), *it, baseline, opt, &report.typical_spread, again);
+  apply_confirmation(report, again);
+  // A sum whose device's alarm was not confirmed but that was confirmed itself speaks for
+  // itself now; a transient sum that followed a transient device still follows it.
+  for (auto& row : report.rows)
+    if (row.cmp.verdict == Verdict::kRegression && row.explained) {
+      row.explained = false;
+      row.note.clear();
     }
-  }
-
-  const auto speakers = measurement_speakers(now);
-  std::map<std::string, std::vector<std::string>> also;  // speaker key -> the other metrics' names
-  for (const auto& [key, speaker] : speakers)
-    if (key != speaker) also[speaker].push_back(now.ids.at(key).name);
-
-  for (const auto& [key, entries] : now.entries) {
-    if (speakers.at(key) != key) continue;  // judged with the metric that speaks for it
-    const auto& metric_key = key;  // a structured binding cannot be captured before C++20 (clang 14)
-    const MetricId& id = now.ids.at(key);
-    const bool higher_better = higher_is_better(id.unit);
-    auto make_row = [&](std::string scope, std::string host, int rank, std::string device) {
-      CheckRow row;
-      row.case_id = id.case_id;
-      row.metric = id.name;
-      row.unit = id.unit;
-      row.labels = id.labels == "{}" ? "" : id.labels;
-      row.scope = std::move(scope);
-      row.host = std::move(host);
-      row.rank = rank;
-      row.device = std::move(device);
-      if (auto it = also.find(metric_key); it != also.end()) row.same_timing = it->second;
-      return row;
-    };
-    auto judge = [&](CheckRow& row, const std::vector<std::vector<double>>& nights, const std::vector<double>& tonight,
-                     bool seen_other) {
-      row.cmp = compare_series(nights, tonight, higher_better, opt);
-      const bool none = std::all_of(nights.begin(), nights.end(), [](const auto& n) { return n.empty(); });
-      if (none && seen_other) row.cmp.verdict = Verdict::kNewSeries;
-    };
-
-    // Per device, and the job-wide series (compared only with earlier job-wide figures).
-    for (const auto& e : entries) {
-      if (!e.usable) continue;
-      std::vector<std::vector<double>> nights;
-      std::string replaced;
-      for (const auto& b : before) {
-        auto& night = nights.emplace_back();
-        auto it = b.entries.find(key);
-        if (it == b.entries.end()) continue;
-        for (const auto& be : it->second) {
-          if (!be.usable) continue;
-          if (be.series == e.series)
-            night.insert(night.end(), be.samples.begin(), be.samples.end());
-          else if (be.slot == e.slot)
-            replaced = be.series;
-        }
-      }
-      CheckRow row = make_row(e.job ? "job" : "gpu", e.host, e.rank, e.series);
-      judge(row, nights, e.samples, !replaced.empty());
-      if (row.cmp.verdict == Verdict::kNewSeries) row.note = "replaces " + replaced;
-      if (e.samples.empty()) row.note = "no samples: the run kept only this rank's stats, which are not compared";
-      report.rows.push_back(std::move(row));
-    }
-
-    // Per node (only where a node has several devices) and system-wide (several nodes).
-    const auto hosts = usable_by_host(entries);
-    for (const auto& [host, members] : hosts) {
-      if (members.size() < 2) continue;
-      const std::string want = membership(members);
-      std::vector<std::vector<double>> nights;
-      bool seen_other = false;
-      for (const auto& b : before) {
-        auto it = b.entries.find(key);
-        if (it == b.entries.end()) continue;
-        const auto bh = usable_by_host(it->second);
-        auto h = bh.find(host);
-        if (h == bh.end()) continue;
-        if (membership(h->second) == want)
-          nights.push_back(aggregate(h->second, higher_better));
-        else
-          seen_other = true;
-      }
-      CheckRow row = make_row("node", host, -1, "");
-      judge(row, nights, aggregate(members, higher_better), seen_other);
-      if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the node's devices changed";
-      if (lacks_samples(members)) row.note = kStatsOnlyNote;
-      report.rows.push_back(std::move(row));
-    }
-    if (hosts.size() >= 2) {
-      std::vector<const Entry*> all;
-      for (const auto& e : entries)
-        if (e.usable && !e.job) all.push_back(&e);
-      const std::string want = membership(all);
-      std::vector<std::vector<double>> nights;
-      bool seen_other = false;
-      for (const auto& b : before) {
-        auto it = b.entries.find(key);
-        if (it == b.entries.end()) continue;
-        std::vector<const Entry*> ball;
-        for (const auto& be : it->second)
-          if (be.usable && !be.job) ball.push_back(&be);
-        if (membership(ball) == want)
-          nights.push_back(aggregate(ball, higher_better));
-        else
-          seen_other = true;
-      }
-      CheckRow row = make_row("system", "", -1, "");
-      judge(row, nights, aggregate(all, higher_better), seen_other);
-      if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the set of devices changed";
-      if (lacks_samples(all)) row.note = kStatsOnlyNote;
-      report.rows.push_back(std::move(row));
-    }
-  }
-
-  // False-alarm control over the whole check: every judged comparison is one hypothesis, and
-  // no series is taken to be quieter than the check's typical series.
-  std::vector<SampleComparison*> family;
-  std::vector<std::string> benchmarks;
-  for (auto& row : report.rows) {
-    const Verdict v = row.cmp.verdict;
-    if (v == Verdict::kOk || v == Verdict::kRegression || v == Verdict::kImproved) {
-      family.push_back(&row.cmp);
-      benchmarks.push_back(row.case_id.substr(0, row.case_id.find('/')));
-    }
-  }
-  report.typical_spread = judge_family(family, opt, benchmarks, floors);
   explain_sums_by_devices(report.rows);
 }
 
 }  // namespace
+
+CheckReport check_history(HistoryDb& hdb, const CheckOptions& opt) {
+  const ReadSnapshot snapshot(hdb);
+  check_options(opt);
+  const auto runs = load_runs(hdb.handle());
+  const std::size_t target = run_to_check(runs, opt, hdb.path());
+  const RunRow& run = runs[target];
+  CheckReport report;
+  report.run_id = run.run_id;
+  report.run_started_at = run.started_at;
+  report.suite_name = run.suite;
+  report.backend = run.backend;
+  report.options = opt;
+  const auto baseline = choose_baseline(runs, target, opt, hdb.path(), report);
+  judge_run(hdb.handle(), run, baseline, opt, nullptr, report);
+  apply_remeasurement(hdb, run, baseline, opt, report);
+  return report;
+}
 
 std::vector<HistoryRun> list_runs(HistoryDb& db) {
   std::vector<HistoryRun> out;
