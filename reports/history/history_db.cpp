@@ -324,106 +324,126 @@ AddOutcome add_results_file(HistoryDb& hdb, const std::string& results_path, boo
 namespace {
 
 // Every statement is finalized on return, before the caller commits.
-void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, const std::string& results_path,
-                     int failed_verifications, AddOutcome& out) {
-  {
-    Statement ins_run(db,
-                      "INSERT INTO runs (run_id, file_sha256, source_path, added_at, started_at, finished_at, "
-                      "suite_name, suite_sha256, tool_version, git_commit, backend, status, status_reason, nranks, "
-                      "nnodes, failed_verifications) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    std::error_code ec;
-    const auto abs = std::filesystem::absolute(results_path, ec);
-    ins_run.bind(1, r.run.id).bind(2, sha).bind(3, ec ? results_path : abs.string()).bind(4, utc_now_iso8601_seconds());
-    ins_run.bind(5, r.run.started_at).bind(6, r.run.finished_at).bind(7, r.suite.name).bind(8, r.suite.sha256);
-    ins_run.bind(9, r.run.tool_version).bind(10, r.run.git_commit).bind(11, r.run.backend);
-    ins_run.bind(12, r.run.status).bind(13, r.run.status_reason).bind(14, r.run.nranks).bind(15, r.run.nnodes);
-    ins_run.bind(16, failed_verifications);
-    ins_run.step();
-    out.run_row = sqlite3_last_insert_rowid(db);
+// The run's own row; returns its id.
+std::int64_t insert_run(sqlite3* db, const ResultsFile& r, const std::string& sha, const std::string& results_path,
+                        int failed_verifications) {
+  Statement ins_run(db,
+                    "INSERT INTO runs (run_id, file_sha256, source_path, added_at, started_at, finished_at, "
+                    "suite_name, suite_sha256, tool_version, git_commit, backend, status, status_reason, nranks, "
+                    "nnodes, failed_verifications) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  std::error_code ec;
+  const auto abs = std::filesystem::absolute(results_path, ec);
+  ins_run.bind(1, r.run.id).bind(2, sha).bind(3, ec ? results_path : abs.string()).bind(4, utc_now_iso8601_seconds());
+  ins_run.bind(5, r.run.started_at).bind(6, r.run.finished_at).bind(7, r.suite.name).bind(8, r.suite.sha256);
+  ins_run.bind(9, r.run.tool_version).bind(10, r.run.git_commit).bind(11, r.run.backend);
+  ins_run.bind(12, r.run.status).bind(13, r.run.status_reason).bind(14, r.run.nranks).bind(15, r.run.nnodes);
+  ins_run.bind(16, failed_verifications);
+  ins_run.step();
+  return sqlite3_last_insert_rowid(db);
+}
 
-    Statement find_dev(db, "SELECT id FROM devices WHERE series_key = ?");
-    Statement ins_dev(db,
-                      "INSERT INTO devices (series_key, kind, name, serial, uuid, pci_device_id) VALUES (?,?,?,?,?,?)");
-    Statement ins_rank(db,
-                       "INSERT INTO run_ranks (run, rank, host, node_index, local_rank, pci_bus_id, slot_key, device) "
-                       "VALUES (?,?,?,?,?,?,?,?)");
-    for (const auto& id : r.ranks) {
-      const std::string key = series_key(id);
-      std::int64_t dev = 0;
-      find_dev.reset();
-      find_dev.bind(1, key);
-      if (find_dev.step()) {
-        dev = find_dev.integer(0);
-      } else {
-        ins_dev.reset();
-        ins_dev.bind(1, key).bind(2, id.device.kind).bind(3, id.device.name).bind(4, id.device.serial);
-        ins_dev.bind(5, id.device.uuid).bind(6, id.device.pci_device_id);
-        ins_dev.step();
-        dev = sqlite3_last_insert_rowid(db);
-      }
-      ins_rank.reset();
-      ins_rank.bind(1, out.run_row).bind(2, id.rank).bind(3, id.host).bind(4, id.node_index);
-      ins_rank.bind(5, id.local_rank).bind(6, id.device.pci_bus_id).bind(7, slot_key(id)).bind(8, dev);
-      ins_rank.step();
+// Each rank's row, and its device's: a device seen in an earlier run keeps its row, so that
+// its series runs on across nights.
+void insert_ranks(sqlite3* db, const ResultsFile& r, std::int64_t run_row) {
+  Statement find_dev(db, "SELECT id FROM devices WHERE series_key = ?");
+  Statement ins_dev(db, "INSERT INTO devices (series_key, kind, name, serial, uuid, pci_device_id) VALUES (?,?,?,?,?,?)");
+  Statement ins_rank(db,
+                     "INSERT INTO run_ranks (run, rank, host, node_index, local_rank, pci_bus_id, slot_key, device) "
+                     "VALUES (?,?,?,?,?,?,?,?)");
+  for (const auto& id : r.ranks) {
+    const std::string key = series_key(id);
+    std::int64_t dev = 0;
+    find_dev.reset();
+    find_dev.bind(1, key);
+    if (find_dev.step()) {
+      dev = find_dev.integer(0);
+    } else {
+      ins_dev.reset();
+      ins_dev.bind(1, key).bind(2, id.device.kind).bind(3, id.device.name).bind(4, id.device.serial);
+      ins_dev.bind(5, id.device.uuid).bind(6, id.device.pci_device_id);
+      ins_dev.step();
+      dev = sqlite3_last_insert_rowid(db);
     }
+    ins_rank.reset();
+    ins_rank.bind(1, run_row).bind(2, id.rank).bind(3, id.host).bind(4, id.node_index);
+    ins_rank.bind(5, id.local_rank).bind(6, id.device.pci_bus_id).bind(7, slot_key(id)).bind(8, dev);
+    ins_rank.step();
+  }
+}
 
-    Statement ins_case(db,
-                       "INSERT INTO cases (run, case_index, case_id, benchmark, params_json, status) "
-                       "VALUES (?,?,?,?,?,?)");
-    Statement ins_metric(db,
-                         "INSERT INTO metrics (case_row, rank, rank_status, verification, name, unit, labels_json, n, "
-                         "median) VALUES (?,?,?,?,?,?,?,?,?)");
-    Statement ins_sample(db, "INSERT INTO samples (metric, idx, value) VALUES (?,?,?)");
-    Statement ins_case_rank(db,
-                            "INSERT INTO case_ranks (case_row, rank, status, verification, error) VALUES (?,?,?,?,?)");
-    // A metric whose samples were not kept (a large run keeps stats for most ranks) goes in with
-    // n = 0 and the rank's stats median: no sample row, so checks and trends see no samples.
-    auto insert_metric = [&](std::int64_t case_row, int rank, const std::string& status,
-                             const std::string& verification, const Metric& m) {
-      ins_metric.reset();
-      ins_metric.bind(1, case_row).bind(2, rank).bind(3, status).bind(4, verification);
-      ins_metric.bind(5, m.name).bind(6, m.unit).bind(7, json_text(m.labels));
-      ins_metric.bind(8, static_cast<std::int64_t>(m.samples.size()));
-      ins_metric.bind(9, m.samples.empty() ? m.stats.median : median(m.samples));
-      ins_metric.step();
-      const std::int64_t metric_row = sqlite3_last_insert_rowid(db);
-      ++out.metrics;
-      for (std::size_t i = 0; i < m.samples.size(); ++i) {
-        ins_sample.reset();
-        ins_sample.bind(1, metric_row).bind(2, static_cast<std::int64_t>(i)).bind(3, m.samples[i]);
-        ins_sample.step();
-        ++out.samples;
-      }
-    };
-    for (const auto& c : r.cases) {
-      ins_case.reset();
-      ins_case.bind(1, out.run_row).bind(2, c.index).bind(3, c.id).bind(4, c.benchmark);
-      ins_case.bind(5, json_text(c.params)).bind(6, c.status);
-      ins_case.step();
-      const std::int64_t case_row = sqlite3_last_insert_rowid(db);
+// The cases of one run, each rank's outcome in each, and every metric with its samples.
+class CaseInserter {
+ public:
+  CaseInserter(sqlite3* db, std::int64_t run_row, AddOutcome& out)
+      : db_(db), run_row_(run_row), out_(out),
+        ins_case_(db, "INSERT INTO cases (run, case_index, case_id, benchmark, params_json, status) VALUES (?,?,?,?,?,?)"),
+        ins_metric_(db,
+                    "INSERT INTO metrics (case_row, rank, rank_status, verification, name, unit, labels_json, n, "
+                    "median) VALUES (?,?,?,?,?,?,?,?,?)"),
+        ins_sample_(db, "INSERT INTO samples (metric, idx, value) VALUES (?,?,?)"),
+        ins_case_rank_(db, "INSERT INTO case_ranks (case_row, rank, status, verification, error) VALUES (?,?,?,?,?)") {}
+
+  void insert(const CaseResult& c) {
+    ins_case_.reset();
+    ins_case_.bind(1, run_row_).bind(2, c.index).bind(3, c.id).bind(4, c.benchmark);
+    ins_case_.bind(5, json_text(c.params)).bind(6, c.status);
+    ins_case_.step();
+    const std::int64_t case_row = sqlite3_last_insert_rowid(db_);
+    for (const auto& rr : c.ranks) {
+      ins_case_rank_.reset();
+      ins_case_rank_.bind(1, case_row).bind(2, rr.rank).bind(3, rr.status).bind(4, rr.verification.status);
+      ins_case_rank_.bind(5, rr.error.empty() ? rr.verification.detail : rr.error);
+      ins_case_rank_.step();
+      for (const auto& m : rr.metrics) insert_metric(case_row, rr.rank, rr.status, rr.verification.status, m);
+    }
+    // Job-wide figures (results/2 collectives) go in as rank kJobRank. They stand for every
+    // rank at once, so they are usable only when every rank was ok and none failed its check.
+    if (!c.metrics.empty()) {
+      bool all_ok = !c.ranks.empty(), any_failed = false, all_passed = !c.ranks.empty();
       for (const auto& rr : c.ranks) {
-        ins_case_rank.reset();
-        ins_case_rank.bind(1, case_row).bind(2, rr.rank).bind(3, rr.status).bind(4, rr.verification.status);
-        ins_case_rank.bind(5, rr.error.empty() ? rr.verification.detail : rr.error);
-        ins_case_rank.step();
-        for (const auto& m : rr.metrics)
-          insert_metric(case_row, rr.rank, rr.status, rr.verification.status, m);
+        all_ok = all_ok && rr.status == "ok";
+        any_failed = any_failed || rr.verification.status == "failed";
+        all_passed = all_passed && rr.verification.status == "passed";
       }
-      // Job-wide figures (results/2 collectives) go in as rank kJobRank. They stand for every
-      // rank at once, so they are usable only when every rank was ok and none failed its check.
-      if (!c.metrics.empty()) {
-        bool all_ok = !c.ranks.empty(), any_failed = false, all_passed = !c.ranks.empty();
-        for (const auto& rr : c.ranks) {
-          all_ok = all_ok && rr.status == "ok";
-          any_failed = any_failed || rr.verification.status == "failed";
-          all_passed = all_passed && rr.verification.status == "passed";
-        }
-        const std::string status = all_ok ? "ok" : "failed";
-        const std::string verification = any_failed ? "failed" : all_passed ? "passed" : "not_run";
-        for (const auto& m : c.metrics) insert_metric(case_row, kJobRank, status, verification, m);
-      }
+      const std::string status = all_ok ? "ok" : "failed";
+      const std::string verification = any_failed ? "failed" : all_passed ? "passed" : "not_run";
+      for (const auto& m : c.metrics) insert_metric(case_row, kJobRank, status, verification, m);
     }
   }
+
+ private:
+  // A metric whose samples were not kept (a large run keeps stats for most ranks) goes in with
+  // n = 0 and the rank's stats median: no sample row, so checks and trends see no samples.
+  void insert_metric(std::int64_t case_row, int rank, const std::string& status, const std::string& verification,
+                     const Metric& m) {
+    ins_metric_.reset();
+    ins_metric_.bind(1, case_row).bind(2, rank).bind(3, status).bind(4, verification);
+    ins_metric_.bind(5, m.name).bind(6, m.unit).bind(7, json_text(m.labels));
+    ins_metric_.bind(8, static_cast<std::int64_t>(m.samples.size()));
+    ins_metric_.bind(9, m.samples.empty() ? m.stats.median : median(m.samples));
+    ins_metric_.step();
+    const std::int64_t metric_row = sqlite3_last_insert_rowid(db_);
+    ++out_.metrics;
+    for (std::size_t i = 0; i < m.samples.size(); ++i) {
+      ins_sample_.reset();
+      ins_sample_.bind(1, metric_row).bind(2, static_cast<std::int64_t>(i)).bind(3, m.samples[i]);
+      ins_sample_.step();
+      ++out_.samples;
+    }
+  }
+
+  sqlite3* db_;
+  std::int64_t run_row_;
+  AddOutcome& out_;
+  Statement ins_case_, ins_metric_, ins_sample_, ins_case_rank_;
+};
+
+void insert_run_rows(sqlite3* db, const ResultsFile& r, const std::string& sha, const std::string& results_path,
+                     int failed_verifications, AddOutcome& out) {
+  out.run_row = insert_run(db, r, sha, results_path, failed_verifications);
+  insert_ranks(db, r, out.run_row);
+  CaseInserter cases(db, out.run_row, out);
+  for (const auto& c : r.cases) cases.insert(c);
 }
 
 }  // namespace
