@@ -448,40 +448,39 @@ const FamilyFigures* find_family(const std::vector<FamilyFigures>& v, const std:
   return nullptr;
 }
 
-Analysis analyze(const ReportResults& rf, const std::string& results_path, const std::string& results_sha256,
-                 const GpuDatabase& db, const SystemConfig* system) {
-  Analysis a;
-  a.results = &rf;
-  a.results_path = results_path;
-  a.results_sha256 = results_sha256;
-  a.db = &db;
-  a.system = system;
-  a.cpu_backend = rf.run.backend != "cuda";
+namespace {
 
+// Each rank's device, matched against the GPU database.
+GpuIdentity identify(const RankIdentity& k, const GpuDatabase& db) {
+  GpuIdentity g;
+  g.rank = k.rank;
+  g.node_index = k.node_index;
+  g.host = k.host;
+  g.bus_id = k.device.pci_bus_id;
+  g.serial = k.device.serial;
+  g.uuid = k.device.uuid;
+  g.name = k.device.name;
+  g.pci_device_id = k.device.pci_device_id;
+  g.kind = k.device.kind;
+  g.model = db.match(k.device);
+  if (g.model) {
+    g.model_key = g.model->key;
+    g.model_label = g.model->label;
+  } else {
+    g.model_key = "unknown:" + k.device.name;
+    g.model_label = k.device.kind == "cuda" ? k.device.name + " (not in the GPU database: peak unknown)"
+                                            : k.device.name + (k.device.kind == "cpu" ? " (CPU)" : " (" + k.device.kind + ")");
+  }
+  read_cpu_peak(k.device.details, g);
+  return g;
+}
+
+// The run's devices, the models among them, and which ranks shared a GPU.
+void identify_gpus(const ReportResults& rf, const GpuDatabase& db, Analysis& a) {
   std::map<std::string, int> model_counts;
   for (const auto& k : rf.ranks) {
-    GpuIdentity g;
-    g.rank = k.rank;
-    g.node_index = k.node_index;
-    g.host = k.host;
-    g.bus_id = k.device.pci_bus_id;
-    g.serial = k.device.serial;
-    g.uuid = k.device.uuid;
-    g.name = k.device.name;
-    g.pci_device_id = k.device.pci_device_id;
-    g.kind = k.device.kind;
-    g.model = db.match(k.device);
-    if (g.model) {
-      g.model_key = g.model->key;
-      g.model_label = g.model->label;
-    } else {
-      g.model_key = "unknown:" + k.device.name;
-      g.model_label = k.device.kind == "cuda" ? k.device.name + " (not in the GPU database: peak unknown)"
-                                              : k.device.name + (k.device.kind == "cpu" ? " (CPU)" : " (" + k.device.kind + ")");
-    }
-    read_cpu_peak(k.device.details, g);
-    ++model_counts[g.model_label];
-    a.gpus.push_back(std::move(g));
+    a.gpus.push_back(identify(k, db));
+    ++model_counts[a.gpus.back().model_label];
   }
   for (const auto& [label, n] : model_counts) a.models_in_run.push_back(fmt::format("{} x {}", n, label));
   a.shared_gpus = shared_gpus(rf.ranks);
@@ -490,7 +489,11 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       for (const int other : shared.ranks)
         if (other != r && static_cast<std::size_t>(r) < a.gpus.size())
           a.gpus[static_cast<std::size_t>(r)].shares_gpu_with.push_back(other);
+}
 
+// One family per GEMM precision (FP8 with fast accumulation a family of its own, never pooled
+// with accurate accumulation), projected onto the system where the run measured GPUs.
+void collect_gemm_families(const ReportResults& rf, const SystemConfig* system, Analysis& a) {
   for (const auto& p : kPrecisions) {
     for (const bool fast : {false, true}) {
       if (fast && p.precision != Precision::fp8_e4m3) continue;
@@ -503,6 +506,9 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       a.gemm.push_back(std::move(f));
     }
   }
+}
+
+void collect_stream_families(const ReportResults& rf, Analysis& a) {
   for (const std::string key : {"fp64", "fp32"}) {
     auto f = collect_family(rf, "stream", key, "triad_bandwidth", "B/s");
     if (f.gpus.empty()) continue;
@@ -510,6 +516,10 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
     summarize_family(f, a.gpus);
     a.stream.push_back(std::move(f));
   }
+}
+
+// Every GPU that stood out from the others of its model, in any family.
+void list_outliers(Analysis& a) {
   for (const auto* fams : {&a.gemm, &a.stream}) {
     for (const auto& f : *fams) {
       for (const auto& g : f.gpus) {
@@ -526,29 +536,32 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       }
     }
   }
-  a.collectives = collect_collectives(rf);
+}
 
-  if (system) {
-    for (const auto& item : system->inventory) {
-      bool measured = false;
-      if (item.measurable_by_capbench && !a.cpu_backend)
-        for (const auto& g : a.gpus)
-          if (g.model == item.gpu) measured = true;
-      if (measured) continue;
-      DeclaredRow d;
-      d.model = item.gpu ? item.gpu->label : item.model;
-      d.count = item.count;
-      d.measurable = item.measurable_by_capbench;
-      d.reason = !item.measurable_by_capbench ? "not a CUDA device, so capbench cannot measure it"
-                 : a.cpu_backend             ? "not measured: this run used the CPU backend"
-                                             : "measurable, but no GPU of this model took part in this run";
-      d.figures = item.declared;
-      d.note = item.note;
-      a.declared.push_back(std::move(d));
-    }
+// The system's models this run did not measure, with their declared figures and why.
+void list_declared(const SystemConfig& system, Analysis& a) {
+  for (const auto& item : system.inventory) {
+    bool measured = false;
+    if (item.measurable_by_capbench && !a.cpu_backend)
+      for (const auto& g : a.gpus)
+        if (g.model == item.gpu) measured = true;
+    if (measured) continue;
+    DeclaredRow d;
+    d.model = item.gpu ? item.gpu->label : item.model;
+    d.count = item.count;
+    d.measurable = item.measurable_by_capbench;
+    d.reason = !item.measurable_by_capbench ? "not a CUDA device, so capbench cannot measure it"
+               : a.cpu_backend             ? "not measured: this run used the CPU backend"
+                                           : "measurable, but no GPU of this model took part in this run";
+    d.figures = item.declared;
+    d.note = item.note;
+    a.declared.push_back(std::move(d));
   }
-  compare_with_target(a);
+}
 
+// Every rank of every case that is absent, failed or computed a wrong answer.
+std::vector<RunProblem> list_problems(const ReportResults& rf) {
+  std::vector<RunProblem> out;
   for (const auto& c : rf.cases) {
     for (const int absent : ranks_absent_from(c, rf.ranks.size())) {
       RunProblem p;
@@ -557,7 +570,7 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       p.status = "missing";
       p.verification = "not_run";
       p.detail = kAbsentRank;
-      a.problems.push_back(std::move(p));
+      out.push_back(std::move(p));
     }
     for (const auto& r : c.ranks) {
       if (r.status == "skipped") continue;
@@ -568,9 +581,31 @@ Analysis analyze(const ReportResults& rf, const std::string& results_path, const
       p.status = r.status;
       p.verification = r.verification.status;
       p.detail = r.status != "ok" ? r.error : r.verification.detail;
-      a.problems.push_back(std::move(p));
+      out.push_back(std::move(p));
     }
   }
+  return out;
+}
+
+}  // namespace
+
+Analysis analyze(const ReportResults& rf, const std::string& results_path, const std::string& results_sha256,
+                 const GpuDatabase& db, const SystemConfig* system) {
+  Analysis a;
+  a.results = &rf;
+  a.results_path = results_path;
+  a.results_sha256 = results_sha256;
+  a.db = &db;
+  a.system = system;
+  a.cpu_backend = rf.run.backend != "cuda";
+  identify_gpus(rf, db, a);
+  collect_gemm_families(rf, system, a);
+  collect_stream_families(rf, a);
+  list_outliers(a);
+  a.collectives = collect_collectives(rf);
+  if (system) list_declared(*system, a);
+  compare_with_target(a);
+  a.problems = list_problems(rf);
   return a;
 }
 
