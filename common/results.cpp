@@ -256,23 +256,8 @@ CaseResult case_header_from(const ConfigNode& c) {
   return cr;
 }
 
-// The strict reader over a document. `preread`, when given, holds the rank results of each
-// case, already read (read_results_file converts them while parsing, so that the document of
-// a large run never exists whole); the document's "ranks" arrays of cases then hold only
-// the entries that were not objects, whose places in the file `non_objects` gives (by case).
-ResultsFile results_from_dom(const json& j, const std::string& file, std::vector<std::vector<RankResult>>* preread,
-                             const std::vector<std::vector<std::size_t>>* non_objects = nullptr) {
-  ConfigNode root(j, file);
-  root.expect_object();
-  ResultsFile out;
-  const auto schema = root.at("schema");
-  out.schema = schema.as_string();
-  if (out.schema != kResultsSchema && out.schema != kResultsSchemaV1)
-    schema.fail(fmt::format("\"{}\" or \"{}\" (this capbench reads no other results schema)", kResultsSchema,
-                            kResultsSchemaV1));
-
-  const auto run = root.at("run");
-  auto& u = out.run;
+RunInfo run_info_from(const ConfigNode& run) {
+  RunInfo u;
   u.id = run.at("id").as_string();
   u.started_at = run.at("started_at").as_string();
   u.finished_at = optional_string(run, "finished_at");
@@ -292,25 +277,29 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
     e->expect_object();
     u.environment = e->raw();
   }
+  return u;
+}
 
-  const auto suite = root.at("suite");
-  out.suite.name = suite.at("name").as_string();
-  out.suite.path = optional_string(suite, "path");
-  out.suite.sha256 = suite.at("sha256").as_string();
-  if (auto c = suite.find("content")) out.suite.content = c->raw();
-  if (auto o = suite.find("overrides")) out.suite.overrides = o->raw();
+SuiteInfo suite_info_from(const ConfigNode& suite) {
+  SuiteInfo out;
+  out.name = suite.at("name").as_string();
+  out.path = optional_string(suite, "path");
+  out.sha256 = suite.at("sha256").as_string();
+  if (auto c = suite.find("content")) out.content = c->raw();
+  if (auto o = suite.find("overrides")) out.overrides = o->raw();
+  return out;
+}
 
-  if (auto h = root.find("health")) out.health = health_from(*h);
-
-  const auto ranks = root.at("ranks");
-  if (ranks.size() != static_cast<std::size_t>(u.nranks))
-    ranks.fail(fmt::format("{} ranks (run.nranks)", u.nranks));
-  std::vector<bool> seen(static_cast<std::size_t>(u.nranks), false);
+// Every rank's identity, each rank once, below nranks, in rank order.
+std::vector<RankIdentity> rank_identities_from(const ConfigNode& ranks, int nranks) {
+  if (ranks.size() != static_cast<std::size_t>(nranks)) ranks.fail(fmt::format("{} ranks (run.nranks)", nranks));
+  std::vector<RankIdentity> out;
+  std::vector<bool> seen(static_cast<std::size_t>(nranks), false);
   for (const auto& k : ranks.items()) {
     RankIdentity id;
     const auto rank_node = k.at("rank");
     id.rank = static_cast<int>(rank_node.as_non_negative_int());
-    if (id.rank >= u.nranks) rank_node.fail(fmt::format("a rank below {}", u.nranks));
+    if (id.rank >= nranks) rank_node.fail(fmt::format("a rank below {}", nranks));
     if (seen[static_cast<std::size_t>(id.rank)]) rank_node.fail("a rank not already listed (duplicated rank)");
     seen[static_cast<std::size_t>(id.rank)] = true;
     id.local_rank = static_cast<int>(k.at("local_rank").as_non_negative_int());
@@ -324,55 +313,80 @@ ResultsFile results_from_dom(const json& j, const std::string& file, std::vector
     id.device.uuid = optional_string(d, "uuid");
     id.device.serial = optional_string(d, "serial");
     if (auto det = d.find("details")) id.device.details = det->raw();
-    out.ranks.push_back(std::move(id));
+    out.push_back(std::move(id));
   }
-  std::sort(out.ranks.begin(), out.ranks.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.rank < b.rank; });
+  return out;
+}
 
+// One case: its header, and its rank results, each rank once and below nranks. `preread`:
+// the case's rank results as the parser already read them (taken whole); `apart`: where the
+// entries that were not objects stood in the file (ascending), when the parser took them apart
+// from the objects, so that error paths name places in the file.
+CaseResult case_from(const ConfigNode& c, const std::string& file, int nranks, std::vector<RankResult>* preread,
+                     const std::vector<std::size_t>& apart) {
+  CaseResult cr = case_header_from(c);
+  std::vector<bool> in_case(static_cast<std::size_t>(nranks), false);
+  // `path` is called only on an error: half a million paths are not formatted for nothing.
+  auto check_rank = [&](const RankResult& rr, const auto& path) {
+    if (rr.rank >= nranks) throw ConfigError(file, path() + ".rank", fmt::format("a rank below {}", nranks));
+    if (in_case[static_cast<std::size_t>(rr.rank)])
+      throw ConfigError(file, path() + ".rank", "a rank not already listed (duplicated rank)");
+    in_case[static_cast<std::size_t>(rr.rank)] = true;
+  };
+  const auto ranks_node = c.at("ranks");
+  ranks_node.expect_array();
+  if (preread) {
+    // Checked in place and taken whole: a large run's rank results are not moved again.
+    auto& list = *preread;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      check_rank(list[i], [&] {
+        std::size_t place = i;  // the i-th object, shifted past the non-objects before it
+        for (const std::size_t p : apart)
+          if (p <= place) ++place;
+        return fmt::format("{}[{}]", ranks_node.path(), place);
+      });
+    }
+    cr.ranks = std::move(list);
+    list = {};
+  }
+  // Whatever the parser left in the document: everything without `preread`, and entries
+  // that were not objects (which fail here, naming their place).
+  const std::size_t left = ranks_node.size();
+  for (std::size_t k = 0; k < left; ++k) {
+    const std::string path =
+        k < apart.size() ? fmt::format("{}[{}]", ranks_node.path(), apart[k]) : ranks_node[k].path();
+    const ConfigNode entry(&ranks_node.raw()[k], std::make_shared<const std::string>(file), path);
+    RankResult rr = rank_result_from(entry);
+    check_rank(rr, [&] { return path; });
+    cr.ranks.push_back(std::move(rr));
+  }
+  return cr;
+}
+
+// The strict reader over a document. `preread`, when given, holds the rank results of each
+// case, already read (read_results_file converts them while parsing, so that the document of
+// a large run never exists whole); the document's "ranks" arrays of cases then hold only
+// the entries that were not objects, whose places in the file `non_objects` gives (by case).
+ResultsFile results_from_dom(const json& j, const std::string& file, std::vector<std::vector<RankResult>>* preread,
+                             const std::vector<std::vector<std::size_t>>* non_objects = nullptr) {
+  ConfigNode root(j, file);
+  root.expect_object();
+  ResultsFile out;
+  const auto schema = root.at("schema");
+  out.schema = schema.as_string();
+  if (out.schema != kResultsSchema && out.schema != kResultsSchemaV1)
+    schema.fail(fmt::format("\"{}\" or \"{}\" (this capbench reads no other results schema)", kResultsSchema,
+                            kResultsSchemaV1));
+  out.run = run_info_from(root.at("run"));
+  out.suite = suite_info_from(root.at("suite"));
+  if (auto h = root.find("health")) out.health = health_from(*h);
+  out.ranks = rank_identities_from(root.at("ranks"), out.run.nranks);
+  static const std::vector<std::size_t> kNone;
   for (const auto& c : root.at("cases").items()) {
-    CaseResult cr = case_header_from(c);
-    std::vector<bool> in_case(static_cast<std::size_t>(u.nranks), false);
-    // `path` is called only on an error: half a million paths are not formatted for nothing.
-    auto check_rank = [&](const RankResult& rr, const auto& path) {
-      if (rr.rank >= u.nranks) throw ConfigError(file, path() + ".rank", fmt::format("a rank below {}", u.nranks));
-      if (in_case[static_cast<std::size_t>(rr.rank)])
-        throw ConfigError(file, path() + ".rank", "a rank not already listed (duplicated rank)");
-      in_case[static_cast<std::size_t>(rr.rank)] = true;
-    };
-    auto admit = [&](RankResult&& rr, const std::string& path) {
-      check_rank(rr, [&] { return path; });
-      cr.ranks.push_back(std::move(rr));
-    };
-    const auto ranks_node = c.at("ranks");
-    ranks_node.expect_array();
-    const std::size_t case_pos = out.cases.size();
-    // Where the entries that were not objects stood in the file (ascending), when the
-    // parser took them apart from the objects: error paths name places in the file.
-    static const std::vector<std::size_t> kNone;
-    const auto& apart = non_objects && case_pos < non_objects->size() ? (*non_objects)[case_pos] : kNone;
-    if (preread && case_pos < preread->size()) {
-      // Checked in place and taken whole: a large run's rank results are not moved again.
-      auto& list = (*preread)[case_pos];
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        check_rank(list[i], [&] {
-          std::size_t place = i;  // the i-th object, shifted past the non-objects before it
-          for (const std::size_t p : apart)
-            if (p <= place) ++place;
-          return fmt::format("{}[{}]", ranks_node.path(), place);
-        });
-      }
-      cr.ranks = std::move(list);
-      list = {};
-    }
-    // Whatever the parser left in the document: everything without `preread`, and entries
-    // that were not objects (which fail here, naming their place).
-    const std::size_t left = ranks_node.size();
-    for (std::size_t k = 0; k < left; ++k) {
-      const std::string path =
-          k < apart.size() ? fmt::format("{}[{}]", ranks_node.path(), apart[k]) : ranks_node[k].path();
-      const ConfigNode entry(&ranks_node.raw()[k], std::make_shared<const std::string>(file), path);
-      admit(rank_result_from(entry), path);
-    }
-    out.cases.push_back(std::move(cr));
+    const std::size_t pos = out.cases.size();
+    out.cases.push_back(case_from(c, file, out.run.nranks, preread && pos < preread->size() ? &(*preread)[pos] : nullptr,
+                                  non_objects && pos < non_objects->size() ? (*non_objects)[pos] : kNone));
   }
   check_results_consistency(out, file);
   return out;
