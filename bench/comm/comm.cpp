@@ -233,47 +233,53 @@ std::string Comm::collect_node(const std::string& payload, const Deadline& deadl
   return packet;
 }
 
+// A length, then the bytes, to `dest`; past the deadline the buffers outlive the call, since MPI
+// may still read them.
+void Comm::send_sized(std::shared_ptr<std::string> bytes, int dest, MPI_Comm comm, int tag, const Deadline& deadline,
+                      WaitResult* r) {
+  auto size = std::make_shared<long long>(static_cast<long long>(bytes->size()));
+  auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
+  MPI_Isend(size.get(), 1, MPI_LONG_LONG, dest, tag, comm, &(*reqs)[0]);
+  MPI_Isend(bytes->data(), static_cast<int>(bytes->size()), MPI_CHAR, dest, tag, comm, &(*reqs)[1]);
+  if (!poll(reqs->data(), 2, deadline, r)) {
+    keep_alive(size);
+    keep_alive(bytes);
+    keep_alive(reqs);
+  }
+}
+
 WaitResult Comm::gather(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
                         int tag, const Deadline* node_deadline) {
-  WaitResult r;
-  const Deadline& node_wait = node_deadline ? *node_deadline : deadline;
+  if (out) out->clear();
   if (local_rank_ != 0) {  // to the node's leader
-    auto size = std::make_shared<long long>(static_cast<long long>(payload.size()));
-    auto sent = std::make_shared<std::string>(payload);
-    auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
-    MPI_Isend(size.get(), 1, MPI_LONG_LONG, 0, tag, node_comm_, &(*reqs)[0]);
-    MPI_Isend(sent->data(), static_cast<int>(sent->size()), MPI_CHAR, 0, tag, node_comm_, &(*reqs)[1]);
-    if (!poll(reqs->data(), 2, deadline, &r)) {
-      keep_alive(size);
-      keep_alive(sent);
-      keep_alive(reqs);
-    }
-    if (out) out->clear();
+    WaitResult r;
+    send_sized(std::make_shared<std::string>(payload), 0, node_comm_, tag, deadline, &r);
     return r;
   }
-  if (rank_ != 0) {  // a leader: its node's message to rank 0
-    WaitResult node;
-    auto packet = std::make_shared<std::string>(collect_node(payload, node_wait, tag, &node));
-    if (node.interrupted) {
-      r.interrupted = true;
-      r.complete = false;
-      return r;
-    }
-    auto size = std::make_shared<long long>(static_cast<long long>(packet->size()));
-    if (*size > std::numeric_limits<int>::max())
-      throw std::runtime_error("one node's results of one case exceed 2 GiB, the limit of one MPI message");
-    auto reqs = std::make_shared<std::vector<MPI_Request>>(2);
-    MPI_Isend(size.get(), 1, MPI_LONG_LONG, 0, tag, runner_comm_, &(*reqs)[0]);
-    MPI_Isend(packet->data(), static_cast<int>(packet->size()), MPI_CHAR, 0, tag, runner_comm_, &(*reqs)[1]);
-    if (!poll(reqs->data(), 2, deadline, &r)) {
-      keep_alive(size);
-      keep_alive(packet);
-      keep_alive(reqs);
-    }
-    if (out) out->clear();
+  if (rank_ != 0) return send_node_to_root(payload, deadline, node_deadline ? *node_deadline : deadline, tag);
+  return gather_at_root(payload, out, deadline, tag);
+}
+
+// A leader other than rank 0: its node's payloads, as one message, to rank 0.
+WaitResult Comm::send_node_to_root(const std::string& payload, const Deadline& deadline, const Deadline& node_wait,
+                                   int tag) {
+  WaitResult r, node;
+  auto packet = std::make_shared<std::string>(collect_node(payload, node_wait, tag, &node));
+  if (node.interrupted) {
+    r.interrupted = true;
+    r.complete = false;
     return r;
   }
-  // Rank 0: the other leaders' sizes are posted first, so they arrive while its own node is read.
+  if (packet->size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::runtime_error("one node's results of one case exceed 2 GiB, the limit of one MPI message");
+  send_sized(packet, 0, runner_comm_, tag, deadline, &r);
+  return r;
+}
+
+WaitResult Comm::gather_at_root(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline,
+                                int tag) {
+  WaitResult r;
+  // The other leaders' sizes are posted first, so they arrive while rank 0's own node is read.
   const std::size_t nodes = leaders_.size();
   auto sizes = std::make_shared<std::vector<long long>>(nodes, -1);
   auto reqs = std::make_shared<std::vector<MPI_Request>>(nodes, MPI_REQUEST_NULL);

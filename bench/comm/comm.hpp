@@ -11,6 +11,7 @@
 #include <mpi.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,8 +91,14 @@ class Comm {
 
  private:
   bool poll(MPI_Request* reqs, int n, const Deadline& deadline, WaitResult* result);
-  // A node leader's part of gather(): its node's payloads as one message (node_gather.cpp).
+  // A node leader's part of gather(): its node's payloads as one message.
   std::string collect_node(const std::string& payload, const Deadline& deadline, int tag, WaitResult* result);
+  // gather()'s three roles: a rank that is not its node's leader sends to it (send_sized), a
+  // leader sends its node's message to rank 0, rank 0 receives every node's.
+  void send_sized(std::shared_ptr<std::string> bytes, int dest, MPI_Comm comm, int tag, const Deadline& deadline,
+                  WaitResult* r);
+  WaitResult send_node_to_root(const std::string& payload, const Deadline& deadline, const Deadline& node_wait, int tag);
+  WaitResult gather_at_root(const std::string& payload, std::vector<std::string>* out, const Deadline& deadline, int tag);
   std::vector<int> node_ranks_;                 // world ranks on this node, by local rank
   std::vector<int> leaders_;                    // rank 0: each node's leader (world rank), by node index
   std::vector<std::vector<int>> node_members_;  // rank 0: each node's world ranks, by node index
