@@ -196,6 +196,109 @@ struct Pair {
   std::vector<double> capbench, direct;
 };
 
+// The three measurements, each timed by capbench and directly, one repetition after another.
+struct Pairs {
+  Pair gemm{"gemm fp64 (FLOP/s)", "FLOP/s", {}, {}}, triad{"stream triad fp64 (B/s)", "B/s", {}, {}},
+      allreduce{"all_reduce busbw fp32 (B/s)", "B/s", {}, {}};
+  std::int64_t stream_n = 0;  // the array size capbench chose (its 4x LLC rule)
+};
+
+class OverheadRun {
+ public:
+  OverheadRun(const Options& o, Comm& comm, Backend& backend, const Suite& suite, int threads)
+      : o_(o), comm_(comm), backend_(backend), suite_(suite), threads_(threads), with_allreduce_(comm.size() > 1) {}
+
+  bool with_allreduce() const { return with_allreduce_; }
+
+  Pairs measure() {
+    Pairs p;
+    for (int rep = 0; rep < o_.repetitions; ++rep) {
+      const bool capbench_first = rep % 2 == 0;  // alternate, so drift hits both alike
+      for (int half = 0; half < 2; ++half) {
+        if ((half == 0) == capbench_first)
+          capbench_half(p);
+        else
+          direct_half(p, rep);
+      }
+      if (comm_.rank() == 0) fmt::print(stderr, "  repetition {} of {} done\n", rep + 1, o_.repetitions);
+    }
+    return p;
+  }
+
+ private:
+  const PlannedCase& gemm_case() const { return suite_.plan[0]; }
+  const PlannedCase& stream_case() const { return suite_.plan[1]; }
+  const PlannedCase& allreduce_case() const { return suite_.plan[2]; }
+
+  void capbench_half(Pairs& p) {
+    RankResult g = run_capbench_case(backend_, gemm_case(), comm_);
+    p.gemm.capbench.push_back(across_ranks(find_metric(g, "throughput").stats.median));
+    RankResult s = run_capbench_case(backend_, stream_case(), comm_);
+    p.stream_n = s.info.at("elements").get<std::int64_t>();
+    p.triad.capbench.push_back(across_ranks(find_metric(s, "triad_bandwidth").stats.median));
+    if (with_allreduce_) {
+      RankResult a = run_capbench_case(backend_, allreduce_case(), comm_);
+      p.allreduce.capbench.push_back(across_ranks(find_metric(a, "busbw").stats.median));
+    }
+  }
+
+  void direct_half(Pairs& p, int rep) {
+    const std::uint64_t seed = derive_seed(0xD1EC7ull, std::uint64_t(comm_.rank()), std::uint64_t(rep));
+    MPI_Barrier(MPI_COMM_WORLD);
+    p.gemm.direct.push_back(across_ranks(direct_gemm(o_.gemm_n, threads_, o_.warmup, o_.iterations, seed)));
+    // The array size capbench chose is known after its first run.
+    if (p.stream_n == 0) {
+      RankResult s = run_capbench_case(backend_, stream_case(), comm_);
+      p.stream_n = s.info.at("elements").get<std::int64_t>();
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    p.triad.direct.push_back(across_ranks(direct_triad(p.stream_n, threads_, o_.warmup, o_.iterations, seed)));
+    if (with_allreduce_) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      // Every rank must predict every other rank's inputs: one seed for all of them.
+      p.allreduce.direct.push_back(across_ranks(
+          direct_allreduce(o_.allreduce_bytes, o_.warmup, o_.iterations, derive_seed(0xA11ull, std::uint64_t(rep)))));
+    }
+  }
+
+  const Options& o_;
+  Comm& comm_;
+  Backend& backend_;
+  const Suite& suite_;
+  const int threads_;
+  const bool with_allreduce_;
+};
+
+// Rank 0: the table (and --json); returns 1 when a median ratio is below --min-ratio.
+int report_pairs(const Options& o, int ranks, int threads, const Pairs& pairs) {
+  int rc = 0;
+  fmt::print("  stream arrays: {} elements ({:.1f} MiB each)\n", pairs.stream_n, double(pairs.stream_n) * 8 / 1048576.0);
+  fmt::print("{:<30} {:>12} {:>12} {:>8} {:>17} {:>9} {:>8} {:>8}\n", "figure (median over ranks)", "capbench",
+             "direct", "ratio", "95 % interval", "pairwise", "min", "max");
+  json out = {{"ranks", ranks}, {"threads_per_rank", threads}, {"repetitions", o.repetitions},
+              {"gemm_n", o.gemm_n}, {"stream_elements", pairs.stream_n}, {"allreduce_bytes", o.allreduce_bytes},
+              {"figures", json::array()}};
+  for (const Pair* p : {&pairs.gemm, &pairs.triad, &pairs.allreduce}) {
+    if (p->capbench.empty()) continue;
+    std::vector<double> ratio;
+    for (std::size_t i = 0; i < p->capbench.size(); ++i) ratio.push_back(p->capbench[i] / p->direct[i]);
+    // "ratio": capbench's median figure over the direct median figure, the criterion's
+    // basis; "pairwise": the median of each repetition's own ratio.
+    const RatioInterval rom = ratio_of_medians(p->capbench, p->direct);
+    const double pairwise = median(ratio);
+    fmt::print("{:<30} {:>12.4e} {:>12.4e} {:>8.4f}  [{:.4f}, {:.4f}] {:>9.4f} {:>8.4f} {:>8.4f}\n", p->name,
+               median(p->capbench), median(p->direct), rom.value, rom.low, rom.high, pairwise,
+               *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()));
+    out["figures"].push_back({{"name", p->name}, {"unit", p->unit}, {"capbench", p->capbench},
+                              {"direct", p->direct}, {"ratio", ratio}, {"median_ratio", pairwise},
+                              {"ratio_of_medians", rom.value}, {"ratio_of_medians_95", {rom.low, rom.high}}});
+    if (o.min_ratio > 0 && rom.value < o.min_ratio) rc = 1;
+  }
+  if (!o.json_out.empty()) std::ofstream(o.json_out) << out.dump(1) << "\n";
+  if (rc) fmt::print("capbench_overhead: a median ratio is below {}\n", o.min_ratio);
+  return rc;
+}
+
 }  // namespace
 }  // namespace capbench
 
@@ -228,7 +331,6 @@ int main(int argc, char** argv) {
   int rc = 0;
   {
     Comm comm;
-    const bool root = comm.rank() == 0;
     Suite suite;
     try {
       suite = parse_suite(suite_text(o), "(capbench_overhead's suite)");
@@ -239,80 +341,14 @@ int main(int argc, char** argv) {
     bopts.threads = o.threads;
     auto backend = make_cpu_backend(bopts, comm);
     const int threads = o.threads > 0 ? o.threads : cpu_threads_per_rank(comm.local_size());
-    const auto& gemm_case = suite.plan[0];
-    const auto& stream_case = suite.plan[1];
-    const auto& ar_case = suite.plan[2];
-    const bool with_allreduce = comm.size() > 1;
-    if (root)
+    OverheadRun run(o, comm, *backend, suite, threads);
+    if (comm.rank() == 0)
       fmt::print("capbench_overhead: {} ranks ({} on this node), {} threads per rank, {} repetitions\n"
                  "  gemm fp64 {}^3; stream fp64 elements {}; all_reduce fp32 {} B{}\n",
                  comm.size(), comm.local_size(), threads, o.repetitions, o.gemm_n, o.stream_elements,
-                 o.allreduce_bytes, with_allreduce ? "" : " (skipped: needs 2 ranks or more)");
-
-    Pair gemm{"gemm fp64 (FLOP/s)", "FLOP/s", {}, {}}, triad{"stream triad fp64 (B/s)", "B/s", {}, {}},
-        allreduce{"all_reduce busbw fp32 (B/s)", "B/s", {}, {}};
-    std::int64_t stream_n = 0;
-    for (int rep = 0; rep < o.repetitions; ++rep) {
-      const bool capbench_first = rep % 2 == 0;  // alternate, so drift hits both alike
-      const std::uint64_t seed = derive_seed(0xD1EC7ull, std::uint64_t(comm.rank()), std::uint64_t(rep));
-      for (int half = 0; half < 2; ++half) {
-        if ((half == 0) == capbench_first) {
-          RankResult g = run_capbench_case(*backend, gemm_case, comm);
-          gemm.capbench.push_back(across_ranks(find_metric(g, "throughput").stats.median));
-          RankResult s = run_capbench_case(*backend, stream_case, comm);
-          stream_n = s.info.at("elements").get<std::int64_t>();
-          triad.capbench.push_back(across_ranks(find_metric(s, "triad_bandwidth").stats.median));
-          if (with_allreduce) {
-            RankResult a = run_capbench_case(*backend, ar_case, comm);
-            allreduce.capbench.push_back(across_ranks(find_metric(a, "busbw").stats.median));
-          }
-        } else {
-          MPI_Barrier(MPI_COMM_WORLD);
-          gemm.direct.push_back(across_ranks(direct_gemm(o.gemm_n, threads, o.warmup, o.iterations, seed)));
-          // The array size capbench chose (its 4x LLC rule), known after its first run.
-          if (stream_n == 0) {
-            RankResult s = run_capbench_case(*backend, stream_case, comm);
-            stream_n = s.info.at("elements").get<std::int64_t>();
-          }
-          MPI_Barrier(MPI_COMM_WORLD);
-          triad.direct.push_back(across_ranks(direct_triad(stream_n, threads, o.warmup, o.iterations, seed)));
-          if (with_allreduce) {
-            MPI_Barrier(MPI_COMM_WORLD);
-            // Every rank must predict every other rank's inputs: one seed for all of them.
-            allreduce.direct.push_back(across_ranks(
-                direct_allreduce(o.allreduce_bytes, o.warmup, o.iterations, derive_seed(0xA11ull, std::uint64_t(rep)))));
-          }
-        }
-      }
-      if (root) fmt::print(stderr, "  repetition {} of {} done\n", rep + 1, o.repetitions);
-    }
-
-    if (root) {
-      fmt::print("  stream arrays: {} elements ({:.1f} MiB each)\n", stream_n, double(stream_n) * 8 / 1048576.0);
-      fmt::print("{:<30} {:>12} {:>12} {:>8} {:>17} {:>9} {:>8} {:>8}\n", "figure (median over ranks)", "capbench",
-                 "direct", "ratio", "95 % interval", "pairwise", "min", "max");
-      json out = {{"ranks", comm.size()}, {"threads_per_rank", threads}, {"repetitions", o.repetitions},
-                  {"gemm_n", o.gemm_n}, {"stream_elements", stream_n}, {"allreduce_bytes", o.allreduce_bytes},
-                  {"figures", json::array()}};
-      for (const Pair* p : {&gemm, &triad, &allreduce}) {
-        if (p->capbench.empty()) continue;
-        std::vector<double> ratio;
-        for (std::size_t i = 0; i < p->capbench.size(); ++i) ratio.push_back(p->capbench[i] / p->direct[i]);
-        // "ratio": capbench's median figure over the direct median figure, the criterion's
-        // basis; "pairwise": the median of each repetition's own ratio.
-        const RatioInterval rom = ratio_of_medians(p->capbench, p->direct);
-        const double pairwise = median(ratio);
-        fmt::print("{:<30} {:>12.4e} {:>12.4e} {:>8.4f}  [{:.4f}, {:.4f}] {:>9.4f} {:>8.4f} {:>8.4f}\n", p->name,
-                   median(p->capbench), median(p->direct), rom.value, rom.low, rom.high, pairwise,
-                   *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()));
-        out["figures"].push_back({{"name", p->name}, {"unit", p->unit}, {"capbench", p->capbench},
-                                  {"direct", p->direct}, {"ratio", ratio}, {"median_ratio", pairwise},
-                                  {"ratio_of_medians", rom.value}, {"ratio_of_medians_95", {rom.low, rom.high}}});
-        if (o.min_ratio > 0 && rom.value < o.min_ratio) rc = 1;
-      }
-      if (!o.json_out.empty()) std::ofstream(o.json_out) << out.dump(1) << "\n";
-      if (rc) fmt::print("capbench_overhead: a median ratio is below {}\n", o.min_ratio);
-    }
+                 o.allreduce_bytes, run.with_allreduce() ? "" : " (skipped: needs 2 ranks or more)");
+    const Pairs pairs = run.measure();
+    if (comm.rank() == 0) rc = report_pairs(o, comm.size(), threads, pairs);
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   }
   MPI_Finalize();
