@@ -540,46 +540,45 @@ class MeasurementJudge {
 
   // A node's aggregate is compared only with nights on which the node had the same devices.
   CheckRow node_row(const std::string& host, const std::vector<const Entry*>& members) const {
+    return aggregate_row("node", host, members, "the node's devices changed",
+                         [&](const std::vector<Entry>& night) -> std::optional<std::vector<const Entry*>> {
+                           auto bh = usable_by_host(night);
+                           auto h = bh.find(host);
+                           if (h == bh.end()) return std::nullopt;
+                           return std::move(h->second);
+                         });
+  }
+
+  // The system's aggregate is compared only with nights of the same set of devices.
+  CheckRow system_row(const std::vector<Entry>& entries) const {
+    return aggregate_row("system", "", devices_of(entries), "the set of devices changed",
+                         [](const std::vector<Entry>& night) -> std::optional<std::vector<const Entry*>> {
+                           return devices_of(night);
+                         });
+  }
+
+  // An aggregate over several devices, against the nights on which the same devices took part;
+  // `night_members` gives a night's devices of this scope (nullopt: the scope is not in it).
+  template <class NightMembers>
+  CheckRow aggregate_row(const char* scope, const std::string& host, const std::vector<const Entry*>& members,
+                         const char* changed_note, NightMembers night_members) const {
     const std::string want = membership(members);
     std::vector<std::vector<double>> nights;
     bool seen_other = false;
     for (const auto& b : before_) {
       const auto* entries = baseline_entries(b);
       if (!entries) continue;
-      const auto bh = usable_by_host(*entries);
-      auto h = bh.find(host);
-      if (h == bh.end()) continue;
-      if (membership(h->second) == want)
-        nights.push_back(aggregate(h->second, higher_better_));
+      const auto night = night_members(*entries);
+      if (!night) continue;
+      if (membership(*night) == want)
+        nights.push_back(aggregate(*night, higher_better_));
       else
         seen_other = true;
     }
-    CheckRow row = make_row("node", host, -1, "");
+    CheckRow row = make_row(scope, host, -1, "");
     compare(row, nights, aggregate(members, higher_better_), seen_other);
-    if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the node's devices changed";
+    if (row.cmp.verdict == Verdict::kNewSeries) row.note = changed_note;
     if (lacks_samples(members)) row.note = kStatsOnlyNote;
-    return row;
-  }
-
-  // The system's aggregate is compared only with nights of the same set of devices.
-  CheckRow system_row(const std::vector<Entry>& entries) const {
-    const auto all = devices_of(entries);
-    const std::string want = membership(all);
-    std::vector<std::vector<double>> nights;
-    bool seen_other = false;
-    for (const auto& b : before_) {
-      const auto* night_entries = baseline_entries(b);
-      if (!night_entries) continue;
-      const auto ball = devices_of(*night_entries);
-      if (membership(ball) == want)
-        nights.push_back(aggregate(ball, higher_better_));
-      else
-        seen_other = true;
-    }
-    CheckRow row = make_row("system", "", -1, "");
-    compare(row, nights, aggregate(all, higher_better_), seen_other);
-    if (row.cmp.verdict == Verdict::kNewSeries) row.note = "the set of devices changed";
-    if (lacks_samples(all)) row.note = kStatsOnlyNote;
     return row;
   }
 

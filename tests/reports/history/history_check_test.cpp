@@ -222,6 +222,13 @@ TEST(HistoryCheck, ReplacedGpuStartsANewSeriesInsteadOfAnAlarm) {
   ASSERT_GE(fresh.size(), 1u);
   EXPECT_EQ(fresh[0]->device, "serial:S-new");
   EXPECT_EQ(fresh[0]->note, "replaces serial:S-node-a-1");
+  // The node and the system whose members changed start new series too, each saying why.
+  ASSERT_EQ(fresh.size(), 3u) << render_check_table(report, true);
+  EXPECT_EQ(fresh[1]->scope, "node");
+  EXPECT_EQ(fresh[1]->host, "node-a");
+  EXPECT_EQ(fresh[1]->note, "the node's devices changed");
+  EXPECT_EQ(fresh[2]->scope, "system");
+  EXPECT_EQ(fresh[2]->note, "the set of devices changed");
   EXPECT_NE(render_check_table(report, false).find("new series"), std::string::npos);
 
   EXPECT_EQ(check_exit_code(report), kCheckShortBaseline);  // the new board is not checked yet
