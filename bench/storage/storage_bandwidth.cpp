@@ -246,18 +246,12 @@ struct WriteFigures {
   std::int64_t transfers = 0;  // this rank's, in the last repetition
 };
 
-// Aggregates one repetition over the ranks: every rank's bytes over the slowest rank's time.
+// One repetition's job-wide figures, from its rows.
 void add_repetition(WriteFigures& fig, const Params& p) {
-  double total = 0, slowest = 0, sw_total = 0, sw_slowest = 0;
-  for (const auto& row : fig.last) {
-    total += row[1];
-    slowest = std::max(slowest, row[2]);
-    sw_total += row[3];
-    sw_slowest = std::max(sw_slowest, row[4]);
-  }
-  fig.bandwidth.push_back(total / slowest);
-  fig.times.push_back(slowest);
-  if (p.stonewall_s > 0) fig.stonewall_bandwidth.push_back(sw_total / sw_slowest);
+  const JobRate all = job_rate(fig.last, 1, 2);
+  fig.bandwidth.push_back(all.rate());
+  fig.times.push_back(all.slowest);
+  if (p.stonewall_s > 0) fig.stonewall_bandwidth.push_back(job_rate(fig.last, 3, 4).rate());
 }
 
 void record_write(RankResult& r, const CaseContext& ctx, const Params& p, const std::string& path,
@@ -316,7 +310,7 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
   session.track(path);
   const std::uint64_t key = storage_file_key(ctx.case_seed, lay.rel_name(lay.shared ? 0 : me));
   Buffer buf(static_cast<std::size_t>(p.transfer_bytes));
-  const double T = double(p.transfer_bytes);
+  const double transfer = double(p.transfer_bytes);
 
   WriteFigures fig;
   json hints_used = json::object();
@@ -325,8 +319,8 @@ RankResult bandwidth_write(const CaseContext& ctx, const Params& p, const std::s
     if (rep > 0 && removes_file) remove_if_present(path);
     agree(ctx, "", "the start of the write");
     const WritePass pass = timed_write(ctx, p, lay, key, buf, rep == 0 ? &hints_used : nullptr);
-    fig.last = exchange(ctx, {pass.err.empty() ? 0.0 : 1.0, double(pass.transfers) * T, pass.seconds,
-                              double(pass.at_stonewall) * T, pass.stonewall_seconds});
+    fig.last = exchange(ctx, {pass.err.empty() ? 0.0 : 1.0, double(pass.transfers) * transfer, pass.seconds,
+                              double(pass.at_stonewall) * transfer, pass.stonewall_seconds});
     const auto failed = failed_ranks(fig.last);
     if (!failed.empty()) {
       // A failed write leaves nothing behind: every rank is past its I/O here.
@@ -472,13 +466,9 @@ RankResult bandwidth_read(const CaseContext& ctx, const Params& p, const std::st
     }
     if (const auto bad = failed_ranks(last); !bad.empty())
       throw StorageError(fmt::format("abandoned: rank(s) {} failed in the read phase", fmt::join(bad, ", ")), 0);
-    double total = 0, slowest = 0;
-    for (const auto& row : last) {
-      total += row[1];
-      slowest = std::max(slowest, row[2]);
-    }
-    bw.push_back(total / slowest);
-    times.push_back(slowest);
+    const JobRate all = job_rate(last, 1, 2);
+    bw.push_back(all.rate());
+    times.push_back(all.slowest);
   }
   // Whatever the outcome, the files are done with: the rank that read one removes it.
   if (!p.keep_files) {

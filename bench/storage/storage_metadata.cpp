@@ -204,15 +204,11 @@ bool record_verification(const CaseContext& ctx, MdOp op, const MdFileWork& work
 // The phase's rate: every rank's operations over the slowest rank's time.
 void record_rates(const std::vector<std::vector<double>>& v, MdOp op, std::int64_t done, const std::string& directory,
                   RankResult& r) {
-  double total = 0, slowest = 0;
+  const JobRate all = job_rate(v, 1, 2);
   std::vector<double> per_rank;
-  for (const auto& row : v) {
-    total += row[1];
-    slowest = std::max(slowest, row[2]);
-    per_rank.push_back(row[1] / row[2]);
-  }
-  r.metrics.push_back(make_metric("rate", "OP/s", {total / slowest}));
-  r.metrics.push_back(make_metric("time", "s", {slowest}));
+  for (const auto& row : v) per_rank.push_back(row[1] / row[2]);
+  r.metrics.push_back(make_metric("rate", "OP/s", {all.rate()}));
+  r.metrics.push_back(make_metric("time", "s", {all.slowest}));
   r.metrics.push_back(make_metric("rank_rate", "OP/s", per_rank));
   r.info["operations"] = done;
   r.info["directory"] = directory;

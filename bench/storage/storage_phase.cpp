@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <fmt/format.h>
@@ -42,6 +43,15 @@ std::vector<int> failed_ranks(const std::vector<std::vector<double>>& v, std::si
   std::vector<int> out;
   for (std::size_t r = 0; r < v.size(); ++r)
     if (v[r][flag_index] != 0) out.push_back(static_cast<int>(r));
+  return out;
+}
+
+JobRate job_rate(const std::vector<std::vector<double>>& rows, std::size_t amount, std::size_t seconds) {
+  JobRate out;
+  for (const auto& row : rows) {
+    out.total += row[amount];
+    out.slowest = std::max(out.slowest, row[seconds]);
+  }
   return out;
 }
 

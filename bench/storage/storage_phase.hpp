@@ -95,6 +95,13 @@ std::string capture_error(F&& f) {
 std::vector<std::vector<double>> exchange(const CaseContext& ctx, const std::vector<double>& mine);
 // The ranks whose value at flag_index is non-zero.
 std::vector<int> failed_ranks(const std::vector<std::vector<double>>& v, std::size_t flag_index = 0);
+// A phase's job-wide figure from exchange()'s rows: column `amount` (bytes or operations) summed
+// over the ranks, over the slowest rank's time in column `seconds` (IOR's and mdtest's basis).
+struct JobRate {
+  double total = 0, slowest = 0;
+  double rate() const { return total / slowest; }
+};
+JobRate job_rate(const std::vector<std::vector<double>>& rows, std::size_t amount, std::size_t seconds);
 // Every rank says whether it failed at `stage`; when any did, every rank throws (this one its
 // own error, the others the list of ranks that failed). Doubles as the phase's start line.
 void agree(const CaseContext& ctx, const std::string& my_error, const char* stage);
