@@ -471,6 +471,8 @@ void add_failed_ranks(sqlite3* db, const RunRow& run, CheckReport& report) {
 // job-wide series), per node where a node has several devices, system-wide over several nodes.
 class MeasurementJudge {
  public:
+  using HostDevices = std::map<std::string, std::vector<const Entry*>>;  // usable_by_host's
+
   MeasurementJudge(const std::string& key, const MetricId& id, const std::vector<RunMetrics>& before,
                    const std::vector<std::string>* same_timing, const CheckOptions& opt)
       : key_(key), id_(id), higher_better_(higher_is_better(id.unit)), before_(before), same_timing_(same_timing),
@@ -480,8 +482,16 @@ class MeasurementJudge {
     for (const auto& e : entries)
       if (e.usable) rows.push_back(device_row(e));
     const auto hosts = usable_by_host(entries);
-    for (const auto& [host, members] : hosts)
-      if (members.size() >= 2) rows.push_back(node_row(host, members));
+    if (std::any_of(hosts.begin(), hosts.end(), [](const auto& h) { return h.second.size() >= 2; })) {
+      // Each night's devices by host, made once for every node (a large run has thousands).
+      std::vector<std::optional<HostDevices>> night_hosts;
+      for (const auto& b : before_) {
+        const auto* night = baseline_entries(b);
+        night_hosts.push_back(night ? std::optional<HostDevices>(usable_by_host(*night)) : std::nullopt);
+      }
+      for (const auto& [host, members] : hosts)
+        if (members.size() >= 2) rows.push_back(node_row(host, members, night_hosts));
+    }
     if (hosts.size() >= 2) rows.push_back(system_row(entries));
   }
 
@@ -500,8 +510,8 @@ class MeasurementJudge {
     return row;
   }
 
-  // seen_other: the baseline has this measurement, but for other devices only; with no night
-  // of the same series the row is a new series, not a short baseline.
+  // seen_other: a baseline night measured this in the same place (slot, node or system) with
+  // other devices; with no night of the same series the row is a new series, not a short baseline.
   void compare(CheckRow& row, const std::vector<std::vector<double>>& nights, const std::vector<double>& tonight,
                bool seen_other) const {
     row.cmp = compare_series(nights, tonight, higher_better_, opt_);
@@ -539,36 +549,38 @@ class MeasurementJudge {
   }
 
   // A node's aggregate is compared only with nights on which the node had the same devices.
-  CheckRow node_row(const std::string& host, const std::vector<const Entry*>& members) const {
+  CheckRow node_row(const std::string& host, const std::vector<const Entry*>& members,
+                    const std::vector<std::optional<HostDevices>>& night_hosts) const {
     return aggregate_row("node", host, members, "the node's devices changed",
-                         [&](const std::vector<Entry>& night) -> std::optional<std::vector<const Entry*>> {
-                           auto bh = usable_by_host(night);
-                           auto h = bh.find(host);
-                           if (h == bh.end()) return std::nullopt;
-                           return std::move(h->second);
+                         [&](std::size_t night) -> std::optional<std::vector<const Entry*>> {
+                           const auto& by_host = night_hosts[night];
+                           if (!by_host) return std::nullopt;
+                           auto h = by_host->find(host);
+                           if (h == by_host->end()) return std::nullopt;
+                           return h->second;
                          });
   }
 
   // The system's aggregate is compared only with nights of the same set of devices.
   CheckRow system_row(const std::vector<Entry>& entries) const {
     return aggregate_row("system", "", devices_of(entries), "the set of devices changed",
-                         [](const std::vector<Entry>& night) -> std::optional<std::vector<const Entry*>> {
-                           return devices_of(night);
+                         [&](std::size_t night) -> std::optional<std::vector<const Entry*>> {
+                           const auto* night_entries = baseline_entries(before_[night]);
+                           if (!night_entries) return std::nullopt;
+                           return devices_of(*night_entries);
                          });
   }
 
   // An aggregate over several devices, against the nights on which the same devices took part;
-  // `night_members` gives a night's devices of this scope (nullopt: the scope is not in it).
+  // `night_members(i)` gives night i's devices of this scope (nullopt: the scope is not in it).
   template <class NightMembers>
   CheckRow aggregate_row(const char* scope, const std::string& host, const std::vector<const Entry*>& members,
                          const char* changed_note, NightMembers night_members) const {
     const std::string want = membership(members);
     std::vector<std::vector<double>> nights;
     bool seen_other = false;
-    for (const auto& b : before_) {
-      const auto* entries = baseline_entries(b);
-      if (!entries) continue;
-      const auto night = night_members(*entries);
+    for (std::size_t i = 0; i < before_.size(); ++i) {
+      const auto night = night_members(i);
       if (!night) continue;
       if (membership(*night) == want)
         nights.push_back(aggregate(*night, higher_better_));
